@@ -1,0 +1,77 @@
+"""dataset.json: what was read, what was kept, and the fingerprint the later stages key on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from takedown.errors import TakedownError
+
+
+class FileRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    source: str
+    kind: str
+    sha256: str
+    bytes: int
+    rows_read: int
+    rows_kept: int
+    rows_rejected: int
+
+
+class Counts(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    users: int
+    tweets: int
+    rejected: int
+    duplicate_tweetids: int
+    duplicate_userids: int
+    tweets_without_user: int
+
+
+class Dataset(BaseModel):
+    """The manifest of one ingested dataset; `created_at` is kept out of the fingerprint."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    operation: str
+    variant: str
+    schema_version: int
+    ingest_version: str
+    cache_key: str
+    fingerprint: str
+    created_at: str
+    files: list[FileRecord]
+    counts: Counts
+    columns: dict[str, list[str]]
+    extra_columns: dict[str, list[str]]
+    ignored_files: list[str]
+    tweet_time_min: str | None
+    tweet_time_max: str | None
+    input_stats: dict[str, list[int]]
+
+
+def load_dataset(dataset_dir: Path) -> Dataset:
+    """Read and validate DATA_DIR/NAME/dataset.json."""
+    path = dataset_dir / "dataset.json"
+    if not path.exists():
+        raise TakedownError(
+            f"{dataset_dir}: no dataset.json; run `takedown ingest PATH --dataset "
+            f"{dataset_dir.name}` first"
+        )
+    try:
+        return Dataset.model_validate(json.loads(path.read_text()))
+    except (ValueError, ValidationError) as exc:
+        first = str(exc).splitlines()[0]
+        raise TakedownError(
+            f"{path}: invalid dataset.json ({first}); re-run takedown ingest"
+        ) from None
+
+
+def write_dataset(ds: Dataset, path: Path) -> None:
+    path.write_text(
+        json.dumps(ds.model_dump(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )

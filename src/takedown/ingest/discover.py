@@ -1,0 +1,200 @@
+"""Find the users and tweets files of one takedown archive among the paths a user gives.
+
+Twitter named its files `<operation>_<users|tweets>_csv_<hashed|unhashed>[_N].csv`, shipped
+plain, gzipped or zipped; media zips and other files in a folder are ignored and listed.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from takedown.errors import IngestError
+from takedown.schema import REQUIRED_TWEET_COLUMNS, REQUIRED_USER_COLUMNS
+
+NAME = re.compile(
+    r"^(?P<op>.+?)_(?P<kind>users|tweets)_csv_(?P<variant>hashed|unhashed)"
+    r"(?:_(?P<shard>\d+))?\.(?P<ext>csv|csv\.gz|zip)$",
+    re.IGNORECASE,
+)
+# Some vintages renamed a column; map the old name onto the archive's usual one.
+COLUMN_ALIASES = {"tweet_id": "tweetid", "user_id": "userid"}
+SNIFF_BYTES = 1 << 16
+
+
+@dataclass(frozen=True)
+class ArchiveFile:
+    """One CSV to read: where it came from (for checksums) and where DuckDB reads it."""
+
+    source: Path  # the file the user gave (a .zip for zipped members)
+    path: Path  # a readable .csv or .csv.gz
+    kind: str  # "users" or "tweets"
+    operation: str
+    variant: str
+    shard: int
+    columns: tuple[str, ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        if self.source == self.path:
+            return self.source.name
+        return f"{self.source.name}:{self.path.name}"
+
+
+def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Files named explicitly must match; files found in folders may be skipped (and are listed)."""
+    chosen: list[Path] = []
+    ignored: list[Path] = []
+    for p in paths:
+        if not p.exists():
+            raise IngestError(f"{p}: no such file or folder; check the path")
+        if p.is_dir():
+            for child in sorted(p.iterdir()):
+                if child.is_file() and NAME.match(child.name):
+                    chosen.append(child)
+                elif child.is_file():
+                    ignored.append(child)
+        elif NAME.match(p.name):
+            chosen.append(p)
+        elif p.suffix.lower() == ".zip":
+            chosen.append(p)
+        else:
+            raise IngestError(
+                f"{p}: not a takedown archive file name; expected "
+                "<operation>_users_csv_hashed.csv or <operation>_tweets_csv_hashed[_N].csv "
+                "(.csv, .csv.gz or .zip); rename it to the archive's naming"
+            )
+    return chosen, ignored
+
+
+def _extract_zip(zpath: Path, scratch: Path) -> list[tuple[Path, Path]]:
+    """Unpack the CSV members of a zip (DuckDB cannot read zips without a network extension)."""
+    try:
+        zf = zipfile.ZipFile(zpath)
+    except zipfile.BadZipFile:
+        raise IngestError(f"{zpath}: not a valid zip file; re-download it") from None
+    out: list[tuple[Path, Path]] = []
+    with zf:
+        for info in zf.infolist():
+            name = Path(info.filename).name
+            if info.is_dir() or not NAME.match(name) or name.lower().endswith(".zip"):
+                continue
+            folder = scratch / f"zip{len(list(scratch.glob('zip*')))}"
+            folder.mkdir()
+            target = folder / name
+            try:
+                with zf.open(info) as src, open(target, "wb") as dst:
+                    while chunk := src.read(1 << 20):
+                        dst.write(chunk)
+            except (zipfile.BadZipFile, EOFError, OSError) as exc:
+                raise IngestError(
+                    f"{zpath}:{name}: corrupt zip member ({exc}); re-download it"
+                ) from None
+            out.append((zpath, target))
+    if not out:
+        raise IngestError(
+            f"{zpath}: the zip holds no <operation>_users/tweets_csv_hashed.csv file; "
+            "pass the archive's CSV zips, not its media zips"
+        )
+    return out
+
+
+def read_header(path: Path, label: str) -> tuple[str, ...]:
+    """The header row, after checking the file is non-empty text (not binary, not empty)."""
+    if path.stat().st_size == 0:
+        raise IngestError(f"{label}: file is empty (0 bytes); re-download it")
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as f:
+            head = f.read(SNIFF_BYTES)
+    except (OSError, EOFError) as exc:
+        raise IngestError(f"{label}: cannot decompress ({exc}); re-download it") from None
+    if not head.strip():
+        raise IngestError(f"{label}: file has no header row; re-download it")
+    nul = head.find(b"\0")
+    if nul >= 0:
+        raise IngestError(
+            f"{label}: binary data at byte {nul}, not a CSV text file; pass the archive's CSV files"
+        )
+    text = head.decode("utf-8-sig", errors="replace")
+    first = next(csv.reader(io.StringIO(text)), [])
+    cols = tuple(COLUMN_ALIASES.get(c.strip(), c.strip()) for c in first)
+    if len(cols) < 2:
+        raise IngestError(
+            f"{label}: line 1 is not a comma-separated header (found {first[:1]!r}); "
+            "pass the archive's CSV files"
+        )
+    return cols
+
+
+def _check_columns(f: ArchiveFile) -> None:
+    required = REQUIRED_USER_COLUMNS if f.kind == "users" else REQUIRED_TWEET_COLUMNS
+    missing = [c for c in required if c not in f.columns]
+    if missing:
+        raise IngestError(
+            f"{f.label}: missing required column {missing[0]!r} (header has "
+            f"{len(f.columns)} columns: {', '.join(f.columns[:6])}...); "
+            f"is this a Twitter IO {f.kind} file?"
+        )
+    dupes = sorted({c for c in f.columns if f.columns.count(c) > 1})
+    if dupes:
+        raise IngestError(
+            f"{f.label}: column {dupes[0]!r} appears twice in the header; fix the header"
+        )
+
+
+def discover(paths: list[Path], scratch: Path) -> tuple[list[ArchiveFile], list[Path]]:
+    """Resolve paths to checked archive files of one operation; returns (files, ignored)."""
+    chosen, ignored = _expand(paths)
+    pairs: list[tuple[Path, Path]] = []
+    for p in chosen:
+        if p.name.lower().endswith(".zip"):
+            pairs.extend(_extract_zip(p, scratch))
+        else:
+            pairs.append((p, p))
+    files: list[ArchiveFile] = []
+    for source, path in pairs:
+        m = NAME.match(path.name)
+        assert m is not None
+        f = ArchiveFile(
+            source=source,
+            path=path,
+            kind=m["kind"].lower(),
+            operation=m["op"],
+            variant=m["variant"].lower(),
+            shard=int(m["shard"] or 0),
+        )
+        f = ArchiveFile(**{**f.__dict__, "columns": read_header(path, f.label)})
+        _check_columns(f)
+        files.append(f)
+    if not files:
+        where = ", ".join(str(p) for p in paths)
+        raise IngestError(
+            f"{where}: no takedown archive files found; expected "
+            "<operation>_users_csv_hashed.csv and <operation>_tweets_csv_hashed.csv"
+        )
+    ops = sorted({f.operation for f in files})
+    if len(ops) > 1:
+        raise IngestError(
+            f"found files of {len(ops)} operations ({', '.join(ops)}); ingest one operation at a time"
+        )
+    kinds = {f.kind for f in files}
+    if "tweets" not in kinds:
+        users = next(f for f in files if f.kind == "users")
+        raise IngestError(
+            f"{users.label}: users file without a tweets file; pass "
+            f"{users.operation}_tweets_csv_{users.variant}.csv too"
+        )
+    if "users" not in kinds:
+        tw = next(f for f in files if f.kind == "tweets")
+        raise IngestError(
+            f"{tw.label}: tweets file without a users file; pass "
+            f"{tw.operation}_users_csv_{tw.variant}.csv too"
+        )
+    files.sort(key=lambda f: (f.kind, f.shard, f.label))
+    return files, ignored

@@ -1,0 +1,91 @@
+"""Shared fixtures: tiny archives written by hand, independent of the demo generator."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from takedown.schema import TWEET_COLUMNS, USER_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def user_row(i: int, **over: str) -> dict[str, str]:
+    row = {c: "" for c in USER_COLUMNS}
+    row.update(
+        userid=f"u{i}",
+        user_display_name=f"User {i}",
+        user_screen_name=f"user{i}",
+        follower_count=str(i % 3),
+        following_count="5",
+        account_creation_date="2019-09-0" + str(1 + i % 9),
+        account_language="zh-cn",
+    )
+    row.update(over)
+    return row
+
+
+def tweet_row(i: int, user: int = 0, **over: str) -> dict[str, str]:
+    row = {c: "" for c in TWEET_COLUMNS}
+    row.update(
+        tweetid=str(1000 + i),
+        userid=f"u{user}",
+        follower_count="0.0",
+        following_count="5.0",
+        account_creation_date="2019-09-01",
+        tweet_language="zh",
+        tweet_text=f"tweet {i}",
+        tweet_time=f"2020-01-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}",
+        tweet_client_name="Twitter Web App",
+        is_retweet="False",
+        latitude="absent",
+        longitude="absent",
+        quote_count="0",
+        reply_count="0",
+        like_count=str(i % 4),
+        retweet_count="0",
+        hashtags="[]",
+        urls="[]",
+        user_mentions="[]",
+    )
+    row.update(over)
+    return row
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str] | None = None) -> Path:
+    columns = columns or list(rows[0])
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def make_archive(folder: Path, op: str = "test_012020", users: int = 3, tweets: int = 10) -> Path:
+    """A minimal valid archive: op_users_csv_hashed.csv and op_tweets_csv_hashed.csv."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_csv(folder / f"{op}_users_csv_hashed.csv", [user_row(i) for i in range(users)])
+    write_csv(
+        folder / f"{op}_tweets_csv_hashed.csv", [tweet_row(i, i % users) for i in range(tweets)]
+    )
+    return folder
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The real `takedown` command in a subprocess: exit code, stdout and stderr as a user sees them."""
+    return subprocess.run(
+        [sys.executable, "-m", "takedown.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+    )
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    return make_archive(tmp_path / "raw")
