@@ -20,7 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Build reproducible research reports from information-operation takedown archives.",
 )
-out = Console(soft_wrap=True)
+console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 STATE = {"debug": False}
 
@@ -96,7 +96,7 @@ def demo(
             truth = generate(out_dir, seed=seed, accounts=accounts, tweets=tweets, progress=report)
         except ValueError as exc:
             raise TakedownError(str(exc)) from None
-        out.print(
+        console.print(
             f"wrote synthetic archive to {out_dir}: {truth['accounts']:,} accounts, "
             f"{truth['tweets']:,} tweets ({time.perf_counter() - t0:.1f} s); truth in truth.json",
             highlight=False,
@@ -123,10 +123,12 @@ def ingest(
         took = time.perf_counter() - t0
         where = data_dir / dataset
         if cached:
-            out.print(f"{where}: inputs unchanged, dataset reused ({took:.2f} s)", highlight=False)
+            console.print(
+                f"{where}: inputs unchanged, dataset reused ({took:.2f} s)", highlight=False
+            )
             return
         c = ds.counts
-        out.print(
+        console.print(
             f"ingested {len(ds.files)} files into {where} in {took:.1f} s: {c.users:,} users, "
             f"{c.tweets:,} tweets, {c.rejected:,} rows rejected",
             highlight=False,
@@ -153,6 +155,92 @@ def ingest(
                 f"{', '.join(ds.ignored_files[:5])}",
                 highlight=False,
             )
+
+
+@app.command()
+def render(
+    dataset: Annotated[
+        str, typer.Argument(help="Name of an ingested dataset (see takedown ingest).")
+    ],
+    profile: Annotated[Path, typer.Option(help="Profile YAML.")] = Path("profiles/generic.yml"),
+    out: Annotated[Path, typer.Option("--out", help="Reports folder.")] = Path("reports"),
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="Where datasets live.")] = Path(
+        "data"
+    ),
+    engine: Annotated[str, typer.Option(help="builtin (pandoc + typst) or quarto.")] = "builtin",
+    jobs: Annotated[int, typer.Option(help="Notebooks run in parallel (default: cores).")] = 0,
+    force: Annotated[bool, typer.Option(help="Re-run every notebook, ignoring the cache.")] = False,
+    fail_fast: Annotated[
+        bool, typer.Option("--fail-fast/--keep-going", help="Stop at the first failing notebook.")
+    ] = False,
+) -> None:
+    """Run every finding notebook and compose a new versioned HTML + PDF report."""
+    from takedown.pipeline.render import render as run_render
+
+    with errors():
+        t0 = time.perf_counter()
+
+        def done(o) -> None:
+            mark = {"ok": "[green]ran[/]", "cached": "[cyan]cached[/]"}.get(
+                o.status, "[red]FAILED[/]"
+            )
+            err.print(f"  {mark} {o.name} ({o.seconds:.1f} s)", highlight=False)
+            if o.error:
+                e = o.error
+                cell = f"cell {e['cell']}" + (f" ({e['label']})" if e.get("label") else "")
+                err.print(f"    {cell}: {e['ename']}: {e['evalue']}", markup=False, highlight=False)
+
+        with err.status("rendering") as status:
+            result = run_render(
+                dataset,
+                data_dir=data_dir,
+                profile_path=profile,
+                out_root=out,
+                engine=engine,
+                jobs=jobs or None,
+                force=force,
+                fail_fast=fail_fast,
+                on_notebook=done,
+                on_stage=lambda s: status.update(s),
+            )
+        took = time.perf_counter() - t0
+        for name in ("report.html", "report.pdf"):
+            console.print(str(result.folder / name), highlight=False)
+        if result.failed:
+            names = ", ".join(o.name for o in result.failed)
+            fail(
+                f"report rendered with failed sections ({names}) in {took:.1f} s: {result.folder}",
+                1,
+            )
+        console.print(f"rendered version {result.version} in {took:.1f} s", highlight=False)
+
+
+@app.command()
+def versions(
+    dataset: Annotated[str, typer.Argument(help="Dataset name.")],
+    out: Annotated[Path, typer.Option("--out", help="Reports folder.")] = Path("reports"),
+) -> None:
+    """List the rendered versions of a dataset's report, oldest first."""
+    from rich.table import Table
+
+    from takedown.pipeline.render import list_versions
+
+    with errors():
+        rows = list_versions(out, dataset)
+        if not rows:
+            raise TakedownError(
+                f"{out / dataset}: no rendered versions; run takedown render {dataset}"
+            )
+        table = Table("version", "created", "findings", "failed", "code")
+        for r in rows:
+            table.add_row(
+                r["version"],
+                r["created_at"],
+                r["findings_sha256"],
+                ", ".join(r["failed"]) or "-",
+                r["code_version"],
+            )
+        console.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,3 +20,12 @@ def connect(
     if temp_dir is not None:
         con.execute(f"SET temp_directory = '{temp_dir.as_posix()}'")
     return con
+
+
+def open_dataset(dataset_dir: Path) -> duckdb.DuckDBPyConnection:
+    """A connection with `users` and `tweets` views over an ingested dataset's Parquet files."""
+    con = connect()
+    for table in ("users", "tweets"):
+        path = (dataset_dir / f"{table}.parquet").as_posix().replace("'", "''")
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
+    return con

@@ -52,6 +52,7 @@ class Dataset(BaseModel):
     tweet_time_min: str | None
     tweet_time_max: str | None
     input_stats: dict[str, list[int]]
+    synthetic: bool = False
 
 
 def load_dataset(dataset_dir: Path) -> Dataset:

@@ -197,6 +197,20 @@ def _hash_sources(files: list[ArchiveFile], previous: Dataset | None) -> dict[st
     return known
 
 
+def _is_synthetic(paths: list[Path]) -> bool:
+    """`takedown demo` leaves truth.json (synthetic: true) beside its files; reports say so."""
+    import json
+
+    for p in paths:
+        truth = (p if p.is_dir() else p.parent) / "truth.json"
+        try:
+            if truth.exists() and json.loads(truth.read_text()).get("synthetic") is True:
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
+
+
 def ingest(
     paths: list[Path],
     dataset: str,
@@ -238,6 +252,9 @@ def ingest(
         ):
             return previous, True
         dataset_obj = _build(files, ignored, hashes, dataset, version, cache_key, work, progress)
+        if _is_synthetic(paths):
+            dataset_obj = dataset_obj.model_copy(update={"synthetic": True})
+            write_dataset(dataset_obj, work / "out" / "dataset.json")
         final = work / "out"
         if target.exists():
             trash = data_dir / f".{dataset}.old-{os.getpid()}-{time.time_ns()}"

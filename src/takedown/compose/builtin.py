@@ -1,0 +1,313 @@
+"""The built-in composer: Quarto-format sources to one self-contained HTML file and a PDF."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from takedown.compose.errors import ComposeError
+from takedown.compose.fonts import cjk_font_path
+from takedown.compose.notebooks import NotebookEmbedder
+from takedown.compose.shortcodes import Resolver, split_front_matter
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# Markdown without anything that could turn text into code or fetches: no raw HTML/TeX, no math.
+READER = (
+    "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
+    "-latex_macros-pandoc_title_block-markdown_in_html_blocks"
+)
+FORMATS = ("html", "pdf")
+# Front-matter keys that would pull outside files or code into the output: dropped.
+UNSAFE_META = (
+    "css",
+    "header-includes",
+    "include-before",
+    "include-after",
+    "bibliography",
+    "csl",
+    "template",
+    "nocite",
+    "citations",
+)
+PANDOC_TIMEOUT_S = 300
+
+
+def render(
+    project_dir: Path,
+    out_dir: Path,
+    *,
+    formats: tuple[str, ...] = FORMATS,
+    resource_dirs: Iterable[Path] = (),
+    build_dir: Path | None = None,
+) -> dict[str, Path]:
+    """Resolve shortcodes, number figures/tables, write out_dir/report.html and report.pdf.
+
+    Outputs appear (by rename) only once every requested format has been produced. Intermediate
+    files go to `build_dir` (kept) or a temporary folder inside `out_dir` (removed).
+    Returns {"html": path, "pdf": path} for the requested formats.
+    """
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ComposeError(f"unknown output formats {unknown or formats}; choose from {FORMATS}")
+    project_dir = Path(project_dir).resolve()
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = (
+        Path(build_dir).resolve()
+        if build_dir
+        else Path(tempfile.mkdtemp(prefix=".compose-", dir=out_dir))
+    )
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        config = _load_yaml(project_dir / "_quarto.yml", required=True)
+        main = _main_document(project_dir, config)
+        variables = _load_yaml(project_dir / "_variables.yml", required=False)
+        meta, markdown = compose_markdown(project_dir, main, variables, work)
+        (work / "report.md").write_text(markdown, encoding="utf-8")
+        opts = _options(config, meta)
+        resource_path = [
+            work,
+            main.parent,
+            project_dir,
+            *(Path(d).resolve() for d in resource_dirs),
+        ]
+        produced: dict[str, Path] = {}
+        if "html" in formats:
+            produced["html"] = _html(work, opts, resource_path)
+        if "pdf" in formats:
+            produced["pdf"] = _pdf(work, opts, resource_path)
+        return {fmt: _publish(path, out_dir / f"report.{fmt}") for fmt, path in produced.items()}
+    finally:
+        if build_dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def compose_markdown(
+    project_dir: Path, main: Path, variables: Mapping[str, Any], work: Path
+) -> tuple[dict[str, Any], str]:
+    """Resolved front matter and the full Markdown document (figures written to work/media)."""
+    text = main.read_text(encoding="utf-8")
+    fm_text, body, offset = split_front_matter(text)
+    try:
+        raw_meta = yaml.safe_load(fm_text) if fm_text.strip() else {}
+    except yaml.YAMLError as exc:
+        raise ComposeError(f"{main}: front matter is not valid YAML: {exc}") from None
+    if not isinstance(raw_meta, dict):
+        raise ComposeError(f"{main}: front matter must be a YAML mapping")
+    resolver = Resolver(project_dir, variables, raw_meta, NotebookEmbedder(work / "media"))
+    resolver.files.append(main)
+    meta = _resolve_meta(resolver, raw_meta, fm_text, main)
+    resolved_body = resolver.resolve_text(body, main, offset)
+    header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    return meta, f"---\n{header}---\n\n{resolved_body}"
+
+
+def _resolve_meta(resolver: Resolver, raw: dict[str, Any], fm_text: str, main: Path) -> dict:
+    """Front matter with var/meta shortcodes resolved in its strings and defaults filled in."""
+    lines = fm_text.splitlines()
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {str(k): walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if isinstance(node, datetime | date):
+            return node.isoformat()
+        if isinstance(node, str) and "{{<" in node:
+            first = node[node.index("{{<") :].split(">}}")[0]
+            line = next((i for i, ln in enumerate(lines, start=2) if first in ln), 2)
+            return resolver.resolve_text(node, main, line - 1, allow=frozenset({"var", "meta"}))
+        return node
+
+    meta = walk(raw)
+    for key in UNSAFE_META:
+        meta.pop(key, None)
+    if str(meta.get("date", "")).strip() in ("today", "now", "last-modified"):
+        meta["date"] = date.today().isoformat()
+    meta.setdefault("toc-title", "Contents")
+    if not meta.get("title"):
+        meta.setdefault("pagetitle", "Report")
+    return meta
+
+
+def _options(config: Mapping[str, Any], meta: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per-output options: project format settings < document keys < document format settings."""
+    keys = ("toc", "toc-depth", "number-sections", "lang", "papersize", "fontsize")
+    result = {}
+    for fmt, quarto_name in (("html", "html"), ("pdf", "typst")):
+        merged: dict[str, Any] = {"toc": True, "toc-depth": 3, "number-sections": False}
+        for layer in (
+            _format_section(config, quarto_name),
+            {k: meta[k] for k in keys if k in meta},
+            _format_section(meta, quarto_name),
+        ):
+            merged.update({k: v for k, v in layer.items() if k in keys})
+        result[fmt] = merged
+    return result
+
+
+def _format_section(tree: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    """`format: {name: {...}}` of a config or front matter, or {}."""
+    fmt = tree.get("format")
+    section = fmt.get(name) if isinstance(fmt, Mapping) else None
+    return section if isinstance(section, Mapping) else {}
+
+
+def _common_args(opts: Mapping[str, Any], resource_path: list[Path]) -> list[str]:
+    """pandoc arguments shared by both outputs."""
+    args = [
+        "report.md",
+        "--from",
+        READER,
+        "--standalone",
+        "--lua-filter",
+        str(TEMPLATES / "crossref.lua"),
+        "--resource-path",
+        os.pathsep.join(str(p) for p in resource_path),
+    ]
+    if opts.get("toc"):
+        args += ["--toc", f"--toc-depth={int(opts.get('toc-depth', 3))}"]
+    if opts.get("number-sections"):
+        args.append("--number-sections")
+    for key in ("lang", "papersize", "fontsize"):
+        if opts.get(key):
+            args += ["--variable", f"{key}={opts[key]}"]
+    return args
+
+
+def _html(work: Path, opts: Mapping[str, Any], resource_path: list[Path]) -> Path:
+    """One self-contained HTML file (images and CSS inlined as data: URIs / <style>)."""
+    out = work / "report.html"
+    args = _common_args(opts["html"], resource_path) + [
+        "--to",
+        "html5",
+        "--embed-resources",
+        "--section-divs",
+        "--template",
+        str(TEMPLATES / "report.html"),
+        "--css",
+        str(TEMPLATES / "report.css"),
+        "--output",
+        out.name,
+    ]
+    _pandoc(args, work)
+    return out
+
+
+def _pdf(work: Path, opts: Mapping[str, Any], resource_path: list[Path]) -> Path:
+    """A Typst document from pandoc, compiled by the typst package with the CJK font available."""
+    typ = work / "report.typ"
+    args = _common_args(opts["pdf"], resource_path) + [
+        "--to",
+        "typst",
+        "--template",
+        str(TEMPLATES / "report.typ"),
+        "--extract-media",
+        "typst-media",
+        "--output",
+        typ.name,
+    ]
+    if opts["pdf"].get("number-sections"):
+        args += ["--variable", "number-sections=true"]
+    _pandoc(args, work)
+    pdf = work / "report.pdf"
+    _typst(typ, pdf, work)
+    return pdf
+
+
+def _pandoc(args: list[str], cwd: Path) -> None:
+    """Run pypandoc's pandoc 3 binary; failures and fatal warnings become ComposeError."""
+    import pypandoc
+
+    cmd = [pypandoc.get_pandoc_path(), *args]
+    try:
+        proc = subprocess.run(
+            cmd, cwd=cwd, capture_output=True, text=True, timeout=PANDOC_TIMEOUT_S, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise ComposeError(f"pandoc took longer than {PANDOC_TIMEOUT_S}s and was stopped") from None
+    stderr = proc.stderr or ""
+    if proc.returncode != 0:
+        raise ComposeError(f"pandoc failed: {_first_error(stderr)}")
+    fatal = [
+        ln
+        for ln in stderr.splitlines()
+        if "Could not fetch resource" in ln
+        or "Could not find image" in ln
+        or "Duplicate identifier" in ln
+    ]
+    if fatal:
+        raise ComposeError(f"pandoc: {fatal[0].strip()}")
+
+
+def _first_error(stderr: str) -> str:
+    """The most useful line of a pandoc error (our filter's message when it is one)."""
+    m = re.search(r"takedown: (.*)", stderr)
+    if m:
+        return m.group(1).strip()
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    return lines[0] if lines else "no message"
+
+
+def _typst(typ: Path, pdf: Path, root: Path) -> None:
+    """Compile with the typst package; its first error line becomes a ComposeError."""
+    import typst
+
+    try:
+        typst.compile(
+            str(typ), output=str(pdf), root=str(root), font_paths=[str(cjk_font_path().parent)]
+        )
+    except Exception as exc:  # typst.TypstError, RuntimeError from the binding
+        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+        raise ComposeError(f"typst failed: {lines[0] if lines else type(exc).__name__}") from None
+
+
+def _publish(src: Path, final: Path) -> Path:
+    """Move `src` to `final` via a temporary name in final's folder, then an atomic rename."""
+    tmp = final.with_name(f".{final.name}.partial")
+    shutil.move(str(src), tmp)
+    os.replace(tmp, final)
+    return final
+
+
+def _load_yaml(path: Path, *, required: bool) -> dict[str, Any]:
+    """A YAML mapping from `path` ({} if optional and absent)."""
+    if not path.is_file():
+        if required:
+            raise ComposeError(f"{path} does not exist; the project needs a _quarto.yml")
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ComposeError(f"{path}: not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ComposeError(f"{path}: must be a YAML mapping")
+    return data
+
+
+def _main_document(project_dir: Path, config: Mapping[str, Any]) -> Path:
+    """The document named by project.render[0] in _quarto.yml, inside the project."""
+    project = config.get("project")
+    render_list = project.get("render") if isinstance(project, Mapping) else None
+    if not isinstance(render_list, list) or not render_list:
+        raise ComposeError(
+            f"{project_dir / '_quarto.yml'}: needs project.render with the main document first"
+        )
+    main = (project_dir / str(render_list[0])).resolve()
+    if not main.is_relative_to(project_dir) or not main.is_file():
+        raise ComposeError(
+            f"{project_dir / '_quarto.yml'}: project.render[0] = {render_list[0]} is not a file "
+            "inside the project"
+        )
+    return main

@@ -1,0 +1,139 @@
+"""What a finding notebook needs in one call: data, profile, a recorder and safe tables.
+
+Notebooks stay thin: `nb = setup(dataset_dir, profile, output_dir, "02_followers")`, then calls
+into `takedown.findings`, figures, and `nb.record(...)` for every number the report quotes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from takedown.engine import open_dataset
+from takedown.ingest.dataset import Dataset, load_dataset
+from takedown.profile import Profile, load_profile
+
+UNITS = ("count", "share", "ratio", "offset", "hours", "days", "date", "text", "number")
+
+
+def stable(value: Any) -> Any:
+    """Floats rounded to 10 significant digits so findings.json is identical across runs."""
+    if isinstance(value, bool) or value is None or isinstance(value, str | int):
+        return value
+    if hasattr(value, "item"):
+        return stable(value.item())
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return float(f"{value:.10g}")
+    if isinstance(value, list | tuple):
+        return [stable(v) for v in value]
+    return str(value)
+
+
+@dataclass
+class Session:
+    """One notebook's run: its data connection, its profile, and the findings it has recorded."""
+
+    notebook: str
+    dataset_dir: Path
+    output_dir: Path
+    profile: Profile
+    dataset: Dataset
+    con: duckdb.DuckDBPyConnection
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def topic(self) -> str:
+        return self.notebook.split("_", 1)[1] if "_" in self.notebook else self.notebook
+
+    @property
+    def path(self) -> Path:
+        return self.output_dir / f"{self.notebook}.json"
+
+    def record(
+        self,
+        id: str,
+        value: Any,
+        *,
+        unit: str,
+        label: str,
+        interval: tuple[float, float] | None = None,
+        n: int | None = None,
+        method: str | None = None,
+    ) -> Any:
+        """Append a scalar finding `<topic>.<id>` and rewrite this notebook's findings file."""
+        if unit not in UNITS:
+            raise ValueError(f"unit {unit!r} is not one of {UNITS}")
+        fid = f"{self.topic}.{id}"
+        if any(f["id"] == fid for f in self.findings):
+            raise ValueError(f"finding {fid} recorded twice")
+        self.findings.append(
+            {
+                "id": fid,
+                "label": label,
+                "value": stable(value),
+                "unit": unit,
+                "interval": stable(list(interval)) if interval is not None else None,
+                "n": int(n) if n is not None else None,
+                "method": method,
+                "notebook": self.notebook,
+            }
+        )
+        self.path.write_text(
+            json.dumps(
+                {"notebook": self.notebook, "findings": self.findings},
+                indent=2,
+                sort_keys=True,
+                ensure_ascii=False,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        return value
+
+    def table(self, data: Any, columns: Any = None, **kw: Any) -> Any:
+        """Show a table as an escaped Markdown pipe table: data text can never become markup."""
+        from IPython.display import Markdown, display
+
+        from takedown.compose.escape import md_table
+
+        display(Markdown(md_table(data, columns, **kw)))
+
+
+def setup(
+    dataset_dir: str | Path, profile: str | Path, output_dir: str | Path, notebook: str
+) -> Session:
+    """Open the dataset, read the profile, reset this notebook's findings, style the figures."""
+    dataset_dir, output_dir = Path(dataset_dir), Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    session = Session(
+        notebook=notebook,
+        dataset_dir=dataset_dir,
+        output_dir=output_dir,
+        profile=load_profile(Path(profile)),
+        dataset=load_dataset(dataset_dir),
+        con=open_dataset(dataset_dir),
+    )
+    session.path.write_text(json.dumps({"notebook": notebook, "findings": []}) + "\n")
+    _style()
+    return session
+
+
+def _style() -> None:
+    import matplotlib as mpl
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook")
+    mpl.rcParams.update({"figure.dpi": 110, "savefig.dpi": 110, "figure.figsize": (8, 3.6)})
+    try:
+        from takedown.compose.fonts import register_matplotlib_cjk_font
+
+        register_matplotlib_cjk_font()
+    except ImportError:
+        pass

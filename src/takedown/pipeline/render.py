@@ -1,0 +1,440 @@
+"""takedown render: execute the findings, compose the report, land it in a new version folder.
+
+Composition happens in a scratch copy of the report sources; the finished folder is renamed
+into reports/<dataset>/<version>/ only when complete, so a crash never leaves a report that
+looks whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from takedown import __version__
+from takedown.compose.escape import md_escape, md_table
+from takedown.errors import RenderError
+from takedown.hashing import sha256_file, sha256_json
+from takedown.ingest.dataset import Dataset, load_dataset
+from takedown.pipeline.execute import Outcome, execute_all, library_version
+from takedown.pipeline.published import published_markdown
+from takedown.pipeline.variables import finding_variables, format_interval, format_value
+from takedown.profile import Profile, load_profile
+
+PACKAGES = (
+    "duckdb", "pandas", "numpy", "pyarrow", "papermill", "ipykernel", "matplotlib", "seaborn",
+    "statsmodels", "pypandoc-binary", "typst", "pydantic", "typer", "rich",
+)  # fmt: skip
+
+
+@dataclass
+class RenderResult:
+    version: str
+    folder: Path
+    outcomes: list[Outcome]
+    reused: bool = False
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status in ("failed", "skipped")]
+
+
+def project_root() -> Path:
+    """The folder holding _quarto.yml, report/ and notebooks/: TAKEDOWN_PROJECT, cwd or the repo."""
+    env = os.environ.get("TAKEDOWN_PROJECT")
+    candidates = [Path(env)] if env else []
+    candidates += [Path.cwd(), *Path.cwd().parents, Path(__file__).resolve().parents[3]]
+    for c in candidates:
+        if (c / "_quarto.yml").exists() and (c / "notebooks").is_dir() and (c / "report").is_dir():
+            return c
+    raise RenderError(
+        "no project folder (with _quarto.yml, report/ and notebooks/) found; run from the "
+        "takedown-report checkout or set TAKEDOWN_PROJECT"
+    )
+
+
+def code_version(root: Path) -> str:
+    """git describe when the project is a checkout, else the package version and library hash."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12"],
+            capture_output=True, text=True, timeout=10, check=True,
+        )  # fmt: skip
+        return f"{__version__} ({out.stdout.strip()})"
+    except (OSError, subprocess.SubprocessError):
+        return library_version()
+
+
+def package_versions() -> dict[str, str]:
+    out = {}
+    for p in PACKAGES:
+        try:
+            out[p] = metadata.version(p)
+        except metadata.PackageNotFoundError:
+            out[p] = "not installed"
+    return out
+
+
+def findings_document(ds: Dataset, profile: Profile, outcomes: list[Outcome]) -> str:
+    """findings.json: sorted, stable floats, no times: the same inputs give the same bytes."""
+    findings = sorted((f for o in outcomes for f in o.findings), key=lambda f: f["id"])
+    doc = {
+        "dataset": ds.name,
+        "fingerprint": ds.fingerprint,
+        "profile": profile.name,
+        "failed_notebooks": sorted(o.name for o in outcomes if o.status in ("failed", "skipped")),
+        "findings": findings,
+    }
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _new_version(base: Path, digest: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    version, i = f"{stamp}-{digest[:8]}", 1
+    while (base / version).exists():
+        i += 1
+        version = f"{stamp}-{digest[:8]}-{i}"
+    return version
+
+
+def _section_title(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            return re.sub(r"\s*\{.*\}\s*$", "", line[3:]).strip()
+    return path.stem.lstrip("_")
+
+
+def _failed_section(o: Outcome, title: str) -> str:
+    err = o.error or {}
+    where = f"cell {err['cell']}" if err.get("cell") is not None else "start-up"
+    if err.get("label"):
+        where += f" ({err['label']})"
+    what = (
+        f"{err.get('ename', 'Error')}: {err.get('evalue', '')}"
+        if o.status == "failed"
+        else "not run (--fail-fast)"
+    )
+    return (
+        f"## {md_escape(title)} (failed)\n\n::: {{.callout-failed}}\n"
+        f"**This section failed.** Notebook {md_escape(o.name + '.ipynb')} stopped at "
+        f"{md_escape(where)}: {md_escape(what)}. The other sections are unaffected; the executed "
+        f"notebook is in this version's notebooks/ folder.\n:::\n"
+    )
+
+
+def _appendix(
+    ds: Dataset, profile_path: Path, outcomes: list[Outcome], manifest: dict[str, Any]
+) -> str:
+    files = md_table(
+        [
+            {"file": f.name, "sha256": f.sha256, "bytes": f.bytes, "read": f.rows_read,
+             "kept": f.rows_kept, "rejected": f.rows_rejected}
+            for f in ds.files
+        ]
+    )  # fmt: skip
+    findings = sorted((f for o in outcomes for f in o.findings), key=lambda f: f["id"])
+    ftable = md_table(
+        [
+            {"id": f["id"], "finding": f["label"], "value": format_value(f["value"], f["unit"]),
+             "95% interval": format_interval(f.get("interval"), f["unit"]),
+             "n": f"{f['n']:,}" if f.get("n") is not None else "", "method": f.get("method") or ""}
+            for f in findings
+        ]
+    ) if findings else "No findings were recorded.\n"  # fmt: skip
+    runs = md_table(
+        [{"notebook": o.name, "status": o.status, "seconds": round(o.seconds, 1)} for o in outcomes]
+    )
+    pkgs = md_table([{"package": k, "version": v} for k, v in manifest["packages"].items()])
+    c = ds.counts
+    return f"""# Methods and data {{.appendix}}
+
+## Data
+
+Dataset {md_escape(ds.name)} (operation {md_escape(ds.operation)}, {md_escape(ds.variant)} files),
+ingested with schema version {ds.schema_version}. Dataset fingerprint
+{md_escape(ds.fingerprint)}. Rows rejected at ingest: {c.rejected:,} (reasons in rejects.csv);
+duplicate tweet ids: {c.duplicate_tweetids:,}; tweets by accounts missing from the users file:
+{c.tweets_without_user:,}.
+
+{files}
+: Input files, their SHA-256 checksums and row counts. {{#tbl-files}}
+
+## Every finding
+
+Each number in this report is recorded by a notebook cell into findings.json, with its method.
+Intervals are 95% intervals.
+
+{ftable}
+: All recorded findings. {{#tbl-all-findings}}
+
+## Provenance
+
+Report version {md_escape(manifest["version"])}, code version
+{md_escape(manifest["code_version"])}, profile {md_escape(profile_path.name)} (sha256
+{md_escape(manifest["profile"]["sha256"][:16])}), engine {md_escape(manifest["engine"])}.
+
+{runs}
+: Notebook runs (cached runs show the time of the original execution). {{#tbl-runs}}
+
+{pkgs}
+: Package versions. {{#tbl-packages}}
+"""
+
+
+def _summary(
+    ds: Dataset, profile: Profile, version: str, synthetic: bool, failed: list[Outcome]
+) -> str:
+    lines = []
+    if synthetic:
+        lines.append(
+            "::: {.callout-warning}\n**Synthetic demo data.** This report was rendered on a "
+            "synthetic archive generated by `takedown demo` in the exact format of Twitter's "
+            "information-operations archive, with planted effects. No number here describes a real "
+            "network.\n:::\n"
+        )
+    if failed:
+        names = ", ".join(md_escape(o.name) for o in failed)
+        lines.append(
+            f"::: {{.callout-failed}}\n**Incomplete report.** Failed sections: {names}.\n:::\n"
+        )
+    lines.append(
+        f"Dataset **{md_escape(ds.name)}**, profile **{md_escape(profile.name)}**, report version "
+        f"**{md_escape(version)}**.\n"
+    )
+    return "\n".join(lines)
+
+
+def _front_matter(qmd: Path, updates: dict[str, str]) -> None:
+    text = qmd.read_text(encoding="utf-8")
+    m = re.match(r"^---\n(.*?)\n---\n", text, re.S)
+    meta = yaml.safe_load(m[1]) if m else {}
+    body = text[m.end() :] if m else text
+    meta.update(updates)
+    qmd.write_text(
+        "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n" + body,
+        encoding="utf-8",
+    )
+
+
+def render(
+    dataset: str,
+    *,
+    data_dir: Path,
+    profile_path: Path,
+    out_root: Path,
+    engine: str = "builtin",
+    jobs: int | None = None,
+    force: bool = False,
+    fail_fast: bool = False,
+    cache_dir: Path | None = None,
+    on_notebook: Any = lambda o: None,
+    on_stage: Any = lambda s: None,
+) -> RenderResult:
+    """Render dataset into out_root/dataset/<version>/; returns the outcome of every notebook."""
+    t_start = time.perf_counter()
+    root = project_root()
+    ds = load_dataset(data_dir / dataset)
+    profile = load_profile(profile_path)
+    if engine == "quarto" and shutil.which("quarto") is None:
+        raise RenderError(
+            "--engine quarto: no quarto binary on PATH (conda-forge's quarto, see environment.yml); "
+            "use --engine builtin"
+        )
+    if engine not in ("builtin", "quarto"):
+        raise RenderError(f"--engine {engine!r}: use builtin or quarto")
+    notebooks = sorted(
+        p for p in (root / "notebooks").glob("*.ipynb") if not p.name.startswith(".")
+    )
+    if not notebooks:
+        raise RenderError(f"{root / 'notebooks'}: no notebooks to run")
+    cache_dir = cache_dir or root / ".takedown-cache"
+    on_stage("running notebooks")
+    outcomes = execute_all(
+        notebooks,
+        dataset_dir=data_dir / dataset,
+        profile_path=profile_path,
+        fingerprint=ds.fingerprint,
+        cache_dir=cache_dir,
+        jobs=jobs or os.cpu_count() or 2,
+        force=force,
+        fail_fast=fail_fast,
+        on_done=on_notebook,
+    )
+    t_exec = time.perf_counter() - t_start
+    findings_text = findings_document(ds, profile, outcomes)
+    base = out_root / dataset
+    base.mkdir(parents=True, exist_ok=True)
+    version = _new_version(base, sha256_json(findings_text))
+    scratch = Path(tempfile.mkdtemp(prefix=f".{version}.tmp-", dir=base))
+    try:
+        folder = _compose(
+            root, scratch, ds, profile, profile_path, outcomes, findings_text, version, engine,
+            data_dir / dataset, t_exec, t_start, on_stage,
+        )  # fmt: skip
+        final = base / version
+        folder.rename(final)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(cache_dir / "tmp", ignore_errors=True)
+    return RenderResult(version=version, folder=final, outcomes=outcomes)
+
+
+def _compose(
+    root: Path, scratch: Path, ds: Dataset, profile: Profile, profile_path: Path,
+    outcomes: list[Outcome], findings_text: str, version: str, engine: str, dataset_dir: Path,
+    t_exec: float, t_start: float, on_stage: Any,
+) -> Path:  # fmt: skip
+    project = scratch / "project"
+    project.mkdir()
+    shutil.copy2(root / "_quarto.yml", project / "_quarto.yml")
+    shutil.copytree(root / "report", project / "report")
+    (project / "notebooks").mkdir()
+    for o in outcomes:
+        src = (
+            o.executed
+            if o.executed and o.executed.exists()
+            else root / "notebooks" / f"{o.name}.ipynb"
+        )
+        shutil.copy2(src, project / "notebooks" / f"{o.name}.ipynb")
+    findings = json.loads(findings_text)["findings"]
+    failed = [o for o in outcomes if o.status in ("failed", "skipped")]
+    for o in failed:
+        section = project / "report" / f"_{o.name}.qmd"
+        if section.exists():
+            section.write_text(_failed_section(o, _section_title(section)), encoding="utf-8")
+    synthetic = ds.synthetic
+    created = datetime.now(UTC)
+    manifest: dict[str, Any] = {
+        "version": version,
+        "created_at": created.isoformat(timespec="seconds"),
+        "dataset": {
+            "name": ds.name, "fingerprint": ds.fingerprint, "synthetic": synthetic,
+            "counts": ds.counts.model_dump(),
+            "files": [{"name": f.name, "sha256": f.sha256, "bytes": f.bytes, "rows_kept": f.rows_kept,
+                       "rows_rejected": f.rows_rejected} for f in ds.files],
+        },
+        "profile": {"path": str(profile_path), "name": profile.name, "sha256": sha256_file(profile_path),
+                    "content": profile.model_dump(mode="json")},
+        "parameters": {"dataset_dir": str(dataset_dir.resolve()), "profile": str(profile_path.resolve())},
+        "code_version": code_version(root),
+        "library_version": library_version(),
+        "engine": engine,
+        "packages": package_versions(),
+        "notebooks": [
+            {"name": o.name, "status": o.status, "seconds": round(o.seconds, 3), "cache_key": o.cache_key,
+             "error": o.error, "findings": len(o.findings)} for o in outcomes
+        ],
+        "findings_sha256": sha256_json(findings_text),
+    }  # fmt: skip
+    variables = finding_variables(findings)
+    variables["report"] = {"version": version, "date": created.date().isoformat(), "engine": engine}
+    variables["dataset"] = {
+        "name": ds.name, "accounts": f"{ds.counts.users:,}", "tweets": f"{ds.counts.tweets:,}",
+        "rejected": f"{ds.counts.rejected:,}",
+    }  # fmt: skip
+    variables["profile"] = {"name": profile.name, "timezone": profile.timezone}
+    (project / "_variables.yml").write_text(
+        yaml.safe_dump(variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
+    )
+    gen = project / "report" / "_generated"
+    gen.mkdir(exist_ok=True)
+    (gen / "published.qmd").write_text(
+        published_markdown(profile, findings, {o.name for o in failed}), encoding="utf-8"
+    )
+    (gen / "summary.qmd").write_text(
+        _summary(ds, profile, version, synthetic, failed), encoding="utf-8"
+    )
+    (gen / "appendix.qmd").write_text(
+        _appendix(ds, profile_path, outcomes, manifest), encoding="utf-8"
+    )
+    main = _main_document(project)
+    subtitle = profile.title + (" — synthetic demo data" if synthetic else "")
+    _front_matter(main, {"subtitle": md_escape(subtitle), "date": created.date().isoformat(),
+                         "version": md_escape(version)})  # fmt: skip
+
+    on_stage("composing report")
+    t0 = time.perf_counter()
+    out = scratch / "out"
+    out.mkdir()
+    _run_engine(engine, project, out)
+    manifest["timings"] = {
+        "notebooks_s": round(t_exec, 3),
+        "compose_s": round(time.perf_counter() - t0, 3),
+        "total_s": round(time.perf_counter() - t_start, 3),
+    }
+    (out / "findings.json").write_text(findings_text, encoding="utf-8")
+    (out / "notebooks").mkdir()
+    for nb in (project / "notebooks").glob("*.ipynb"):
+        shutil.copy2(nb, out / "notebooks" / nb.name)
+    (out / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
+    return out
+
+
+def _main_document(project: Path) -> Path:
+    conf = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    render_list = (conf.get("project") or {}).get("render") or ["report/report.qmd"]
+    return project / render_list[0]
+
+
+def _run_engine(engine: str, project: Path, out: Path) -> None:
+    if engine == "builtin":
+        from takedown.compose.builtin import render as compose
+
+        res = compose(project, out)
+        for key, name in (("html", "report.html"), ("pdf", "report.pdf")):
+            if Path(res[key]) != out / name:
+                shutil.move(res[key], out / name)
+        return
+    main = _main_document(project)
+    for fmt, name in (("html", "report.html"), ("typst", "report.pdf")):
+        proc = subprocess.run(
+            ["quarto", "render", str(main), "--to", fmt, "--output-dir", str(project / "_site")],
+            cwd=project, capture_output=True, text=True,
+        )  # fmt: skip
+        if proc.returncode != 0:
+            last = (proc.stderr.strip().splitlines() or ["quarto failed"])[-1]
+            raise RenderError(f"quarto render --to {fmt} failed: {last}")
+        ext = "html" if fmt == "html" else "pdf"
+        produced = next((project / "_site").rglob(f"*.{ext}"), None)
+        if produced is None:
+            raise RenderError(f"quarto render --to {fmt} produced no .{ext} file")
+        shutil.move(produced, out / name)
+
+
+def list_versions(out_root: Path, dataset: str) -> list[dict[str, Any]]:
+    """Complete versions of a dataset's report, oldest first (scratch folders are skipped)."""
+    base = out_root / dataset
+    rows = []
+    for d in sorted(base.iterdir()) if base.exists() else []:
+        m = d / "manifest.json"
+        if d.name.startswith(".") or not m.exists():
+            continue
+        doc = json.loads(m.read_text(encoding="utf-8"))
+        rows.append(
+            {
+                "version": doc["version"],
+                "created_at": doc["created_at"],
+                "findings_sha256": doc["findings_sha256"][:12],
+                "failed": [
+                    n["name"]
+                    for n in doc["notebooks"]
+                    if n["status"] != "ok" and n["status"] != "cached"
+                ],
+                "code_version": doc["code_version"],
+                "path": str(d),
+            }
+        )
+    return rows

@@ -1,0 +1,43 @@
+"""environment.yml (conda-forge, with Quarto) and pyproject.toml must name the same dependencies."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from tests.conftest import ROOT
+
+# conda-forge names that differ from PyPI's
+CONDA_TO_PYPI = {"python-duckdb": "duckdb"}
+CONDA_ONLY = {"python", "pip", "quarto"}
+
+
+def _split(spec: str) -> tuple[str, str]:
+    m = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", spec.strip())
+    assert m, spec
+    return m[1].lower(), m[2].replace(" ", "")
+
+
+def test_environment_and_pyproject_agree():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wanted = dict(_split(s) for s in pyproject["project"]["dependencies"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert "conda-forge" in env["channels"]
+    have: dict[str, str] = {}
+    for dep in env["dependencies"]:
+        specs = dep["pip"] if isinstance(dep, dict) else [dep]
+        for spec in specs:
+            name, bound = _split(spec)
+            if name in CONDA_ONLY:
+                continue
+            have[CONDA_TO_PYPI.get(name, name)] = bound
+    assert have == wanted
+
+
+def test_environment_brings_python_311_and_quarto():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    names = [d for d in env["dependencies"] if isinstance(d, str)]
+    assert "python=3.11" in names
+    assert any(n.startswith("quarto") for n in names)

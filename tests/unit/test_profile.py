@@ -1,0 +1,55 @@
+"""Profiles validate when read, and errors name the field."""
+
+from __future__ import annotations
+
+import pytest
+
+from takedown.errors import ProfileError
+from takedown.profile import load_profile
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize("name", ["china_052020", "generic"])
+def test_shipped_profiles_validate(name):
+    p = load_profile(ROOT / "profiles" / f"{name}.yml")
+    assert p.name == name
+
+
+def test_china_profile_carries_published_figures():
+    p = load_profile(ROOT / "profiles/china_052020.yml")
+    assert p.timezone == "Asia/Shanghai"
+    assert (p.working_hours.start, p.working_hours.end) == (8, 17)
+    got = {x.finding: x.value for x in p.published}
+    assert got["overview.accounts"] == 23750
+    assert got["overview.tweets"] == 348608
+    assert got["followers.zero_share"] == 0.785
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        (
+            "name: x\ntitle: t\ntimezone: Mars/Olympus\n",
+            "field timezone: Value error, unknown IANA timezone",
+        ),
+        (
+            "name: x\ntitle: t\nworking_hours: {start: 17, end: 8}\n",
+            "field working_hours: Value error, end must be after start",
+        ),
+        ("name: x\n", "field title: Field required"),
+        ("name: x\ntitle: t\ncolour: red\n", "field colour: Extra inputs are not permitted"),
+        (
+            "name: x\ntitle: t\ntopics: {hk: {label: HK, keywords: []}}\n",
+            "field topics.hk.keywords",
+        ),
+        ("name: [unclosed\n", "not valid YAML"),
+        ("- a list\n", "a profile is a YAML mapping"),
+    ],
+)
+def test_invalid_profile_is_one_line_naming_the_field(tmp_path, text, needle):
+    f = tmp_path / "p.yml"
+    f.write_text(text)
+    with pytest.raises(ProfileError) as exc:
+        load_profile(f)
+    msg = str(exc.value)
+    assert "\n" not in msg and str(f) in msg and needle in msg, msg
