@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -75,14 +76,17 @@ def make_archive(folder: Path, op: str = "test_012020", users: int = 3, tweets: 
     return folder
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """The real `takedown` command in a subprocess: exit code, stdout and stderr as a user sees them."""
     return subprocess.run(
         [sys.executable, "-m", "takedown.cli", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
-        timeout=600,
+        env={**os.environ, **(env or {})},
+        timeout=900,
     )
 
 

@@ -258,7 +258,7 @@ def render(
     )
     if not notebooks:
         raise RenderError(f"{root / 'notebooks'}: no notebooks to run")
-    cache_dir = cache_dir or root / ".takedown-cache"
+    cache_dir = cache_dir or Path(os.environ.get("TAKEDOWN_CACHE_DIR") or root / ".takedown-cache")
     on_stage("running notebooks")
     outcomes = execute_all(
         notebooks,

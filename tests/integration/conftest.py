@@ -1,0 +1,47 @@
+"""One default-size demo archive, ingested and rendered once per test session."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> dict:
+    """The demo archive at the published size, ingested: paths and truth.json."""
+    base = tmp_path_factory.mktemp("demo")
+    raw, data = base / "raw", base / "data"
+    r = run_cli("demo", raw)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("ingest", raw, "--dataset", "demo", "--data-dir", data)
+    assert r.returncode == 0, r.stderr
+    truth = json.loads((raw / "truth.json").read_text())
+    return {"base": base, "raw": raw, "data": data, "truth": truth}
+
+
+@pytest.fixture(scope="session")
+def rendered(demo) -> dict:
+    """`takedown render` of the demo with the china_052020 profile: the first version folder."""
+    out = demo["base"] / "reports"
+    cache = demo["base"] / "cache"
+    r = run_cli(
+        "render", "demo", "--data-dir", demo["data"], "--out", out,
+        "--profile", ROOT / "profiles/china_052020.yml", cwd=ROOT,
+        env={"TAKEDOWN_CACHE_DIR": str(cache)},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr + r.stdout
+    folders = sorted(p for p in (out / "demo").iterdir() if not p.name.startswith("."))
+    assert len(folders) == 1
+    folder = folders[0]
+    findings = {f["id"]: f for f in json.loads((folder / "findings.json").read_text())["findings"]}
+    return {
+        **demo,
+        "out": out,
+        "cache": cache,
+        "folder": folder,
+        "findings": findings,
+        "stderr": r.stderr,
+    }

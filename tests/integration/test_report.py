@@ -1,0 +1,126 @@
+"""The rendered demo report: findings against truth.json, provenance, reproducibility, the PDF."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from takedown.hashing import sha256_file
+from tests.conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+def test_version_folder_is_complete(rendered):
+    folder = rendered["folder"]
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["findings.json", "manifest.json", "notebooks", "report.html", "report.pdf"]
+    nbs = sorted(p.name for p in (folder / "notebooks").iterdir())
+    assert nbs == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_zero_follower_share_matches_truth(rendered):
+    f, truth = rendered["findings"]["followers.zero_share"], rendered["truth"]
+    assert abs(f["value"] - truth["zero_follower_share"]) <= 0.005
+    lo, hi = f["interval"]
+    assert lo <= truth["zero_follower_share"] <= hi
+    assert f["n"] == truth["accounts"]
+
+
+def test_posting_clock_matches_truth(rendered):
+    fs, truth = rendered["findings"], rendered["truth"]
+    assert (
+        abs(fs["posting_clock.working_hours_share"]["value"] - truth["working_hours_share"]) <= 0.02
+    )
+    assert fs["posting_clock.best_utc_offset"]["value"] == 8 == truth["utc_offset_hours"]
+    ratio = fs["posting_clock.weekday_weekend_rate_ratio"]
+    assert abs(ratio["value"] / truth["weekday_weekend_rate_ratio"] - 1) <= 0.10
+    assert ratio["interval"][0] < ratio["value"] < ratio["interval"][1]
+
+
+def test_overview_counts_match_truth(rendered):
+    fs, truth = rendered["findings"], rendered["truth"]
+    assert fs["overview.accounts"]["value"] == truth["accounts"]
+    assert fs["overview.tweets"]["value"] == truth["tweets"]
+
+
+def test_manifest_traces_inputs_code_and_timings(rendered):
+    m = json.loads((rendered["folder"] / "manifest.json").read_text())
+    on_disk = {p.name: sha256_file(p) for p in rendered["raw"].glob("*.csv")}
+    assert {f["name"]: f["sha256"] for f in m["dataset"]["files"]} == on_disk
+    assert m["dataset"]["synthetic"] is True
+    assert m["version"] == rendered["folder"].name
+    assert m["profile"]["name"] == "china_052020"
+    assert m["code_version"] and m["packages"]["duckdb"] != "not installed"
+    assert {n["name"] for n in m["notebooks"]} == {
+        p.stem for p in (ROOT / "notebooks").glob("*.ipynb")
+    }
+    assert all(n["status"] in ("ok", "cached") for n in m["notebooks"])
+    assert m["findings_sha256"]
+    assert m["timings"]["total_s"] > 0
+
+
+def test_rerender_gives_identical_findings_in_a_new_version_from_cache(rendered):
+    t0 = time.perf_counter()
+    r = run_cli(
+        "render", "demo", "--data-dir", rendered["data"], "--out", rendered["out"],
+        "--profile", ROOT / "profiles/china_052020.yml", cwd=ROOT,
+        env={"TAKEDOWN_CACHE_DIR": str(rendered["cache"])},
+    )  # fmt: skip
+    took = time.perf_counter() - t0
+    assert r.returncode == 0, r.stderr
+    folders = sorted(p for p in (rendered["out"] / "demo").iterdir() if not p.name.startswith("."))
+    assert len(folders) >= 2
+    new = folders[-1]
+    assert new != rendered["folder"]
+    assert (new / "findings.json").read_bytes() == (
+        rendered["folder"] / "findings.json"
+    ).read_bytes()
+    m = json.loads((new / "manifest.json").read_text())
+    assert all(n["status"] == "cached" for n in m["notebooks"])
+    assert took < 30
+    v = run_cli("versions", "demo", "--out", rendered["out"])
+    assert v.returncode == 0 and rendered["folder"].name in v.stdout and new.name in v.stdout
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def test_pdf_opens_and_carries_headline_numbers_and_chinese(rendered):
+    text = _pdf_text(rendered["folder"] / "report.pdf")
+    fs = rendered["findings"]
+    zero = f"{100 * fs['followers.zero_share']['value']:.1f}%"
+    assert zero in text
+    assert f"{fs['overview.tweets']['value']:,}" in text
+    assert "UTC+8" in text
+    assert "Synthetic demo data" in text
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in text), "no CJK text extracted from the PDF"
+
+
+def test_html_shows_hostile_profile_text_as_text(rendered):
+    from html.parser import HTMLParser
+
+    class Collect(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.text: list[str] = []
+            self.tags: list[tuple[str, dict]] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append((tag, dict(attrs)))
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    html = (rendered["folder"] / "report.html").read_text(encoding="utf-8")
+    p = Collect()
+    p.feed(html)
+    assert [t for t, _ in p.tags].count("script") == 0
+    assert not any(k.startswith("on") for _, a in p.tags for k in a)
+    text = " ".join(p.text)
+    assert "<script>window.__pwned=1</script>" in text
