@@ -37,7 +37,32 @@ UNSAFE_META = (
     "template",
     "nocite",
     "citations",
+    "format",
 )
+# _quarto.yml keys that configure Quarto itself rather than the document's metadata.
+PROJECT_ONLY = (
+    "project",
+    "format",
+    "execute",
+    "engine",
+    "jupyter",
+    "knitr",
+    "filters",
+    "shortcodes",
+    "metadata-files",
+    "website",
+    "book",
+    "manuscript",
+    "profile",
+)
+OPTION_KEYS = ("toc", "toc-depth", "number-sections", "lang", "papersize", "fontsize", "mainfont")
+# Option values that go into templates unescaped must match these.
+_SAFE = {
+    "lang": re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"),
+    "papersize": re.compile(r"^[a-z0-9-]{1,20}$"),
+    "fontsize": re.compile(r"^\d{1,2}(\.\d{1,2})?pt$"),
+    "mainfont": re.compile(r"^[A-Za-z0-9 _-]{1,60}$"),
+}
 PANDOC_TIMEOUT_S = 300
 
 
@@ -71,7 +96,8 @@ def render(
         config = _load_yaml(project_dir / "_quarto.yml", required=True)
         main = _main_document(project_dir, config)
         variables = _load_yaml(project_dir / "_variables.yml", required=False)
-        meta, markdown = compose_markdown(project_dir, main, variables, work)
+        project_meta = {k: v for k, v in config.items() if k not in PROJECT_ONLY}
+        meta, markdown, sources = compose_markdown(project_dir, main, variables, work, project_meta)
         (work / "report.md").write_text(markdown, encoding="utf-8")
         opts = _options(config, meta)
         resource_path = [
@@ -81,10 +107,13 @@ def render(
             *(Path(d).resolve() for d in resource_dirs),
         ]
         produced: dict[str, Path] = {}
-        if "html" in formats:
-            produced["html"] = _html(work, opts, resource_path)
-        if "pdf" in formats:
-            produced["pdf"] = _pdf(work, opts, resource_path)
+        try:
+            if "html" in formats:
+                produced["html"] = _html(work, opts, resource_path)
+            if "pdf" in formats:
+                produced["pdf"] = _pdf(work, opts, resource_path)
+        except ComposeError as exc:
+            raise ComposeError(_locate(str(exc), sources, project_dir)) from None
         return {fmt: _publish(path, out_dir / f"report.{fmt}") for fmt, path in produced.items()}
     finally:
         if build_dir is None:
@@ -92,9 +121,17 @@ def render(
 
 
 def compose_markdown(
-    project_dir: Path, main: Path, variables: Mapping[str, Any], work: Path
-) -> tuple[dict[str, Any], str]:
-    """Resolved front matter and the full Markdown document (figures written to work/media)."""
+    project_dir: Path,
+    main: Path,
+    variables: Mapping[str, Any],
+    work: Path,
+    project_meta: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, Any], str, list[Path]]:
+    """Resolved metadata, the full Markdown document (figures written to work/media) and the
+    source files read.
+
+    Metadata is _quarto.yml's document keys (`project_meta`) overridden by the front matter.
+    """
     text = main.read_text(encoding="utf-8")
     fm_text, body, offset = split_front_matter(text)
     try:
@@ -103,16 +140,18 @@ def compose_markdown(
         raise ComposeError(f"{main}: front matter is not valid YAML: {exc}") from None
     if not isinstance(raw_meta, dict):
         raise ComposeError(f"{main}: front matter must be a YAML mapping")
+    raw_meta = {**(project_meta or {}), **raw_meta}
     resolver = Resolver(project_dir, variables, raw_meta, NotebookEmbedder(work / "media"))
     resolver.files.append(main)
     meta = _resolve_meta(resolver, raw_meta, fm_text, main)
     resolved_body = resolver.resolve_text(body, main, offset)
-    header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
-    return meta, f"---\n{header}---\n\n{resolved_body}"
+    safe = {k: v for k, v in meta.items() if k not in UNSAFE_META}
+    header = yaml.safe_dump(safe, allow_unicode=True, sort_keys=False, width=10_000)
+    return meta, f"---\n{header}---\n\n{resolved_body}", resolver.files
 
 
 def _resolve_meta(resolver: Resolver, raw: dict[str, Any], fm_text: str, main: Path) -> dict:
-    """Front matter with var/meta shortcodes resolved in its strings and defaults filled in."""
+    """Metadata with var/meta shortcodes resolved in its strings and defaults filled in."""
     lines = fm_text.splitlines()
 
     def walk(node: Any) -> Any:
@@ -129,8 +168,6 @@ def _resolve_meta(resolver: Resolver, raw: dict[str, Any], fm_text: str, main: P
         return node
 
     meta = walk(raw)
-    for key in UNSAFE_META:
-        meta.pop(key, None)
     if str(meta.get("date", "")).strip() in ("today", "now", "last-modified"):
         meta["date"] = date.today().isoformat()
     meta.setdefault("toc-title", "Contents")
@@ -140,17 +177,25 @@ def _resolve_meta(resolver: Resolver, raw: dict[str, Any], fm_text: str, main: P
 
 
 def _options(config: Mapping[str, Any], meta: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Per-output options: project format settings < document keys < document format settings."""
-    keys = ("toc", "toc-depth", "number-sections", "lang", "papersize", "fontsize")
+    """Per-output options: project format settings < metadata keys < document format settings."""
     result = {}
     for fmt, quarto_name in (("html", "html"), ("pdf", "typst")):
         merged: dict[str, Any] = {"toc": True, "toc-depth": 3, "number-sections": False}
         for layer in (
             _format_section(config, quarto_name),
-            {k: meta[k] for k in keys if k in meta},
+            meta,
             _format_section(meta, quarto_name),
         ):
-            merged.update({k: v for k, v in layer.items() if k in keys})
+            merged.update({k: v for k, v in layer.items() if k in OPTION_KEYS})
+        for key, pattern in _SAFE.items():
+            if key in merged and not pattern.match(str(merged[key])):
+                raise ComposeError(f"option {key}: {merged[key]!r} is not a valid value")
+        try:
+            merged["toc-depth"] = int(merged["toc-depth"])
+        except (TypeError, ValueError):
+            raise ComposeError(
+                f"option toc-depth: {merged['toc-depth']!r} is not a number"
+            ) from None
         result[fmt] = merged
     return result
 
@@ -175,10 +220,10 @@ def _common_args(opts: Mapping[str, Any], resource_path: list[Path]) -> list[str
         os.pathsep.join(str(p) for p in resource_path),
     ]
     if opts.get("toc"):
-        args += ["--toc", f"--toc-depth={int(opts.get('toc-depth', 3))}"]
+        args += ["--toc", f"--toc-depth={opts['toc-depth']}"]
     if opts.get("number-sections"):
-        args.append("--number-sections")
-    for key in ("lang", "papersize", "fontsize"):
+        args += ["--number-sections", "--variable", "number-sections=true"]
+    for key in ("lang", "papersize", "fontsize", "mainfont"):
         if opts.get(key):
             args += ["--variable", f"{key}={opts[key]}"]
     return args
@@ -216,8 +261,6 @@ def _pdf(work: Path, opts: Mapping[str, Any], resource_path: list[Path]) -> Path
         "--output",
         typ.name,
     ]
-    if opts["pdf"].get("number-sections"):
-        args += ["--variable", "number-sections=true"]
     _pandoc(args, work)
     pdf = work / "report.pdf"
     _typst(typ, pdf, work)
@@ -247,6 +290,20 @@ def _pandoc(args: list[str], cwd: Path) -> None:
     ]
     if fatal:
         raise ComposeError(f"pandoc: {fatal[0].strip()}")
+
+
+def _locate(message: str, sources: list[Path], project_dir: Path) -> str:
+    """Prefix a cross-reference error with the first file:line that uses the reference."""
+    m = re.search(r"cross-reference (@[\w-]+)", message)
+    if not m:
+        return message
+    ref = re.compile(re.escape(m.group(1)) + r"(?![\w-])")
+    for path in sources:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if ref.search(line):
+                rel = path.relative_to(project_dir) if path.is_relative_to(project_dir) else path
+                return f"{rel}:{number}: {message}"
+    return message
 
 
 def _first_error(stderr: str) -> str:

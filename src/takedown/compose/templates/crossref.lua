@@ -36,6 +36,7 @@ local function prefix_caption(caption, id)
   local lbl = label_inlines(id)
   lbl:insert(pandoc.Str(":"))
   local span = pandoc.Span(lbl, pandoc.Attr("", { "caption-label" }))
+  if FORMAT:match("typst") then span = pandoc.Strong({ span }) end
   local long = caption.long
   if #long == 0 then
     caption.long = pandoc.Blocks({ pandoc.Plain({ span }) })
@@ -74,6 +75,9 @@ local function div_to_float(div)
   -- caption as alt text when they have none.
   body = body:walk({ Figure = function(fig)
     if fig.identifier == "" then return fig.content end
+  end })
+  body = body:walk({ Para = function(para)
+    if #para.content == 1 and para.content[1].t == "Image" then return pandoc.Plain(para.content) end
   end })
   body = body:walk({ Image = function(img)
     if #img.caption == 0 then img.caption = cap_para.content end
