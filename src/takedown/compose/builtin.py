@@ -280,7 +280,8 @@ def _pandoc(args: list[str], cwd: Path) -> None:
         raise ComposeError(f"pandoc took longer than {PANDOC_TIMEOUT_S}s and was stopped") from None
     stderr = proc.stderr or ""
     if proc.returncode != 0:
-        raise ComposeError(f"pandoc failed: {_first_error(stderr)}")
+        m = re.search(r"takedown: (.*)", stderr)  # our filter's own, already actionable message
+        raise ComposeError(m.group(1).strip() if m else f"pandoc failed: {_first_error(stderr)}")
     fatal = [
         ln
         for ln in stderr.splitlines()
@@ -307,10 +308,7 @@ def _locate(message: str, sources: list[Path], project_dir: Path) -> str:
 
 
 def _first_error(stderr: str) -> str:
-    """The most useful line of a pandoc error (our filter's message when it is one)."""
-    m = re.search(r"takedown: (.*)", stderr)
-    if m:
-        return m.group(1).strip()
+    """The first non-empty line of a tool's error output."""
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
     return lines[0] if lines else "no message"
 

@@ -95,8 +95,11 @@ def md_table(
         for i in range(len(keys))
     ]
     head = [md_escape(h) for h in headers]
+    # Dash counts set pandoc's relative column widths once a line is long: at least the header
+    # plus a margin (so it never overflows its column), at most 30 for long text.
     widths = [
-        max(3, min(40, max([len(head[i])] + [len(r[i]) for r in cells]))) for i in range(len(keys))
+        max(len(head[i]) + 2, min(30, max((len(r[i]) for r in cells), default=0)))
+        for i in range(len(keys))
     ]
     rule = [("-" * (w - 1) + ":") if numeric[i] else "-" * w for i, w in enumerate(widths)]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(rule) + "|"]

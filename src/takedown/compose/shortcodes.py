@@ -96,7 +96,15 @@ class Resolver:
                 raise ComposeError(
                     f"{where}: unterminated shortcode '{{{{<'; close it with '>}}}}'"
                 )
-            return self._shortcode(m.group("sc"), path, where, stack, allow)
+            if m.group("sc").split(None, 1)[:1] != ["embed"]:
+                return self._shortcode(m.group("sc"), path, where, stack, allow)
+            start = text.rfind("\n", 0, m.start()) + 1
+            end = text.find("\n", m.end())
+            rest = text[start : m.start()] + text[m.end() : None if end < 0 else end]
+            if rest.strip():
+                raise ComposeError(f"{where}: an embed shortcode must be alone on its line")
+            # Embeds are blocks: blank lines around them keep them apart from adjacent text.
+            return "\n" + self._shortcode(m.group("sc"), path, where, stack, allow) + "\n"
 
         return SHORTCODE_RE.sub(replace, text)
 
@@ -168,7 +176,10 @@ class Resolver:
                 return "{{<" + (m.group("esc") or m.group("cmt") or "") + ">}}"
             if m.group("open") is not None:
                 raise ComposeError(f"{where}: unterminated shortcode in a meta value")
-            args = shlex.split(m.group("sc"))
+            try:
+                args = shlex.split(m.group("sc"))
+            except ValueError:
+                args = []
             if len(args) != 2 or args[0] not in ("var", "meta"):
                 raise ComposeError(
                     f"{where}: a meta value used by {{{{< meta >}}}} may only contain var/meta "

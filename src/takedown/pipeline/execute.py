@@ -72,6 +72,9 @@ def _run_one(src: str, out: str, params: dict[str, Any], cwd: str, kernel: str) 
     """Worker process: execute one notebook; return timing and failure details, never raise."""
     import papermill as pm
 
+    # The kernel inherits this worker's stderr: send its chatter to a log beside the notebook.
+    log = os.open(str(Path(cwd) / "kernel.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 2)
     t0 = time.perf_counter()
     try:
         pm.execute_notebook(

@@ -110,8 +110,8 @@ def _new_version(base: Path, digest: str) -> str:
 
 def _section_title(path: Path) -> str:
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("## "):
-            return re.sub(r"\s*\{.*\}\s*$", "", line[3:]).strip()
+        if line.startswith("# "):
+            return re.sub(r"\s*\{.*\}\s*$", "", line[2:]).strip()
     return path.stem.lstrip("_")
 
 
@@ -126,7 +126,7 @@ def _failed_section(o: Outcome, title: str) -> str:
         else "not run (--fail-fast)"
     )
     return (
-        f"## {md_escape(title)} (failed)\n\n::: {{.callout-failed}}\n"
+        f"# {md_escape(title)} (failed)\n\n::: {{.callout-failed}}\n"
         f"**This section failed.** Notebook {md_escape(o.name + '.ipynb')} stopped at "
         f"{md_escape(where)}: {md_escape(what)}. The other sections are unaffected; the executed "
         f"notebook is in this version's notebooks/ folder.\n:::\n"
@@ -138,7 +138,7 @@ def _appendix(
 ) -> str:
     files = md_table(
         [
-            {"file": f.name, "sha256": f.sha256, "bytes": f.bytes, "read": f.rows_read,
+            {"file": f.name, "sha256": f.sha256[:16] + "…", "bytes": f.bytes, "read": f.rows_read,
              "kept": f.rows_kept, "rejected": f.rows_rejected}
             for f in ds.files
         ]
@@ -168,7 +168,7 @@ duplicate tweet ids: {c.duplicate_tweetids:,}; tweets by accounts missing from t
 {c.tweets_without_user:,}.
 
 {files}
-: Input files, their SHA-256 checksums and row counts. {{#tbl-files}}
+: Input files, the first 16 hex digits of their SHA-256 checksums (in full in manifest.json) and row counts. {{#tbl-files}}
 
 ## Every finding
 

@@ -183,6 +183,27 @@ local function callout(div)
   return div
 end
 
+-- Typst cannot break a long token (a hash, a URL) inside a table cell, so the table overflows
+-- the page; a zero-width space every 8 ASCII characters gives it break points. Only between two
+-- ASCII characters, so emoji sequences and combining marks are never split.
+local ZWSP = "\u{200B}"
+local function soft_break(str)
+  if #str.text < 16 then return nil end
+  local out, run, prev_ascii = {}, 0, false
+  for _, cp in utf8.codes(str.text) do
+    local ascii = cp < 128
+    if ascii and prev_ascii and run >= 8 then
+      out[#out + 1] = ZWSP
+      run = 0
+    end
+    out[#out + 1] = utf8.char(cp)
+    run = ascii and run + 1 or 0
+    prev_ascii = ascii
+  end
+  str.text = table.concat(out)
+  return str
+end
+
 function Pandoc(doc)
   -- Pass 1 (document order): turn div floats into figures/tables, then number labels.
   doc = doc:walk({ Div = function(div)
@@ -208,5 +229,14 @@ function Pandoc(doc)
     Link = check_link,
   })
   doc = doc:walk({ Div = callout })
+  if FORMAT:match("typst") then
+    doc = doc:walk({ Table = function(tbl)
+      -- Default-aligned columns would inherit the figure's centering in Typst: make them left.
+      for i, spec in ipairs(tbl.colspecs) do
+        if spec[1] == "AlignDefault" then tbl.colspecs[i] = { "AlignLeft", spec[2] } end
+      end
+      return tbl:walk({ Str = soft_break })
+    end })
+  end
   return doc
 end
