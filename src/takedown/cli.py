@@ -231,15 +231,19 @@ def versions(
             raise TakedownError(
                 f"{out / dataset}: no rendered versions; run takedown render {dataset}"
             )
+        if not console.is_terminal:
+            for r in rows:
+                failed = ",".join(r["failed"]) or "-"
+                print(
+                    f"{r['version']}\t{r['created_at']}\t{r['findings_sha256']}\t{failed}\t{r['path']}"
+                )
+            return
         table = Table("version", "created", "findings", "failed", "code")
         for r in rows:
             table.add_row(
-                r["version"],
-                r["created_at"],
-                r["findings_sha256"],
-                ", ".join(r["failed"]) or "-",
+                r["version"], r["created_at"], r["findings_sha256"], ", ".join(r["failed"]) or "-",
                 r["code_version"],
-            )
+            )  # fmt: skip
         console.print(table)
 
 

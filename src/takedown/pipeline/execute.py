@@ -40,9 +40,23 @@ class Outcome:
     error: dict[str, Any] | None = None
 
 
+# What an executed notebook depends on besides its own source: a change here re-runs notebooks.
+NOTEBOOK_DEPENDENCIES = (
+    "findings/*.py",
+    "notebook.py",
+    "engine.py",
+    "profile.py",
+    "schema.py",
+    "ingest/dataset.py",
+    "compose/escape.py",
+    "compose/fonts.py",
+)
+
+
 def library_version() -> str:
-    """Package version plus a hash of the library source: a code change invalidates caches."""
-    return f"{__version__}+{sha256_tree(LIBRARY_DIR)[:12]}"
+    """Package version plus a hash of the library code notebooks call into."""
+    digest = sha256_json([sha256_tree(LIBRARY_DIR, pattern) for pattern in NOTEBOOK_DEPENDENCIES])
+    return f"{__version__}+{digest[:12]}"
 
 
 def source_hash(path: Path) -> str:
