@@ -1,0 +1,181 @@
+"""Render benchmark: cold, warm and one-notebook-edited renders, and peak memory of the process tree.
+
+  python scripts/bench_render.py                       # demo size (348,608 tweets)
+  python scripts/bench_render.py --tweets 10000000     # the 10M-tweet scale test
+Prints absolute times against the issue targets, and each time as a ratio to a baseline measured
+in the same run (one bare papermill execution of a notebook that only imports the stack),
+since these machines are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of pid and all its descendants, read from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                parts = f.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(parts[1]), []).append(int(d))
+            rss[int(d)] = int(parts[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo.extend(children.get(p, []))
+    return total
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """(seconds, peak RSS of the whole process tree in GiB), sampled every 0.1 s."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            time.sleep(0.1)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    out, err = proc.communicate()
+    t.join()
+    took = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
+    return took, peak[0] / 2**30
+
+
+def baseline(tmp: Path) -> float:
+    """One papermill run of a notebook that imports the stack: the floor under any notebook."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import duckdb, pandas, seaborn, statsmodels.api, takedown.notebook"
+        )
+    ]
+    src = tmp / "baseline.ipynb"
+    nbformat.write(nb, src)
+    took, _ = run(
+        [
+            PY,
+            "-m",
+            "papermill",
+            str(src),
+            str(tmp / "out.ipynb"),
+            "-k",
+            "takedown",
+            "--no-progress-bar",
+        ]
+    )
+    return took
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tweets", type=int, default=348_608)
+    ap.add_argument("--accounts", type=int, default=23_750)
+    ap.add_argument("--dir", type=Path, default=ROOT / "build" / "bench-render")
+    args = ap.parse_args()
+    big = args.tweets > 1_000_000
+    base = args.dir / f"t{args.tweets}"
+    raw, data, out, cache = base / "raw", base / "data", base / "reports", base / "cache"
+    if not (raw / "truth.json").exists():
+        print(f"generating {args.tweets:,} tweets ...", flush=True)
+        run(
+            [
+                PY,
+                "-m",
+                "takedown.cli",
+                "demo",
+                str(raw),
+                "--tweets",
+                str(args.tweets),
+                "--accounts",
+                str(args.accounts),
+            ]
+        )
+    took, _ = run(
+        [
+            PY,
+            "-m",
+            "takedown.cli",
+            "ingest",
+            str(raw),
+            "--dataset",
+            "bench",
+            "--data-dir",
+            str(data),
+        ]
+    )
+    print(f"ingest (or cached):         {took:7.1f} s")
+    shutil.rmtree(cache, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp())
+    ref = baseline(tmp)
+    print(f"baseline (1 bare notebook): {ref:7.1f} s")
+
+    render = [PY, "-m", "takedown.cli", "render", "bench", "--data-dir", str(data), "--out", str(out),
+              "--profile", str(ROOT / "profiles/china_052020.yml")]  # fmt: skip
+    env = {"TAKEDOWN_CACHE_DIR": str(cache)}
+    cold, cold_rss = run(render, env)
+    warm, _ = run(render, env)
+
+    project = tmp / "project"
+    shutil.copytree(
+        ROOT,
+        project,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "build", "data", "demo", "reports", ".takedown-cache", "artifacts"
+        ),
+    )
+    first = sorted((project / "notebooks").glob("*.ipynb"))[-1]
+    nb = nbformat.read(first, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("# edited by bench_render.py\nprint('edited')"))
+    nbformat.write(nb, first)
+    edited, _ = run(render, {**env, "TAKEDOWN_PROJECT": str(project)})
+    versions = sorted(p for p in (out / "bench").iterdir() if not p.name.startswith("."))
+    manifest = json.loads((versions[-1] / "manifest.json").read_text())
+    reran = [n["name"] for n in manifest["notebooks"] if n["status"] == "ok"]
+    shutil.rmtree(tmp, ignore_errors=True)
+
+    n_nb = len(list((ROOT / "notebooks").glob("*.ipynb")))
+    cold_target, warm_target = (480, None) if big else ((90 if n_nb <= 3 else 120), 10)
+    print(f"notebooks: {n_nb}; tweets: {args.tweets:,}")
+    print(
+        f"cold render:   {cold:7.1f} s  = {cold / ref:5.1f}x baseline  (target < {cold_target} s)  peak RSS {cold_rss:.2f} GiB"
+    )
+    print(
+        f"warm render:   {warm:7.1f} s  = {warm / ref:5.1f}x baseline"
+        + (f"  (target < {warm_target} s)" if warm_target else "")
+    )
+    print(
+        f"one edited:    {edited:7.1f} s  = {edited / ref:5.1f}x baseline  re-ran {reran}  (target < 30 s)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""Pipeline behaviour: a failing notebook is isolated, and the cache re-runs only what changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+def project_copy(tmp_path: Path) -> Path:
+    """The report project (sources and notebooks) in a scratch folder, for TAKEDOWN_PROJECT."""
+    dst = tmp_path / "project"
+    dst.mkdir()
+    shutil.copy2(ROOT / "_quarto.yml", dst / "_quarto.yml")
+    shutil.copytree(ROOT / "report", dst / "report")
+    shutil.copytree(ROOT / "notebooks", dst / "notebooks")
+    return dst
+
+
+def add_cell(notebook: Path, source: str) -> None:
+    nb = nbformat.read(notebook, as_version=4)
+    cell = nbformat.v4.new_code_cell(source)
+    cell["id"] = f"fixture-{len(nb.cells)}"
+    nb.cells.append(cell)
+    nbformat.write(nb, notebook)
+
+
+def render(rendered, project: Path, *extra: str):
+    return run_cli(
+        "render", "demo", "--data-dir", rendered["data"], "--out", project.parent / "reports",
+        "--profile", ROOT / "profiles/china_052020.yml", *extra, cwd=ROOT,
+        env={"TAKEDOWN_CACHE_DIR": str(rendered["cache"]), "TAKEDOWN_PROJECT": str(project)},
+    )  # fmt: skip
+
+
+def only_version(project: Path) -> Path:
+    folders = [p for p in (project.parent / "reports/demo").iterdir() if not p.name.startswith(".")]
+    assert len(folders) == 1, folders
+    return folders[0]
+
+
+def test_failing_notebook_is_isolated_and_reported(rendered, tmp_path):
+    project = project_copy(tmp_path)
+    add_cell(
+        project / "notebooks/02_followers.ipynb",
+        "#| label: fig-broken\nraise ValueError('planted failure <script>window.__pwned=1</script>')",
+    )
+    r = render(rendered, project)
+    assert r.returncode == 1
+    assert "02_followers" in r.stderr and "ValueError" in r.stderr and "planted failure" in r.stderr
+    assert "Traceback" not in r.stderr
+    folder = only_version(project)
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "This section failed" in html and "02_followers.ipynb" in html
+    assert "<script>window" not in html  # the error text is escaped like any data
+    assert "Figure 1" in html  # the other sections rendered
+    assert (folder / "report.pdf").stat().st_size > 10_000
+    m = json.loads((folder / "manifest.json").read_text())
+    status = {n["name"]: n for n in m["notebooks"]}
+    assert status["02_followers"]["status"] == "failed"
+    assert status["02_followers"]["error"]["ename"] == "ValueError"
+    assert status["02_followers"]["error"]["cell"] is not None
+    assert status["01_overview"]["status"] in ("ok", "cached")
+    findings = json.loads((folder / "findings.json").read_text())
+    assert findings["failed_notebooks"] == ["02_followers"]
+    assert not any(f["id"].startswith("followers.") for f in findings["findings"])
+
+
+def test_fail_fast_stops_and_marks_the_rest(rendered, tmp_path):
+    project = project_copy(tmp_path)
+    for nb in (project / "notebooks").glob("*.ipynb"):
+        add_cell(nb, f"# fixture {nb.stem}\nprint('changed')")
+    add_cell(project / "notebooks/01_overview.ipynb", "raise RuntimeError('first one fails')")
+    r = render(rendered, project, "--fail-fast", "--jobs", "1")
+    assert r.returncode == 1
+    m = json.loads((only_version(project) / "manifest.json").read_text())
+    status = {n["name"]: n["status"] for n in m["notebooks"]}
+    assert status["01_overview"] == "failed"
+    assert set(status.values()) <= {"failed", "skipped", "ok"}
+    assert "skipped" in status.values()
+
+
+def test_editing_one_notebook_reruns_only_that_one(rendered, tmp_path):
+    project = project_copy(tmp_path)
+    add_cell(project / "notebooks/03_posting_clock.ipynb", "# an analyst's extra look\nlen(days)")
+    r = render(rendered, project)
+    assert r.returncode == 0, r.stderr
+    m = json.loads((only_version(project) / "manifest.json").read_text())
+    status = {n["name"]: n["status"] for n in m["notebooks"]}
+    assert status.pop("03_posting_clock") == "ok"
+    assert set(status.values()) == {"cached"}
+    same = (only_version(project) / "findings.json").read_bytes()
+    assert same == (rendered["folder"] / "findings.json").read_bytes()
+
+
+def test_engine_quarto_without_binary_says_so(rendered, tmp_path):
+    if shutil.which("quarto"):
+        pytest.skip("a quarto binary is installed here; this test checks the message without one")
+    r = render(rendered, project_copy(tmp_path), "--engine", "quarto")
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        "error: --engine quarto: no quarto binary on PATH (conda-forge's quarto, see "
+        "environment.yml); use --engine builtin"
+    ]
+
+
+def test_render_of_unknown_dataset_is_one_line(tmp_path):
+    r = run_cli("render", "nope", "--data-dir", tmp_path, "--out", tmp_path / "r")
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "takedown ingest" in lines[0]
+    assert not (tmp_path / "r").exists()
