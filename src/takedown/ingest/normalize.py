@@ -51,8 +51,12 @@ def _typed(col: str, raw: str) -> tuple[str, str | None]:
     v = _present(raw)
     shown = f"left({v}, 40)"
     if col in TIME_COLUMNS:
-        fmts = "[" + ", ".join(lit(f) for f in TIME_FORMATS) + "]"
-        expr = f"timezone('UTC', try_strptime({v}, {fmts}))"
+        # The archive's own format first: COALESCE only tries the others where it failed.
+        rest = "[" + ", ".join(lit(f) for f in TIME_FORMATS[1:]) + "]"
+        expr = (
+            f"timezone('UTC', coalesce(try_strptime({v}, {lit(TIME_FORMATS[0])}), "
+            f"try_strptime({v}, {rest})))"
+        )
         fmt_hint = "use YYYY-MM-DD HH:MM"
     elif col in COUNT_COLUMNS:
         expr = f"CAST(round(try_cast({v} AS DOUBLE)) AS BIGINT)"
@@ -72,11 +76,13 @@ def _typed(col: str, raw: str) -> tuple[str, str | None]:
         )
         return expr, reason
     elif col in LIST_COLUMNS:
+        # String slicing, not regex extraction: this runs on every row of multi-GB files.
         expr = (
             f"CASE WHEN {v} IS NULL OR {v} = '[]' THEN []::VARCHAR[] "
-            f"WHEN regexp_matches({v}, '^\\[\\s*[''\"]') "
-            f"THEN regexp_extract_all({v}, '[''\"]([^''\"]*)[''\"]', 1) "
-            f"ELSE list_filter(list_transform(string_split(trim({v}, '[]'), ','), "
+            f"WHEN {v}[1] <> '[' THEN list_transform(string_split({v}, ','), lambda s: trim(s)) "
+            f"WHEN {v}[2] IN ('''', '\"') "
+            f"THEN string_split_regex({v}[3:-3], '[''\"]\\s*,\\s*[''\"]') "
+            f"ELSE list_filter(list_transform(string_split({v}[2:-2], ','), "
             f"lambda s: trim(s)), lambda s: s <> '') END"
         )
         return expr, None
@@ -89,8 +95,8 @@ def _typed(col: str, raw: str) -> tuple[str, str | None]:
     return expr, reason
 
 
-def normalized_select(kind: str, header: tuple[str, ...], source_sql: str) -> str:
-    """SELECT over one raw file: canonical columns first, extras after, then _reason and _rec."""
+def _parts(kind: str, header: tuple[str, ...]) -> tuple[list[str], str]:
+    """(normalized column expressions, reject-reason expression) for one raw file."""
     canonical = USER_COLUMNS if kind == "users" else TWEET_COLUMNS + OPTIONAL_TWEET_COLUMNS
     required = REQUIRED_USER_COLUMNS if kind == "users" else REQUIRED_TWEET_COLUMNS
     present = set(header)
@@ -106,12 +112,54 @@ def normalized_select(kind: str, header: tuple[str, ...], source_sql: str) -> st
         exprs.append(f"{expr} AS {q(col)}")
     for col in required:
         reasons.append(f"CASE WHEN {_present(q(col))} IS NULL THEN {lit(col + ' is empty')} END")
-    extras = [c for c in header if c not in canonical]
-    exprs.extend(q(c) for c in extras)
-    reason_sql = f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '')" if reasons else "NULL"
+    exprs.extend(q(c) for c in header if c not in canonical)
+    return exprs, f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '')"
+
+
+def kept_select(kind: str, header: tuple[str, ...], source_sql: str) -> str:
+    """Rows whose every value parsed: canonical columns first, unknown extra columns after.
+
+    Each value is parsed once in an inner projection; the filter compares the raw and typed
+    columns there, so the parse is not repeated for the reject test.
+    """
+    canonical = USER_COLUMNS if kind == "users" else TWEET_COLUMNS + OPTIONAL_TWEET_COLUMNS
+    required = REQUIRED_USER_COLUMNS if kind == "users" else REQUIRED_TWEET_COLUMNS
+    present = set(header)
+    inner: list[str] = []
+    bad: list[str] = []
+    for col in canonical:
+        raw = q(col) if col in present else "CAST(NULL AS VARCHAR)"
+        expr, reason = _typed(col, raw)
+        inner.append(f"{expr} AS {q(col)}")
+        if col in present and (reason or col in required):
+            shadow = q("_raw_" + col)
+            inner.append(f"{_present(raw)} AS {shadow}")
+            if col in required:
+                bad.append(f"{shadow} IS NULL")
+            if col in FLOAT_COLUMNS:
+                bad.append(
+                    f"({shadow} IS NOT NULL AND lower({shadow}) <> 'absent' AND {q(col)} IS NULL)"
+                )
+            elif reason:
+                bad.append(f"({shadow} IS NOT NULL AND {q(col)} IS NULL)")
+    extras = [q(c) for c in header if c not in canonical]
+    inner.extend(extras)
+    outer = [q(c) for c in canonical] + extras
+    where = " OR ".join(bad) if bad else "false"
     return (
-        f"SELECT {', '.join(exprs)}, {reason_sql} AS _reason, "
-        f"row_number() OVER () AS _rec FROM {source_sql}"
+        f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {source_sql}) "
+        f"WHERE NOT ({where})"
+    )
+
+
+def rejected_select(kind: str, header: tuple[str, ...], source_sql: str) -> str:
+    """Rows with a value that did not parse: record number, id and reason. It reads only the
+    columns that can fail, so this second pass costs far less than the first."""
+    _, reason = _parts(kind, header)
+    idc = q(id_column(kind))
+    return (
+        f"SELECT _rec, _id, _reason FROM (SELECT row_number() OVER () AS _rec, {idc} AS _id, "
+        f"{reason} AS _reason FROM {source_sql}) WHERE _reason IS NOT NULL"
     )
 
 

@@ -1,7 +1,8 @@
 """Ingest a Twitter information-operations archive into normalized Parquet with DuckDB.
 
-One pass per raw file stages typed rows plus a reject reason; duplicates are found on the
-staged Parquet; kept rows and rejects are then split. Nothing is dropped silently.
+Per raw file, one pass writes the rows whose values all parse, and a lighter second pass reads
+only the columns that can fail to list the others with their reasons. Duplicate ids are found
+on the Parquet. Nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from takedown.errors import IngestError
 from takedown.hashing import sha256_file, sha256_json, sha256_tree
 from takedown.ingest.dataset import Counts, Dataset, FileRecord, load_dataset, write_dataset
 from takedown.ingest.discover import ArchiveFile, discover
-from takedown.ingest.normalize import id_column, lit, normalized_select, q
+from takedown.ingest.normalize import id_column, kept_select, lit, q, rejected_select
 from takedown.schema import OPTIONAL_TWEET_COLUMNS, SCHEMA_VERSION, TWEET_COLUMNS, USER_COLUMNS
 
 Progress = Callable[[str, float | None], None]
@@ -83,21 +84,51 @@ def _duckdb_error(f: ArchiveFile, exc: duckdb.Error) -> IngestError:
     return IngestError(f"{f.label}: cannot read as CSV ({first}); check the file is an archive CSV")
 
 
-def _stage_file(
-    con: duckdb.DuckDBPyConnection, f: ArchiveFile, out: Path, progress: Progress
+def _guarded(
+    con: duckdb.DuckDBPyConnection, f: ArchiveFile, sql: str, stage: str, progress: Progress
 ) -> None:
-    select = normalized_select(f.kind, f.columns, _read_csv_sql(f))
-    sql = f"COPY ({select}) TO {lit(out.as_posix())} (FORMAT parquet, COMPRESSION zstd)"
     try:
-        _run(con, sql, f"reading {f.label}", progress)
+        _run(con, sql, stage, progress)
     except (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException):
         raise
     except duckdb.Error as exc:
         raise _duckdb_error(f, exc) from None
-    if con.execute(f"SELECT count(*) FROM read_parquet({lit(out.as_posix())})").fetchone()[0] == 0:
-        bad = con.execute("SELECT count(*) FROM reject_errors").fetchone()[0]
-        if bad == 0:
-            raise IngestError(f"{f.label}: header only, no data rows; re-download it")
+
+
+def _read_file(
+    con: duckdb.DuckDBPyConnection, f: ArchiveFile, out: Path, progress: Progress
+) -> tuple[int, int, int]:
+    """Two passes over one raw file: kept rows to Parquet, then the reasons rows were rejected.
+
+    Returns (kept, value-level rejects, CSV-level rejects).
+    """
+    src = _read_csv_sql(f)
+    sql = (
+        f"COPY ({kept_select(f.kind, f.columns, src)}) TO {lit(out.as_posix())} "
+        f"(FORMAT parquet, COMPRESSION snappy)"
+    )
+    _guarded(con, f, sql, f"reading {f.label}", progress)
+    csv_bad = _collect_csv_rejects(con, f)
+    kept = con.execute(f"SELECT count(*) FROM read_parquet({lit(out.as_posix())})").fetchone()[0]
+    # A bare count is cheap; only when rows are missing is the reason pass worth its cost.
+    parsed = con.execute(f"SELECT count(*) FROM {src}").fetchone()[0]
+    value_bad = 0
+    if parsed != kept:
+        sql = f"""INSERT INTO rejects SELECT {lit(f.label)}, {lit(f.kind)}, NULL, _rec, _id, _reason, NULL
+                  FROM ({rejected_select(f.kind, f.columns, src)})"""
+        before = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
+        _guarded(con, f, sql, f"checking {f.label}", progress)
+        value_bad = con.execute("SELECT count(*) FROM rejects").fetchone()[0] - before
+        if value_bad != parsed - kept:
+            raise IngestError(
+                f"{f.label}: {parsed - kept} rows were not kept but {value_bad} reasons were "
+                "found; re-run with --debug and report this as a bug"
+            )
+    con.execute("DELETE FROM reject_errors")
+    con.execute("DELETE FROM reject_scans")
+    if kept == 0 and value_bad == 0 and csv_bad == 0:
+        raise IngestError(f"{f.label}: header only, no data rows; re-download it")
+    return int(kept), int(value_bad), int(csv_bad)
 
 
 def _collect_csv_rejects(con: duckdb.DuckDBPyConnection, f: ArchiveFile) -> int:
@@ -113,64 +144,63 @@ def _collect_csv_rejects(con: duckdb.DuckDBPyConnection, f: ArchiveFile) -> int:
     return int(n)
 
 
-def _split(
+def _combine(
     con: duckdb.DuckDBPyConnection,
     kind: str,
-    staged: list[tuple[ArchiveFile, Path]],
+    parts: list[tuple[ArchiveFile, Path]],
     out: Path,
     columns: list[str],
     progress: Progress,
-) -> tuple[dict[str, tuple[int, int]], int]:
-    """Write kept rows to out; value-level rejects and duplicate ids to the rejects table."""
-    idc = id_column(kind)
-    parts = " UNION ALL BY NAME ".join(
-        f"SELECT *, {lit(f.label)} AS _file, {i} AS _fileno FROM read_parquet({lit(p.as_posix())})"
-        for i, (f, p) in enumerate(staged)
+) -> dict[str, int]:
+    """One Parquet file per table; later copies of a duplicate id go to rejects.
+
+    The common case (one file, no duplicates) is a rename, not another pass over the data.
+    Returns duplicates removed per file.
+    """
+    idc = q(id_column(kind))
+    union = " UNION ALL BY NAME ".join(
+        f"SELECT *, {lit(f.label)} AS _file, {i} AS _fileno "
+        f"FROM read_parquet({lit(p.as_posix())}, file_row_number=true)"
+        for i, (f, p) in enumerate(parts)
     )
-    con.execute(f"CREATE OR REPLACE TEMP VIEW stage_{kind} AS {parts}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW kept_{kind} AS {union}")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE dup_{kind} AS
-            SELECT {q(idc)} AS id, arg_min(_file, (_fileno, _rec)) AS first_file,
-                   min((_fileno, _rec)) AS first_pos, count(*) AS n
-            FROM stage_{kind} WHERE _reason IS NULL GROUP BY 1 HAVING count(*) > 1"""
+            SELECT {idc} AS id, arg_min(_file, (_fileno, file_row_number)) AS first_file,
+                   min((_fileno, file_row_number)) AS first_pos
+            FROM kept_{kind} GROUP BY 1 HAVING count(*) > 1"""
     )
-    con.execute(
-        f"""INSERT INTO rejects
-            SELECT _file, {lit(kind)}, NULL, _rec, {q(idc)}, _reason, NULL
-            FROM stage_{kind} WHERE _reason IS NOT NULL"""
-    )
-    con.execute(
-        f"""INSERT INTO rejects
-            SELECT s._file, {lit(kind)}, NULL, s._rec, s.{q(idc)},
-                   'duplicate {idc} (first seen in ' || d.first_file || ' record '
-                   || d.first_pos[2] || ')', NULL
-            FROM stage_{kind} s JOIN dup_{kind} d ON s.{q(idc)} = d.id
-            WHERE s._reason IS NULL AND (s._fileno, s._rec) <> d.first_pos"""
-    )
-    cols = ", ".join(q(c) for c in columns)
-    sql = f"""COPY (SELECT {cols} FROM stage_{kind} s
-              WHERE _reason IS NULL AND NOT EXISTS (
-                SELECT 1 FROM dup_{kind} d
-                WHERE d.id = s.{q(idc)} AND d.first_pos <> (s._fileno, s._rec)))
-              TO {lit(out.as_posix())} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"""
-    _run(con, sql, f"writing {out.name}", progress)
-    counts = con.execute(
-        f"""SELECT _file, count(*) FILTER (WHERE _reason IS NULL),
-                   count(*) FILTER (WHERE _reason IS NOT NULL)
-            FROM stage_{kind} GROUP BY 1"""
-    ).fetchall()
-    dup_count = con.execute(f"SELECT coalesce(sum(n - 1), 0) FROM dup_{kind}").fetchone()[0]
-    dup_by_file = dict(
-        con.execute(
-            f"""SELECT s._file, count(*) FROM stage_{kind} s JOIN dup_{kind} d ON s.{q(idc)} = d.id
-                WHERE s._reason IS NULL AND (s._fileno, s._rec) <> d.first_pos GROUP BY 1"""
+    n_dups = con.execute(f"SELECT count(*) FROM dup_{kind}").fetchone()[0]
+    same_columns = [
+        c
+        for c in con.execute(
+            f"DESCRIBE SELECT * FROM read_parquet({lit(parts[0][1].as_posix())})"
         ).fetchall()
+    ]
+    if n_dups == 0 and len(parts) == 1 and [c[0] for c in same_columns] == columns:
+        parts[0][1].rename(out)
+        return {}
+    later = f"""SELECT k.* FROM kept_{kind} k JOIN dup_{kind} d ON k.{idc} = d.id
+                WHERE (k._fileno, k.file_row_number) <> d.first_pos"""
+    con.execute(
+        f"""INSERT INTO rejects SELECT _file, {lit(kind)}, NULL, NULL, {idc},
+                   'duplicate {id_column(kind)} (first seen in ' || d.first_file || ')', NULL
+            FROM ({later}) k JOIN dup_{kind} d ON k.{idc} = d.id"""
     )
-    per_file = {
-        name: (int(ok) - int(dup_by_file.get(name, 0)), int(bad) + int(dup_by_file.get(name, 0)))
-        for name, ok, bad in counts
-    }
-    return per_file, int(dup_count)
+    per_file = dict(con.execute(f"SELECT _file, count(*) FROM ({later}) GROUP BY 1").fetchall())
+    cols = ", ".join(q(c) for c in columns)
+    sql = f"""COPY (SELECT {cols} FROM kept_{kind} k WHERE NOT EXISTS (
+                SELECT 1 FROM dup_{kind} d
+                WHERE d.id = k.{idc} AND d.first_pos <> (k._fileno, k.file_row_number)))
+              TO {lit(out.as_posix())} (FORMAT parquet, COMPRESSION snappy)"""
+    _run(con, sql, f"writing {out.name}", progress)
+    return {k: int(v) for k, v in per_file.items()}
+
+
+def _cache_key(files: list[ArchiveFile], hashes: dict[str, str], version: str) -> str:
+    """Identity of an ingest: schema, ingest code and the checksum of every input file."""
+    inputs = sorted((f.label, f.kind, hashes[str(f.source.resolve())]) for f in files)
+    return sha256_json({"schema": SCHEMA_VERSION, "ingest": version, "inputs": inputs})
 
 
 def _stats(files: list[ArchiveFile]) -> dict[str, list[int]]:
@@ -233,25 +263,24 @@ def ingest(
     work = Path(tempfile.mkdtemp(prefix=f".{dataset}.tmp-", dir=data_dir))
     try:
         files, ignored = discover(paths, work)
-        progress("hashing inputs", None)
-        hashes = _hash_sources(files, previous)
         version = ingest_version()
-        cache_key = sha256_json(
-            {
-                "schema": SCHEMA_VERSION,
-                "ingest": version,
-                "inputs": sorted((f.label, f.kind, hashes[str(f.source.resolve())]) for f in files),
-            }
-        )
-        if (
-            not force
-            and previous is not None
-            and previous.cache_key == cache_key
-            and (target / "tweets.parquet").exists()
-            and (target / "users.parquet").exists()
-        ):
-            return previous, True
-        dataset_obj = _build(files, ignored, hashes, dataset, version, cache_key, work, progress)
+        if previous is not None and not force:
+            progress("hashing inputs", None)
+            hashes = _hash_sources(files, previous)
+            if (
+                previous.cache_key == _cache_key(files, hashes, version)
+                and (target / "tweets.parquet").exists()
+                and (target / "users.parquet").exists()
+            ):
+                return previous, True
+            hashes_of: Callable[[], dict[str, str]] = lambda: hashes  # noqa: E731
+        else:
+            # Nothing to compare against: checksum the inputs while DuckDB reads them.
+            pool = ThreadPoolExecutor(max_workers=1)
+            pending = pool.submit(_hash_sources, files, previous)
+            pool.shutdown(wait=False)
+            hashes_of = pending.result
+        dataset_obj = _build(files, ignored, hashes_of, dataset, version, work, progress)
         if _is_synthetic(paths):
             dataset_obj = dataset_obj.model_copy(update={"synthetic": True})
             write_dataset(dataset_obj, work / "out" / "dataset.json")
@@ -271,10 +300,9 @@ def ingest(
 def _build(
     files: list[ArchiveFile],
     ignored: list[Path],
-    hashes: dict[str, str],
+    hashes_of: Callable[[], dict[str, str]],
     dataset: str,
     version: str,
-    cache_key: str,
     work: Path,
     progress: Progress,
 ) -> Dataset:
@@ -286,28 +314,26 @@ def _build(
         """CREATE TABLE rejects (file VARCHAR, kind VARCHAR, line BIGINT, record BIGINT,
            id VARCHAR, reason VARCHAR, raw VARCHAR)"""
     )
-    csv_rejects: dict[str, int] = {}
-    staged: dict[str, list[tuple[ArchiveFile, Path]]] = {"users": [], "tweets": []}
+    counts: dict[str, tuple[int, int, int]] = {}
+    parts: dict[str, list[tuple[ArchiveFile, Path]]] = {"users": [], "tweets": []}
     for i, f in enumerate(files):
-        p = work / f"stage_{i}.parquet"
-        _stage_file(con, f, p, progress)
-        csv_rejects[f.label] = _collect_csv_rejects(con, f)
-        staged[f.kind].append((f, p))
+        p = work / f"part_{i}.parquet"
+        counts[f.label] = _read_file(con, f, p, progress)
+        parts[f.kind].append((f, p))
 
     columns: dict[str, list[str]] = {}
     extras: dict[str, list[str]] = {}
-    per_file: dict[str, tuple[int, int]] = {}
+    dup_by_file: dict[str, int] = {}
     dups: dict[str, int] = {}
     for kind, canonical in (("users", USER_COLUMNS), ("tweets", TWEET_COLUMNS)):
-        seen = [c for f, _ in staged[kind] for c in f.columns]
+        seen = [c for f, _ in parts[kind] for c in f.columns]
         opt = [c for c in OPTIONAL_TWEET_COLUMNS if kind == "tweets"]
         extra = sorted({c for c in seen if c not in canonical and c not in opt})
         columns[kind] = list(canonical) + opt + extra
         extras[kind] = extra
-        pf, dups[kind] = _split(
-            con, kind, staged[kind], out / f"{kind}.parquet", columns[kind], progress
-        )
-        per_file.update(pf)
+        removed = _combine(con, kind, parts[kind], out / f"{kind}.parquet", columns[kind], progress)
+        dup_by_file.update(removed)
+        dups[kind] = sum(removed.values())
 
     con.execute(
         f"""COPY (SELECT * FROM rejects ORDER BY kind, file, coalesce(line, 0), coalesce(record, 0))
@@ -328,10 +354,12 @@ def _build(
     n_rejects = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
     con.close()
 
+    hashes = hashes_of()
     records = []
     for f in files:
-        kept, bad = per_file.get(f.label, (0, 0))
-        bad += csv_rejects.get(f.label, 0)
+        kept, value_bad, csv_bad = counts[f.label]
+        dup = dup_by_file.get(f.label, 0)
+        kept, bad = kept - dup, value_bad + csv_bad + dup
         records.append(
             FileRecord(
                 name=f.label,
@@ -344,6 +372,7 @@ def _build(
                 rows_rejected=bad,
             )
         )
+    cache_key = _cache_key(files, hashes, version)
     fingerprint = sha256_json(
         {
             "schema": SCHEMA_VERSION,
