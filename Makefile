@@ -19,11 +19,7 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/takedown demo $(DEMO_DIR)
 	$(BIN)/takedown ingest $(DEMO_DIR) --dataset demo --data-dir $(DATA_DIR)
-	@if $(BIN)/takedown --help | grep -q ' render '; then \
-		$(BIN)/takedown render demo --data-dir $(DATA_DIR) --profile profiles/china_052020.yml; \
-	else \
-		echo "note: ingest done; the report stage (takedown render) is not built yet"; \
-	fi
+	$(BIN)/takedown render demo --data-dir $(DATA_DIR) --profile profiles/china_052020.yml --out reports
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests scripts
@@ -38,7 +34,8 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests scripts
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench_ingest.py
+	$(BIN)/python scripts/bench_render.py
+	$(BIN)/python scripts/bench_ingest.py --tweets 10000000
 
 clean:
 	rm -rf $(DEMO_DIR) $(DATA_DIR) reports .takedown-cache
