@@ -85,11 +85,32 @@ def dormant(lag: pd.DataFrame, days: int = DORMANT_DAYS) -> pd.DataFrame:
 
 
 def wave_membership(dormant_accounts: pd.DataFrame, wave_table: pd.DataFrame) -> pd.DataFrame:
-    """How many dormant accounts each wave holds."""
+    """How many dormant accounts each wave holds, and when its median dormant account first posted."""
+    created = pd.to_datetime(dormant_accounts["created"])
+    first = (
+        pd.to_datetime(dormant_accounts["first_tweet"])
+        if "first_tweet" in dormant_accounts
+        else None
+    )
     rows = []
     for w in wave_table.itertuples():
-        created = pd.to_datetime(dormant_accounts["created"])
         inside = (created >= pd.Timestamp(w.start)) & (created <= pd.Timestamp(w.end))
+        median_first = None
+        if first is not None and inside.any():
+            median_first = first[inside].sort_values().iloc[(int(inside.sum()) - 1) // 2]
+            median_first = median_first.date().isoformat()
         rows.append({"wave": w.wave, "start": w.start, "end": w.end, "accounts": w.accounts,
-                     "dormant": int(inside.sum())})  # fmt: skip
-    return pd.DataFrame(rows, columns=["wave", "start", "end", "accounts", "dormant"])
+                     "dormant": int(inside.sum()), "dormant_first_tweet": median_first})  # fmt: skip
+    return pd.DataFrame(
+        rows, columns=["wave", "start", "end", "accounts", "dormant", "dormant_first_tweet"]
+    )
+
+
+def created_quantile(con: duckdb.DuckDBPyConnection, q: float = 0.5) -> str | None:
+    """The creation date (UTC) below which a share `q` of accounts were created."""
+    row = con.execute(
+        "SELECT quantile_disc(account_creation_date, ?) FROM users "
+        "WHERE account_creation_date IS NOT NULL",
+        [q],
+    ).fetchone()
+    return row[0].date().isoformat() if row and row[0] is not None else None

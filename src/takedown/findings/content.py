@@ -5,7 +5,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-HOST_SQL = r"""regexp_replace(lower(regexp_extract(u, '^[a-z][a-z0-9+.-]*://([^/?#:]+)', 1)), '^(www|m|mobile)\.', '')"""
+# The host of an absolute URL, lower-cased (scheme included: HTTPS://X.COM counts), with one
+# leading www./m./mobile. stripped.
+HOST_SQL = r"""regexp_replace(regexp_extract(lower(trim(u)), '^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)', 1), '^(www|m|mobile)\.', '')"""
 
 
 def top_hashtags(con: duckdb.DuckDBPyConnection, n: int = 15) -> pd.DataFrame:

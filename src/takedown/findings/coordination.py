@@ -11,6 +11,7 @@ Retweets are left out: they are amplification, which the engagement finding meas
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 NORMALIZE_SQL = r"""trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
@@ -50,7 +51,7 @@ def clusters(
         """SELECT dense_rank() OVER (ORDER BY min(tweet_time), key) AS cluster,
                   key, count(*) AS tweets, count(DISTINCT userid) AS accounts,
                   min(tweet_time) AS start, max(tweet_time) AS "end",
-                  arg_min(tweet_text, tweet_time) AS example
+                  list(tweet_text ORDER BY tweet_time, tweetid)[1] AS example
            FROM coord_members GROUP BY key, burst ORDER BY cluster"""
     ).df()
     members = con.execute(
@@ -69,3 +70,43 @@ def account_edges(members: pd.DataFrame) -> pd.DataFrame:
            FROM members m1 JOIN members m2 ON m1.cluster = m2.cluster AND m1.userid < m2.userid
            GROUP BY ALL ORDER BY clusters DESC, a, b"""
     ).df()
+
+
+def layout(
+    edges: pd.DataFrame, iterations: int = 150, seed: int = 0, gravity: float = 5.0
+) -> pd.DataFrame:
+    """Force-directed (Fruchterman-Reingold) positions for the accounts in `edges`, in numpy.
+
+    A pull towards the centre (`gravity`) keeps separate clusters on one page instead of flying
+    apart. Columns userid, x, y in [0, 1]. Deterministic for a given seed; O(accounts^2) memory
+    per step, so callers keep it to a few thousand accounts.
+    """
+    if edges.empty:
+        return pd.DataFrame(columns=["userid", "x", "y"])
+    nodes = sorted(set(edges["a"]) | set(edges["b"]))
+    index = {u: i for i, u in enumerate(nodes)}
+    n = len(nodes)
+    adj = np.zeros((n, n))
+    ia = edges["a"].map(index).to_numpy()
+    ib = edges["b"].map(index).to_numpy()
+    w = edges["clusters"].to_numpy(dtype=float)
+    adj[ia, ib] = w
+    adj[ib, ia] = w
+    pos = np.random.default_rng(seed).random((n, 2))
+    k = 1.0 / np.sqrt(n)
+    step = 0.1
+    cool = step / (iterations + 1)
+    for _ in range(iterations):
+        dx = pos[:, 0, None] - pos[None, :, 0]
+        dy = pos[:, 1, None] - pos[None, :, 1]
+        dist = np.maximum(np.sqrt(dx * dx + dy * dy), 0.01)
+        force = k * k / (dist * dist) - adj * (dist / k)
+        np.fill_diagonal(force, 0.0)
+        disp = np.stack([(dx * force).sum(axis=1), (dy * force).sum(axis=1)], axis=1)
+        disp -= gravity * (pos - pos.mean(axis=0))
+        length = np.maximum(np.sqrt((disp**2).sum(axis=1)), 0.01)
+        pos += disp * (np.minimum(length, step) / length)[:, None]
+        step -= cool
+    pos -= pos.min(axis=0)
+    pos /= np.maximum(pos.max(axis=0), 1e-12)
+    return pd.DataFrame({"userid": nodes, "x": pos[:, 0], "y": pos[:, 1]})

@@ -6,19 +6,26 @@ import duckdb
 import pandas as pd
 
 METRICS = ("like_count", "retweet_count", "reply_count", "quote_count")
+NAMES = {"like_count": "likes", "retweet_count": "retweets", "reply_count": "replies",
+         "quote_count": "quotes"}  # fmt: skip
 
 
 def summary(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    """Zero-engagement share and upper quantiles, on original tweets (retweets carry no counts of their own)."""
+    """Zero-engagement share and upper quantiles, on original tweets (retweets carry no counts of
+    their own: the archive gives a retweet zero likes), plus the zero count over all tweets."""
     row = con.execute(
-        """SELECT count(*),
-                  count(*) FILTER (WHERE coalesce(like_count,0) + coalesce(retweet_count,0)
-                                        + coalesce(reply_count,0) + coalesce(quote_count,0) = 0),
-                  quantile_cont(like_count, 0.99), quantile_cont(retweet_count, 0.99),
-                  max(like_count), max(retweet_count)
-           FROM tweets WHERE NOT coalesce(is_retweet, false)"""
+        """WITH t AS (SELECT coalesce(is_retweet, false) AS rt, like_count, retweet_count,
+                             coalesce(like_count,0) + coalesce(retweet_count,0)
+                             + coalesce(reply_count,0) + coalesce(quote_count,0) = 0 AS zero
+                      FROM tweets)
+           SELECT count(*) FILTER (WHERE NOT rt), count(*) FILTER (WHERE zero AND NOT rt),
+                  quantile_cont(like_count, 0.99) FILTER (WHERE NOT rt),
+                  quantile_cont(retweet_count, 0.99) FILTER (WHERE NOT rt),
+                  max(like_count) FILTER (WHERE NOT rt), max(retweet_count) FILTER (WHERE NOT rt),
+                  count(*), count(*) FILTER (WHERE zero)
+           FROM t"""
     ).fetchone()
-    n, zero, l99, r99, lmax, rmax = row
+    n, zero, l99, r99, lmax, rmax, n_all, zero_all = row
     return {
         "original_tweets": int(n),
         "zero_engagement": int(zero),
@@ -26,6 +33,8 @@ def summary(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         "retweet_p99": float(r99 or 0),
         "like_max": int(lmax or 0),
         "retweet_max": int(rmax or 0),
+        "tweets": int(n_all),
+        "zero_engagement_all": int(zero_all),
     }
 
 
@@ -39,19 +48,22 @@ def zero_follower_engaged(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def retweet_sources(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Retweets of accounts inside the network (in the users file) vs outside it."""
+    """Retweets of accounts inside the network (in the users file) vs outside it; retweets whose
+    source account is not recorded are counted apart (`unknown`) and in neither group."""
     row = con.execute(
-        """SELECT count(*), count(*) FILTER (WHERE u.userid IS NOT NULL)
-           FROM tweets t LEFT JOIN users u ON t.retweet_userid = u.userid
+        """SELECT count(*), count(*) FILTER (WHERE u.userid IS NOT NULL),
+                  count(*) FILTER (WHERE coalesce(t.retweet_userid, '') = '')
+           FROM tweets t LEFT JOIN (SELECT DISTINCT userid FROM users) u ON t.retweet_userid = u.userid
            WHERE coalesce(t.is_retweet, false)"""
     ).fetchone()
-    return {"retweets": int(row[0]), "inside": int(row[1]), "outside": int(row[0] - row[1])}
+    n, inside, unknown = (int(x) for x in row)
+    return {"retweets": n, "inside": inside, "outside": n - inside - unknown, "unknown": unknown}
 
 
 def distribution(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Original tweets per engagement bin, per metric (long format for a grouped bar chart)."""
     parts = " UNION ALL ".join(
-        f"SELECT '{m.replace('_count', 's')}' AS metric, {m} AS x FROM tweets "
+        f"SELECT '{NAMES[m]}' AS metric, {m} AS x FROM tweets "
         f"WHERE NOT coalesce(is_retweet, false) AND {m} IS NOT NULL"
         for m in METRICS
     )

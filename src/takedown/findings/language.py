@@ -13,6 +13,7 @@ import pandas as pd
 from hanzidentifier import helpers
 
 SCRIPTS = ("simplified", "traditional", "mixed", "either")
+DEFINITE = ("simplified", "traditional", "mixed")
 
 
 @cache
@@ -54,10 +55,18 @@ def script_by_label(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def script_counts(by_label: pd.DataFrame, label: str = "zh") -> dict[str, int]:
+    """Tweets labelled `label` per detected script (every script and 'none'), and their total."""
+    sub = by_label[by_label["label"] == label]
+    out = {s: int(sub.loc[sub.script == s, "n"].sum()) for s in (*SCRIPTS, "none")}
+    out["total"] = int(sub["n"].sum())
+    return out
+
+
 def script_shares(by_label: pd.DataFrame, label: str = "zh") -> dict[str, float]:
-    """Among tweets labelled `label` whose text holds Han characters of a definite script."""
-    sub = by_label[(by_label["label"] == label) & by_label["script"].isin(SCRIPTS)]
-    total = sub["n"].sum()
-    return {
-        s: float(sub.loc[sub.script == s, "n"].sum() / total) if total else 0.0 for s in SCRIPTS
-    }
+    """Shares among tweets labelled `label` whose text holds Han characters of a definite script
+    (simplified, traditional, or both: 'mixed'); texts whose Han characters are common to both
+    scripts ('either') cannot be assigned and are left out. Zero when there are none."""
+    c = script_counts(by_label, label)
+    total = sum(c[s] for s in DEFINITE)
+    return {s: c[s] / total if total else 0.0 for s in DEFINITE}
