@@ -90,40 +90,46 @@ def _run_one(src: str, out: str, params: dict[str, Any], cwd: str, kernel: str) 
     log = os.open(str(Path(cwd) / "kernel.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 2)
     t0 = time.perf_counter()
-    try:
-        pm.execute_notebook(
-            src,
-            out,
-            parameters=params,
-            kernel_name=kernel,
-            cwd=cwd,
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=CELL_TIMEOUT_S,
-        )
-        return {"ok": True, "seconds": time.perf_counter() - t0}
-    except pm.PapermillExecutionError as exc:
-        return {
-            "ok": False,
-            "seconds": time.perf_counter() - t0,
-            "error": {
-                "cell": exc.cell_index,
-                "label": _cell_label(out, exc.cell_index),
-                "ename": exc.ename,
-                "evalue": str(exc.evalue)[:500],
-            },
-        }
-    except Exception as exc:  # noqa: BLE001 - a kernel that dies is a failed notebook too
-        return {
-            "ok": False,
-            "seconds": time.perf_counter() - t0,
-            "error": {
-                "cell": None,
-                "label": None,
-                "ename": type(exc).__name__,
-                "evalue": str(exc)[:500],
-            },
-        }
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(
+                src,
+                out,
+                parameters=params,
+                kernel_name=kernel,
+                cwd=cwd,
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=CELL_TIMEOUT_S,
+            )
+            return {"ok": True, "seconds": time.perf_counter() - t0}
+        except pm.PapermillExecutionError as exc:
+            return {
+                "ok": False,
+                "seconds": time.perf_counter() - t0,
+                "error": {
+                    "cell": exc.cell_index,
+                    "label": _cell_label(out, exc.cell_index),
+                    "ename": exc.ename,
+                    "evalue": str(exc.evalue)[:500],
+                },
+            }
+        except Exception as exc:  # noqa: BLE001 - a kernel that dies is a failed notebook too
+            # A kernel that fails to start (a port race, a slow start) gets one more try;
+            # the first failure is kept in kernel.log.
+            os.write(2, f"attempt {attempt}: {type(exc).__name__}: {exc}\n".encode())
+            if attempt == 2:
+                return {
+                    "ok": False,
+                    "seconds": time.perf_counter() - t0,
+                    "error": {
+                        "cell": None,
+                        "label": None,
+                        "ename": type(exc).__name__,
+                        "evalue": str(exc)[:500],
+                    },
+                }
+    raise AssertionError("unreachable")
 
 
 def _cell_label(path: str, index: int | None) -> str | None:

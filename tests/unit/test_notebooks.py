@@ -1,0 +1,58 @@
+"""Notebooks follow the contract: stripped outputs, one parameters cell, labelled figures."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import nbformat
+import pytest
+
+from tests.conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_there_are_ten_findings():
+    assert [p.stem.split("_", 1)[0] for p in NOTEBOOKS] == [f"{i:02d}" for i in range(1, 11)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_contract(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), "outputs not stripped"
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    names = {
+        t.id
+        for n in ast.walk(ast.parse(params[0].source))
+        if isinstance(n, ast.Assign)
+        for t in n.targets
+    }
+    assert names == {"dataset_dir", "profile", "output_dir"}
+    assert f'setup(dataset_dir, profile, output_dir, "{path.stem}")' in "".join(
+        c.source for c in code
+    )
+    for c in code:
+        label = re.search(r"^#\| label: (\S+)", c.source, re.M)
+        if label and label[1].startswith("fig-"):
+            assert re.search(r"^#\| fig-cap: ", c.source, re.M), label[1]
+        if label and label[1].startswith("tbl-"):
+            assert re.search(r"^#\| tbl-cap: ", c.source, re.M), label[1]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_has_a_report_section(path):
+    section = ROOT / "report" / f"_{path.stem}.qmd"
+    assert section.exists()
+    assert f"{{{{< include _{path.stem}.qmd >}}}}" in (ROOT / "report/report.qmd").read_text()
+    prose = re.sub(r"\{\{<.*?>\}\}", "", section.read_text(), flags=re.S)
+    # Allowed: interval levels, years, and parameters of a method ("fewer than 8", "29-day").
+    prose = re.sub(
+        r"95%|\b(19|20)\d\d\b|\bthan \d[\d,]*|\b\d+-day\b|\b\d+(st|nd|rd|th)\b", "", prose
+    )
+    typed = re.findall(r"(?<![\w-])\d[\d,.]*%?", prose)
+    assert not [t for t in typed if len(t.strip(".,")) > 1], (
+        f"typed numbers {typed}: quote them with var"
+    )
