@@ -122,5 +122,27 @@ def test_html_shows_hostile_profile_text_as_text(rendered):
     p.feed(html)
     assert [t for t, _ in p.tags].count("script") == 0
     assert not any(k.startswith("on") for _, a in p.tags for k in a)
-    text = " ".join(p.text)
-    assert "<script>window.__pwned=1</script>" in text
+    text = " ".join(" ".join(p.text).split())
+    top = set(rendered["truth"]["hostile_top_accounts"])
+    shown = [
+        s["value"]
+        for s in rendered["truth"]["hostile_samples"]
+        if s["file"] == "users" and s["id"] in top and s["value"]
+        and s["column"] in ("user_display_name", "user_profile_description")
+    ]  # fmt: skip
+    assert len(shown) >= 8
+    for value in shown:
+        assert " ".join(value.split()) in text, value
+
+
+def test_pdf_survives_hostile_text(rendered):
+    text = _pdf_text(rendered["folder"] / "report.pdf").replace("\u200b", "")
+    flat = "".join(text.split())
+    for needle in (
+        "这是简体",
+        "這是繁體",
+        "{{<varaccounts>}}",
+        "#setpage(width:1cm)",
+        "<script>window.__pwned=1</script>",
+    ):
+        assert needle in flat, needle
