@@ -131,9 +131,6 @@ def _style() -> None:
 
     sns.set_theme(style="whitegrid", context="notebook")
     mpl.rcParams.update({"figure.dpi": 110, "savefig.dpi": 110, "figure.figsize": (8, 3.6)})
-    try:
-        from takedown.compose.fonts import register_matplotlib_cjk_font
+    from takedown.compose.fonts import register_matplotlib_cjk_font
 
-        register_matplotlib_cjk_font()
-    except ImportError:
-        pass
+    register_matplotlib_cjk_font()

@@ -95,25 +95,21 @@ def _typed(col: str, raw: str) -> tuple[str, str | None]:
     return expr, reason
 
 
-def _parts(kind: str, header: tuple[str, ...]) -> tuple[list[str], str]:
-    """(normalized column expressions, reject-reason expression) for one raw file."""
-    canonical = USER_COLUMNS if kind == "users" else TWEET_COLUMNS + OPTIONAL_TWEET_COLUMNS
-    required = REQUIRED_USER_COLUMNS if kind == "users" else REQUIRED_TWEET_COLUMNS
-    present = set(header)
-    exprs: list[str] = []
-    reasons: list[str] = []
-    for col in canonical:
-        if col in present:
-            expr, reason = _typed(col, q(col))
-            if reason:
-                reasons.append(reason)
-        else:
-            expr, _ = _typed(col, "CAST(NULL AS VARCHAR)")
-        exprs.append(f"{expr} AS {q(col)}")
-    for col in required:
-        reasons.append(f"CASE WHEN {_present(q(col))} IS NULL THEN {lit(col + ' is empty')} END")
-    exprs.extend(q(c) for c in header if c not in canonical)
-    return exprs, f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '')"
+def _canonical(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(canonical columns in order, required columns) of a file kind."""
+    if kind == "users":
+        return USER_COLUMNS, REQUIRED_USER_COLUMNS
+    return TWEET_COLUMNS + OPTIONAL_TWEET_COLUMNS, REQUIRED_TWEET_COLUMNS
+
+
+def _reason_sql(kind: str, header: tuple[str, ...]) -> str:
+    """Why a row is rejected, as one text (NULL when every value parsed)."""
+    canonical, required = _canonical(kind)
+    reasons = [r for c in canonical if c in header for r in [_typed(c, q(c))[1]] if r]
+    reasons += [
+        f"CASE WHEN {_present(q(c))} IS NULL THEN {lit(c + ' is empty')} END" for c in required
+    ]
+    return f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '')"
 
 
 def kept_select(kind: str, header: tuple[str, ...], source_sql: str) -> str:
@@ -122,8 +118,7 @@ def kept_select(kind: str, header: tuple[str, ...], source_sql: str) -> str:
     Each value is parsed once in an inner projection; the filter compares the raw and typed
     columns there, so the parse is not repeated for the reject test.
     """
-    canonical = USER_COLUMNS if kind == "users" else TWEET_COLUMNS + OPTIONAL_TWEET_COLUMNS
-    required = REQUIRED_USER_COLUMNS if kind == "users" else REQUIRED_TWEET_COLUMNS
+    canonical, required = _canonical(kind)
     present = set(header)
     inner: list[str] = []
     bad: list[str] = []
@@ -155,7 +150,7 @@ def kept_select(kind: str, header: tuple[str, ...], source_sql: str) -> str:
 def rejected_select(kind: str, header: tuple[str, ...], source_sql: str) -> str:
     """Rows with a value that did not parse: record number, id and reason. It reads only the
     columns that can fail, so this second pass costs far less than the first."""
-    _, reason = _parts(kind, header)
+    reason = _reason_sql(kind, header)
     idc = q(id_column(kind))
     return (
         f"SELECT _rec, _id, _reason FROM (SELECT row_number() OVER () AS _rec, {idc} AS _id, "
