@@ -81,6 +81,7 @@ def test_headline_numbers_visible(page_report, rendered):
     zero = f"{100 * rendered['findings']['followers.zero_share']['value']:.1f}%"
     assert zero in text
     assert "Synthetic demo data" in text
+    assert f"version {rendered['folder'].name}" in text
     assert "Figure 1" in text
 
 

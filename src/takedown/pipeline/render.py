@@ -360,8 +360,12 @@ def _compose(
     )
     main = _main_document(project)
     subtitle = profile.title + (" — synthetic demo data" if synthetic else "")
-    _front_matter(main, {"subtitle": md_escape(subtitle), "date": created.date().isoformat(),
-                         "version": md_escape(version)})  # fmt: skip
+    # The title block shows title, subtitle, author and date: dataset and version go there too.
+    _front_matter(main, {
+        "subtitle": md_escape(subtitle),
+        "author": md_escape(f"Dataset {ds.name} · profile {profile.name}"),
+        "date": md_escape(f"{created.date().isoformat()} · version {version}"),
+    })  # fmt: skip
 
     on_stage("composing report")
     t0 = time.perf_counter()
