@@ -117,3 +117,15 @@ def test_render_of_unknown_dataset_is_one_line(tmp_path):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "takedown ingest" in lines[0]
     assert not (tmp_path / "r").exists()
+
+
+def test_force_reexecutes_everything_and_findings_are_byte_identical(rendered, tmp_path):
+    project = project_copy(tmp_path)
+    r = render(rendered, project, "--force")
+    assert r.returncode == 0, r.stderr
+    folder = only_version(project)
+    m = json.loads((folder / "manifest.json").read_text())
+    assert {n["status"] for n in m["notebooks"]} == {"ok"}
+    assert (folder / "findings.json").read_bytes() == (
+        rendered["folder"] / "findings.json"
+    ).read_bytes()
