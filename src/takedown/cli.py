@@ -90,10 +90,13 @@ def demo(
     """Write a synthetic takedown archive (Twitter IO format) with known planted effects."""
     from takedown.demo import generate
 
-    with errors(), progress_bar() as report:
+    with errors():
         t0 = time.perf_counter()
         try:
-            truth = generate(out_dir, seed=seed, accounts=accounts, tweets=tweets, progress=report)
+            with progress_bar() as report:
+                truth = generate(
+                    out_dir, seed=seed, accounts=accounts, tweets=tweets, progress=report
+                )
         except ValueError as exc:
             raise TakedownError(str(exc)) from None
         console.print(
@@ -117,9 +120,10 @@ def ingest(
     """Read a takedown archive into normalized Parquet (DATA_DIR/NAME) with a dataset.json."""
     from takedown.ingest import ingest as run_ingest
 
-    with errors(), progress_bar() as report:
+    with errors():
         t0 = time.perf_counter()
-        ds, cached = run_ingest(paths, dataset, data_dir, force=force, progress=report)
+        with progress_bar() as report:
+            ds, cached = run_ingest(paths, dataset, data_dir, force=force, progress=report)
         took = time.perf_counter() - t0
         where = data_dir / dataset
         if cached:

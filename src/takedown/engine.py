@@ -17,6 +17,9 @@ def connect(
     con = duckdb.connect(config={"memory_limit": memory_limit, "threads": os.cpu_count() or 2})
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET preserve_insertion_order = true")
+    # Track progress (for our rich bar) without DuckDB printing its own.
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
     if temp_dir is not None:
         con.execute(f"SET temp_directory = '{temp_dir.as_posix()}'")
     return con
