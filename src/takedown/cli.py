@@ -46,6 +46,8 @@ def errors() -> Iterator[None]:
         if STATE["debug"]:
             raise
         fail(str(exc))
+    except typer.Exit:
+        raise
     except KeyboardInterrupt:
         fail("interrupted", 130)
     except Exception as exc:  # noqa: BLE001 - last line of defence, still one line

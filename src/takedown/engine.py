@@ -11,15 +11,20 @@ DEFAULT_MEMORY_LIMIT = os.environ.get("TAKEDOWN_MEMORY_LIMIT", "3GB")
 
 
 def connect(
-    temp_dir: Path | None = None, *, memory_limit: str = DEFAULT_MEMORY_LIMIT
+    temp_dir: Path | None = None,
+    *,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    progress: bool = False,
 ) -> duckdb.DuckDBPyConnection:
     """In-memory DuckDB, UTC session, memory capped so large archives spill instead of swap."""
     con = duckdb.connect(config={"memory_limit": memory_limit, "threads": os.cpu_count() or 2})
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET preserve_insertion_order = true")
-    # Track progress (for our rich bar) without DuckDB printing its own.
-    con.execute("SET enable_progress_bar = true")
-    con.execute("SET enable_progress_bar_print = false")
+    if progress:
+        # Track progress for our rich bar without DuckDB printing its own. Not inside Jupyter
+        # kernels, where DuckDB would insist on ipywidgets to draw one.
+        con.execute("SET enable_progress_bar = true")
+        con.execute("SET enable_progress_bar_print = false")
     if temp_dir is not None:
         con.execute(f"SET temp_directory = '{temp_dir.as_posix()}'")
     return con

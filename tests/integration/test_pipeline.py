@@ -55,7 +55,9 @@ def test_failing_notebook_is_isolated_and_reported(rendered, tmp_path):
     r = render(rendered, project)
     assert r.returncode == 1
     assert "02_followers" in r.stderr and "ValueError" in r.stderr and "planted failure" in r.stderr
-    assert "Traceback" not in r.stderr
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+    errors = [ln for ln in r.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1 and "failed sections (02_followers)" in errors[0]
     folder = only_version(project)
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "This section failed" in html and "02_followers.ipynb" in html

@@ -309,7 +309,7 @@ def _build(
     out = work / "out"
     out.mkdir()
     (work / "spill").mkdir()
-    con = connect(work / "spill")
+    con = connect(work / "spill", progress=True)
     con.execute(
         """CREATE TABLE rejects (file VARCHAR, kind VARCHAR, line BIGINT, record BIGINT,
            id VARCHAR, reason VARCHAR, raw VARCHAR)"""
