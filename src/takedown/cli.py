@@ -253,5 +253,32 @@ def versions(
         console.print(table)
 
 
+@app.command()
+def diff(
+    a: Annotated[Path, typer.Argument(help="A report version folder or its findings.json.")],
+    b: Annotated[Path, typer.Argument(help="Another one: a later version, or another dataset.")],
+    all_rows: Annotated[bool, typer.Option("--all", help="Show unchanged findings too.")] = False,
+) -> None:
+    """Compare two reports finding by finding."""
+    from rich.table import Table
+
+    from takedown.pipeline.diff import diff as run_diff
+    from takedown.pipeline.diff import load_findings
+
+    with errors():
+        rows = run_diff(load_findings(a), load_findings(b))
+        shown = [r for r in rows if all_rows or r["change"]]
+        changed = sum(1 for r in rows if r["change"])
+        if not console.is_terminal:
+            for r in shown:
+                print(f"{r['id']}\t{r['a']}\t{r['b']}\t{r['change']}")
+        elif shown:
+            table = Table("finding", "A", "B", "change")
+            for r in shown:
+                table.add_row(r["id"], r["a"], r["b"], r["change"])
+            console.print(table)
+        err.print(f"{changed} of {len(rows)} findings differ", highlight=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
