@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -48,6 +49,10 @@ def errors() -> Iterator[None]:
         fail(str(exc))
     except typer.Exit:
         raise
+    except BrokenPipeError:
+        # Output piped into `head` and the like: the reader left, nothing went wrong.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
     except KeyboardInterrupt:
         fail("interrupted", 130)
     except Exception as exc:  # noqa: BLE001 - last line of defence, still one line
