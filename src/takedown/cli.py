@@ -106,6 +106,9 @@ def demo(
                 )
         except ValueError as exc:
             raise TakedownError(str(exc)) from None
+        except OSError as exc:
+            msg = f"{out_dir}: cannot write the archive there ({exc.strerror}); pass a folder"
+            raise TakedownError(msg) from None
         console.print(
             f"wrote synthetic archive to {out_dir}: {truth['accounts']:,} accounts, "
             f"{truth['tweets']:,} tweets ({time.perf_counter() - t0:.1f} s); truth in truth.json",
@@ -179,7 +182,9 @@ def render(
         "data"
     ),
     engine: Annotated[str, typer.Option(help="builtin (pandoc + typst) or quarto.")] = "builtin",
-    jobs: Annotated[int, typer.Option(help="Notebooks run in parallel (default: cores).")] = 0,
+    jobs: Annotated[
+        int, typer.Option(min=0, help="Notebooks run in parallel (0: one per core).")
+    ] = 0,
     force: Annotated[bool, typer.Option(help="Re-run every notebook, ignoring the cache.")] = False,
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast/--keep-going", help="Stop at the first failing notebook.")

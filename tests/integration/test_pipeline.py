@@ -131,3 +131,26 @@ def test_force_reexecutes_everything_and_findings_are_byte_identical(rendered, t
     assert (folder / "findings.json").read_bytes() == (
         rendered["folder"] / "findings.json"
     ).read_bytes()
+
+
+def test_out_that_is_a_file_fails_before_any_notebook_runs(rendered, tmp_path):
+    target = tmp_path / "not-a-folder"
+    target.write_text("x")
+    r = run_cli(
+        "render", "demo", "--data-dir", rendered["data"], "--out", target,
+        "--profile", ROOT / "profiles/china_052020.yml",
+    )  # fmt: skip
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        f"error: --out {target}: cannot create {target}/demo (Not a directory); pass a folder"
+    ]
+
+
+def test_demo_into_a_file_is_one_line(tmp_path):
+    target = tmp_path / "f"
+    target.write_text("x")
+    r = run_cli("demo", target)
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        f"error: {target}: cannot write the archive there (File exists); pass a folder"
+    ]

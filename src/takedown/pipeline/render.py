@@ -253,6 +253,13 @@ def render(
         )
     if engine not in ("builtin", "quarto"):
         raise RenderError(f"--engine {engine!r}: use builtin or quarto")
+    base = out_root / dataset
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(
+            f"--out {out_root}: cannot create {base} ({exc.strerror}); pass a folder"
+        ) from None
     notebooks = sorted(
         p for p in (root / "notebooks").glob("*.ipynb") if not p.name.startswith(".")
     )
@@ -273,8 +280,6 @@ def render(
     )
     t_exec = time.perf_counter() - t_start
     findings_text = findings_document(ds, profile, outcomes)
-    base = out_root / dataset
-    base.mkdir(parents=True, exist_ok=True)
     version = _new_version(base, sha256_json(findings_text))
     scratch = Path(tempfile.mkdtemp(prefix=f".{version}.tmp-", dir=base))
     try:
