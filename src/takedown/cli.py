@@ -12,7 +12,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from takedown.errors import TakedownError
 
@@ -35,7 +37,8 @@ def main(
 
 def fail(message: str, code: int = 2) -> None:
     """One line on stderr, non-zero exit: the contract for every user-facing error."""
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    # The message carries paths and header cells from the input: never read it as rich markup.
+    err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -200,11 +203,12 @@ def render(
             mark = {"ok": "[green]ran[/]", "cached": "[cyan]cached[/]"}.get(
                 o.status, "[red]FAILED[/]"
             )
-            err.print(f"  {mark} {o.name} ({o.seconds:.1f} s)", highlight=False)
+            err.print(f"  {mark} {escape(o.name)} ({o.seconds:.1f} s)", highlight=False)
             if o.error:
                 e = o.error
                 cell = f"cell {e['cell']}" + (f" ({e['label']})" if e.get("label") else "")
-                err.print(f"    {cell}: {e['ename']}: {e['evalue']}", markup=False, highlight=False)
+                first = (str(e["evalue"]).strip().splitlines() or [""])[0]
+                err.print(f"    {cell}: {e['ename']}: {first}", markup=False, highlight=False)
 
         with err.status("rendering") as status:
             result = run_render(

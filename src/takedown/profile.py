@@ -92,8 +92,12 @@ def load_profile(path: Path) -> Profile:
     """Read and validate a profile; errors name the file and the first bad field."""
     if not path.exists():
         raise ProfileError(f"{path}: profile not found; pass --profile profiles/<name>.yml")
+    if not path.is_file():
+        raise ProfileError(f"{path}: not a file; pass --profile profiles/<name>.yml")
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ProfileError(f"{path}: not UTF-8 text; save the profile as UTF-8") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""

@@ -148,3 +148,30 @@ def test_bad_rows_are_rejected_with_reasons_not_dropped(tmp_path):
     tw = next(f for f in ds["files"] if f["kind"] == "tweets")
     assert (tw["rows_read"], tw["rows_kept"], tw["rows_rejected"]) == (7, 4, 3)
     assert ds["counts"]["duplicate_tweetids"] == 1
+
+
+def test_markup_in_a_header_is_shown_literally(tmp_path):
+    raw = make_archive(tmp_path / "raw")
+    (raw / f"{OP}_tweets_csv_hashed.csv").write_text("tweetid,[/i],[bold]x\n1,2,3\n")
+    r = ingest(tmp_path, raw)
+    _assert_clean_failure(tmp_path, r, "missing required column 'userid'", "[/i], [bold]x")
+
+
+def test_invalid_utf8_in_one_tweet_rejects_that_row_only(tmp_path):
+    raw = make_archive(tmp_path / "raw", tweets=10)
+    path = raw / f"{OP}_tweets_csv_hashed.csv"
+    path.write_bytes(path.read_bytes().replace(b"tweet 3,", b"tweet \xff\xfe 3,"))
+    r = ingest(tmp_path, raw)
+    assert r.returncode == 0, r.stderr
+    assert "1 rows rejected" in r.stderr
+    import csv
+    import json
+
+    rejects = list(csv.DictReader(open(tmp_path / "data/d/rejects.csv", encoding="utf-8")))
+    assert len(rejects) == 1 and "ENCODING" in rejects[0]["reason"].upper()
+    tw = next(
+        f
+        for f in json.loads((tmp_path / "data/d/dataset.json").read_text())["files"]
+        if f["kind"] == "tweets"
+    )
+    assert (tw["rows_read"], tw["rows_kept"], tw["rows_rejected"]) == (10, 9, 1)

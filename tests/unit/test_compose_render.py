@@ -244,3 +244,22 @@ def test_html_only_and_kept_build_dir(tmp_path):
     paths = render(root, tmp_path / "out", formats=("html",), build_dir=build)
     assert set(paths) == {"html"} and "Hello 世界." in paths["html"].read_text()
     assert (build / "report.md").is_file()
+
+
+def test_table_cells_cannot_start_typst_headings_or_lists(tmp_path):
+    rows = [{"text": t} for t in ("= heading", "- item", "+ one", "/ term: x", "1. first")]
+    body = "# Only heading\n\n" + md_table(rows) + "\n: Cells. {#tbl-cells}\n"
+    root = write_project(tmp_path / "p", body)
+    res = render(root, tmp_path / "out", formats=("pdf",))
+    reader = PdfReader(res["pdf"])
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert [t for t in titles if "heading" in t.lower() or "item" in t.lower()] == [titles[0]]
+    text = _squash("".join(p.extract_text() for p in reader.pages).replace("\u200b", ""))
+    for needle in ("= heading", "- item", "+ one", "/ term: x", "1. first"):
+        assert needle in text, needle
+
+
+def test_bidi_overrides_are_removed_from_data():
+    from takedown.compose.escape import md_escape
+
+    assert md_escape("\u202eppA beW\u2066x\u2069") == "ppA beWx"

@@ -14,12 +14,15 @@ _PUNCT = frozenset(string.punctuation)
 # ASCII whitespace and other C0/C1 controls (and Unicode line separators) that could end a line,
 # start a block, or upset a writer; they all collapse to one space.
 _SPACE_RUN = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]+")
+# Bidirectional embeddings, overrides and isolates: an unclosed one would reverse the report's
+# own prose after the value, so data may not carry them.
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _BACKTICKS = re.compile(r"`+")
 
 
 def md_escape(text: object) -> str:
     """Return `text` as literal inline Markdown: every ASCII punctuation char backslash-escaped."""
-    s = _SPACE_RUN.sub(" ", str(text))
+    s = _SPACE_RUN.sub(" ", _BIDI_CONTROLS.sub("", str(text)))
     return "".join("\\" + ch if ch in _PUNCT else ch for ch in s)
 
 

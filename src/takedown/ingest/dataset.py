@@ -64,12 +64,16 @@ def load_dataset(dataset_dir: Path) -> Dataset:
             f"{dataset_dir.name}` first"
         )
     try:
-        return Dataset.model_validate(json.loads(path.read_text()))
+        ds = Dataset.model_validate(json.loads(path.read_text()))
     except (ValueError, ValidationError) as exc:
         first = str(exc).splitlines()[0]
         raise TakedownError(
             f"{path}: invalid dataset.json ({first}); re-run takedown ingest"
         ) from None
+    for table in ("users.parquet", "tweets.parquet"):
+        if not (dataset_dir / table).is_file():
+            raise TakedownError(f"{dataset_dir / table}: missing; re-run takedown ingest")
+    return ds
 
 
 def write_dataset(ds: Dataset, path: Path) -> None:

@@ -122,7 +122,13 @@ def read_header(path: Path, label: str) -> tuple[str, ...]:
             f"{label}: binary data at byte {nul}, not a CSV text file; pass the archive's CSV files"
         )
     text = head.decode("utf-8-sig", errors="replace")
-    first = next(csv.reader(io.StringIO(text)), [])
+    try:
+        first = next(csv.reader(io.StringIO(text)), [])
+    except csv.Error:
+        raise IngestError(
+            f"{label}: line 1 is not a CSV header (carriage-return-only line endings?); "
+            "convert the file to LF or CRLF line endings"
+        ) from None
     cols = tuple(COLUMN_ALIASES.get(c.strip(), c.strip()) for c in first)
     if len(cols) < 2:
         raise IngestError(

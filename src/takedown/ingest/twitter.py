@@ -111,6 +111,8 @@ def _read_file(
     csv_bad = _collect_csv_rejects(con, f)
     kept = con.execute(f"SELECT count(*) FROM read_parquet({lit(out.as_posix())})").fetchone()[0]
     # A bare count is cheap; only when rows are missing is the reason pass worth its cost.
+    # (count(*) skips values, so a row rejected above for a bad byte may still count here: the
+    # reason pass then finds nothing for it, and it stays counted once, as a CSV-level reject.)
     parsed = con.execute(f"SELECT count(*) FROM {src}").fetchone()[0]
     value_bad = 0
     if parsed != kept:
@@ -119,11 +121,6 @@ def _read_file(
         before = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
         _guarded(con, f, sql, f"checking {f.label}", progress)
         value_bad = con.execute("SELECT count(*) FROM rejects").fetchone()[0] - before
-        if value_bad != parsed - kept:
-            raise IngestError(
-                f"{f.label}: {parsed - kept} rows were not kept but {value_bad} reasons were "
-                "found; re-run with --debug and report this as a bug"
-            )
     con.execute("DELETE FROM reject_errors")
     con.execute("DELETE FROM reject_scans")
     if kept == 0 and value_bad == 0 and csv_bad == 0:
@@ -135,7 +132,7 @@ def _collect_csv_rejects(con: duckdb.DuckDBPyConnection, f: ArchiveFile) -> int:
     """Move DuckDB's CSV-level rejects (wrong column count, bad quoting) into our rejects table."""
     con.execute(
         f"""INSERT INTO rejects SELECT {lit(f.label)}, {lit(f.kind)}, line, NULL, NULL,
-            arg_min(error_type || ': ' || error_message, column_idx), left(any_value(csv_line), 500)
+            arg_min(error_type || ': ' || error_message, coalesce(column_idx, -1)), left(any_value(csv_line), 500)
             FROM reject_errors GROUP BY line"""
     )
     n = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]
@@ -259,7 +256,12 @@ def ingest(
             previous = load_dataset(target)
         except Exception:  # noqa: BLE001 - an unreadable cache is simply rebuilt
             previous = None
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IngestError(
+            f"--data-dir {data_dir}: cannot create it ({exc.strerror}); pass a folder"
+        ) from None
     work = Path(tempfile.mkdtemp(prefix=f".{dataset}.tmp-", dir=data_dir))
     try:
         files, ignored = discover(paths, work)

@@ -19,7 +19,10 @@ def load_findings(path: Path) -> dict[str, Any]:
         )
     try:
         doc = json.loads(file.read_text(encoding="utf-8"))
-        return {f["id"]: f for f in doc["findings"]}
+        found = {f["id"]: f for f in doc["findings"]}
+        if not all({"value", "unit"} <= set(f) for f in found.values()):
+            raise KeyError("value/unit")
+        return found
     except (ValueError, KeyError, TypeError):
         raise TakedownError(f"{file}: not a takedown findings.json") from None
 

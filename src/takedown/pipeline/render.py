@@ -50,6 +50,12 @@ class RenderResult:
         return [o for o in self.outcomes if o.status in ("failed", "skipped")]
 
 
+def check_name(dataset: str) -> None:
+    """Dataset names become folder names under --data-dir and --out: no paths."""
+    if not dataset or "/" in dataset or "\\" in dataset or dataset.startswith("."):
+        raise RenderError(f"dataset {dataset!r}: use a plain name such as china_052020")
+
+
 def project_root() -> Path:
     """The folder holding _quarto.yml, report/ and notebooks/: TAKEDOWN_PROJECT, cwd or the repo."""
     env = os.environ.get("TAKEDOWN_PROJECT")
@@ -243,6 +249,7 @@ def render(
 ) -> RenderResult:
     """Render dataset into out_root/dataset/<version>/; returns the outcome of every notebook."""
     t_start = time.perf_counter()
+    check_name(dataset)
     root = project_root()
     ds = load_dataset(data_dir / dataset)
     profile = load_profile(profile_path)
@@ -425,13 +432,17 @@ def _run_engine(engine: str, project: Path, out: Path) -> None:
 
 def list_versions(out_root: Path, dataset: str) -> list[dict[str, Any]]:
     """Complete versions of a dataset's report, oldest first (scratch folders are skipped)."""
+    check_name(dataset)
     base = out_root / dataset
     rows = []
     for d in sorted(base.iterdir()) if base.exists() else []:
         m = d / "manifest.json"
         if d.name.startswith(".") or not m.exists():
             continue
-        doc = json.loads(m.read_text(encoding="utf-8"))
+        try:
+            doc = json.loads(m.read_text(encoding="utf-8"))
+        except ValueError:
+            continue  # an unreadable manifest is not a version anyone can trace
         rows.append(
             {
                 "version": doc["version"],

@@ -235,7 +235,21 @@ function Pandoc(doc)
       for i, spec in ipairs(tbl.colspecs) do
         if spec[1] == "AlignDefault" then tbl.colspecs[i] = { "AlignLeft", spec[2] } end
       end
-      return tbl:walk({ Str = soft_break })
+      tbl = tbl:walk({ Str = soft_break })
+      -- Pandoc leaves a leading "=", "-", "+", "/" or "1." of a cell unescaped in Typst, where it
+      -- would start a heading or list: an empty expression first keeps the cell's text literal.
+      local function guard(cell)
+        local first = cell.contents[1]
+        if first and (first.t == "Plain" or first.t == "Para") then
+          first.content:insert(1, pandoc.RawInline("typst", '#""'))
+        end
+        return cell
+      end
+      tbl.head.rows = tbl.head.rows:map(function(row) row.cells = row.cells:map(guard) return row end)
+      for _, body in ipairs(tbl.bodies) do
+        body.body = body.body:map(function(row) row.cells = row.cells:map(guard) return row end)
+      end
+      return tbl
     end })
   end
   return doc
