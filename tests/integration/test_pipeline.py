@@ -154,3 +154,21 @@ def test_demo_into_a_file_is_one_line(tmp_path):
     assert r.stderr.strip().splitlines() == [
         f"error: {target}: cannot write the archive there (File exists); pass a folder"
     ]
+
+
+def test_a_tiny_archive_renders_every_section_with_the_generic_profile(tmp_path):
+    from tests.conftest import make_archive
+
+    raw = make_archive(tmp_path / "raw", users=10, tweets=200)
+    assert (
+        run_cli("ingest", raw, "--dataset", "tiny", "--data-dir", tmp_path / "data").returncode == 0
+    )
+    r = run_cli(
+        "render", "tiny", "--data-dir", tmp_path / "data", "--out", tmp_path / "reports",
+        "--profile", ROOT / "profiles/generic.yml", cwd=ROOT,
+        env={"TAKEDOWN_CACHE_DIR": str(tmp_path / "cache")},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    (folder,) = (tmp_path / "reports/tiny").iterdir()
+    m = json.loads((folder / "manifest.json").read_text())
+    assert {n["status"] for n in m["notebooks"]} == {"ok"}

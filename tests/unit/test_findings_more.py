@@ -590,3 +590,21 @@ def test_account_edges_and_layout(coord):
     pd.testing.assert_frame_equal(pos, coordination.layout(e, iterations=50))
     empty = coordination.account_edges(members.iloc[0:0])
     assert empty.empty and coordination.layout(empty).empty
+
+
+def test_no_waves_is_an_empty_table_with_columns():
+    import duckdb
+    import pandas as pd
+
+    from takedown.findings import account_creation as ac
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE users AS SELECT 'u' || i AS userid, "
+        "TIMESTAMPTZ '2019-09-01 00:00:00+00' + to_days(i) AS account_creation_date FROM range(10) t(i)"
+    )
+    w = ac.waves(con, ac.weekly(con))
+    assert list(w.columns) == ["wave", "start", "end", "accounts", "threshold"]
+    assert w.empty
+    assert w.sort_values(["accounts", "wave"]).empty
+    assert isinstance(w, pd.DataFrame)

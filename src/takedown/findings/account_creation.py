@@ -65,7 +65,8 @@ def waves(con: duckdb.DuckDBPyConnection, weeks: pd.DataFrame) -> pd.DataFrame:
             {"wave": n, "start": lo.date().isoformat(), "end": hi.date().isoformat(),
              "accounts": int(k), "threshold": threshold}
         )  # fmt: skip
-    return pd.DataFrame(rows)
+    # Named columns even when no week stands out, so callers can sort and filter an empty table.
+    return pd.DataFrame(rows, columns=["wave", "start", "end", "accounts", "threshold"])
 
 
 def lags(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
