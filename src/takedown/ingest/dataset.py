@@ -55,6 +55,12 @@ class Dataset(BaseModel):
     synthetic: bool = False
 
 
+def check_dataset_name(name: str, option: str) -> None:
+    """Dataset names become folder names under --data-dir and --out: no paths."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise TakedownError(f"{option} {name!r}: use a plain name such as china_052020")
+
+
 def load_dataset(dataset_dir: Path) -> Dataset:
     """Read and validate DATA_DIR/NAME/dataset.json."""
     path = dataset_dir / "dataset.json"

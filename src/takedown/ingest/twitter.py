@@ -7,6 +7,7 @@ on the Parquet. Nothing is dropped silently.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -23,7 +24,14 @@ from takedown import __version__
 from takedown.engine import connect
 from takedown.errors import IngestError
 from takedown.hashing import sha256_file, sha256_json, sha256_tree
-from takedown.ingest.dataset import Counts, Dataset, FileRecord, load_dataset, write_dataset
+from takedown.ingest.dataset import (
+    Counts,
+    Dataset,
+    FileRecord,
+    check_dataset_name,
+    load_dataset,
+    write_dataset,
+)
 from takedown.ingest.discover import ArchiveFile, discover
 from takedown.ingest.normalize import id_column, kept_select, lit, q, rejected_select
 from takedown.schema import OPTIONAL_TWEET_COLUMNS, SCHEMA_VERSION, TWEET_COLUMNS, USER_COLUMNS
@@ -168,13 +176,8 @@ def _combine(
             FROM kept_{kind} GROUP BY 1 HAVING count(*) > 1"""
     )
     n_dups = con.execute(f"SELECT count(*) FROM dup_{kind}").fetchone()[0]
-    same_columns = [
-        c
-        for c in con.execute(
-            f"DESCRIBE SELECT * FROM read_parquet({lit(parts[0][1].as_posix())})"
-        ).fetchall()
-    ]
-    if n_dups == 0 and len(parts) == 1 and [c[0] for c in same_columns] == columns:
+    first = con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit(parts[0][1].as_posix())})")
+    if n_dups == 0 and len(parts) == 1 and [c[0] for c in first.fetchall()] == columns:
         parts[0][1].rename(out)
         return {}
     later = f"""SELECT k.* FROM kept_{kind} k JOIN dup_{kind} d ON k.{idc} = d.id
@@ -226,8 +229,6 @@ def _hash_sources(files: list[ArchiveFile], previous: Dataset | None) -> dict[st
 
 def _is_synthetic(paths: list[Path]) -> bool:
     """`takedown demo` leaves truth.json (synthetic: true) beside its files; reports say so."""
-    import json
-
     for p in paths:
         truth = (p if p.is_dir() else p.parent) / "truth.json"
         try:
@@ -247,8 +248,7 @@ def ingest(
     progress: Progress = _noop,
 ) -> tuple[Dataset, bool]:
     """Ingest the archive at paths into data_dir/dataset; returns (dataset, reused_from_cache)."""
-    if not dataset or "/" in dataset or dataset.startswith("."):
-        raise IngestError(f"--dataset {dataset!r}: use a plain name such as china_052020")
+    check_dataset_name(dataset, "--dataset")
     target = data_dir / dataset
     previous: Dataset | None = None
     if (target / "dataset.json").exists():
@@ -282,10 +282,9 @@ def ingest(
             pending = pool.submit(_hash_sources, files, previous)
             pool.shutdown(wait=False)
             hashes_of = pending.result
-        dataset_obj = _build(files, ignored, hashes_of, dataset, version, work, progress)
-        if _is_synthetic(paths):
-            dataset_obj = dataset_obj.model_copy(update={"synthetic": True})
-            write_dataset(dataset_obj, work / "out" / "dataset.json")
+        dataset_obj = _build(
+            files, ignored, hashes_of, dataset, version, _is_synthetic(paths), work, progress
+        )
         final = work / "out"
         if target.exists():
             trash = data_dir / f".{dataset}.old-{os.getpid()}-{time.time_ns()}"
@@ -305,6 +304,7 @@ def _build(
     hashes_of: Callable[[], dict[str, str]],
     dataset: str,
     version: str,
+    synthetic: bool,
     work: Path,
     progress: Progress,
 ) -> Dataset:
@@ -406,6 +406,7 @@ def _build(
         tweet_time_min=tmin.isoformat() if tmin else None,
         tweet_time_max=tmax.isoformat() if tmax else None,
         input_stats=_stats(files),
+        synthetic=synthetic,
     )
     write_dataset(ds, out / "dataset.json")
     return ds
