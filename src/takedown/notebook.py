@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from takedown.engine import open_dataset
+from takedown.findings.contract import Finding
 from takedown.ingest.dataset import Dataset, load_dataset
 from takedown.profile import Profile, load_profile
 
@@ -85,6 +86,25 @@ class Session:
                 "notebook": self.notebook,
             }
         )
+        self._write()
+        return value
+
+    def publish(self, findings: list[Finding]) -> dict[str, Finding]:
+        """Record the library's findings (measured or unavailable); returns them by name."""
+        for f in findings:
+            if f.topic != self.topic:
+                raise ValueError(f"finding {f.id} published by notebook {self.notebook}")
+            if any(r["id"] == f.id for r in self.findings):
+                raise ValueError(f"finding {f.id} recorded twice")
+            row = f.model_dump(mode="json")
+            row["value"] = stable(f.value)
+            row["interval"] = stable(list(f.interval)) if f.interval is not None else None
+            row["notebook"] = self.notebook
+            self.findings.append(row)
+        self._write()
+        return {f.name: f for f in findings}
+
+    def _write(self) -> None:
         self.path.write_text(
             json.dumps(
                 {"notebook": self.notebook, "findings": self.findings},
@@ -95,7 +115,6 @@ class Session:
             + "\n",
             encoding="utf-8",
         )
-        return value
 
     def table(self, data: Any, columns: Any = None, **kw: Any) -> Any:
         """Show a table as an escaped Markdown pipe table: data text can never become markup."""
@@ -134,3 +153,13 @@ def _style() -> None:
     from takedown.compose.fonts import register_matplotlib_cjk_font
 
     register_matplotlib_cjk_font()
+
+
+def date_axis(ax: Any, axis: str = "x") -> None:
+    """Readable date ticks on a time axis: matplotlib's concise formatter, never overlapping."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(locator)
+    target.set_major_formatter(mdates.ConciseDateFormatter(locator))

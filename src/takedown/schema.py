@@ -5,6 +5,8 @@ One place names every column so that the demo generator, ingest and the findings
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict
+
 SCHEMA_VERSION = 1
 
 USER_COLUMNS: tuple[str, ...] = (
@@ -73,3 +75,37 @@ LIST_COLUMNS: tuple[str, ...] = ("hashtags", "urls", "user_mentions")
 BOOL_COLUMNS: tuple[str, ...] = ("is_retweet",)
 FLOAT_COLUMNS: tuple[str, ...] = ("latitude", "longitude")
 TIME_COLUMNS: tuple[str, ...] = ("tweet_time", "account_creation_date")
+
+
+class ColumnCoverage(BaseModel):
+    """Whether an input file had a column, and how many rows hold a value (not NULL) in it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    present: bool
+    values: int
+
+
+class Coverage(BaseModel):
+    """Per normalized table (users, tweets) and column: what the data actually holds.
+
+    Recorded at ingest in dataset.json so findings can tell "absent" from "zero".
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rows: dict[str, int] = {}
+    columns: dict[str, dict[str, ColumnCoverage]] = {}
+
+    def has(self, table: str, column: str) -> bool:
+        """True when the column was in the input and at least one row holds a value."""
+        return self.missing(table, column) is None
+
+    def missing(self, table: str, column: str) -> str | None:
+        """Why `column` of `table` cannot be used, in words a reader can act on; None if it can."""
+        if not self.rows.get(table):
+            return f"this dataset's {table} file has no rows"
+        col = self.columns.get(table, {}).get(column)
+        if col is None or not col.present:
+            return f"{column} is not in this dataset's {table} file"
+        if col.values == 0:
+            return f"{column} is empty in every row of this dataset's {table} file"
+        return None
