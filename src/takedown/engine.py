@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from takedown.schema import ColumnCoverage, Coverage
+
 DEFAULT_MEMORY_LIMIT = os.environ.get("TAKEDOWN_MEMORY_LIMIT", "3GB")
 
 
@@ -37,3 +39,29 @@ def open_dataset(dataset_dir: Path) -> duckdb.DuckDBPyConnection:
         path = (dataset_dir / f"{table}.parquet").as_posix().replace("'", "''")
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
     return con
+
+
+def measure_coverage(
+    con: duckdb.DuckDBPyConnection, present: dict[str, list[str]] | None = None
+) -> Coverage:
+    """Rows per table and non-NULL values per column of the `users` and `tweets` relations.
+
+    `present` names the columns each input file really had; without it a column counts as
+    present when it holds any value. One aggregate scan per table.
+    """
+    rows: dict[str, int] = {}
+    columns: dict[str, dict[str, ColumnCoverage]] = {}
+    for table in ("users", "tweets"):
+        names = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+        exprs = ", ".join(["count(*)"] + [f'count("{n}")' for n in names])
+        counts = con.execute(f"SELECT {exprs} FROM {table}").fetchone()
+        rows[table] = int(counts[0])
+        had = set(present.get(table, [])) if present is not None else None
+        columns[table] = {
+            n: ColumnCoverage(
+                present=(n in had) if had is not None else v > 0,
+                values=int(v),
+            )
+            for n, v in zip(names, counts[1:], strict=True)
+        }
+    return Coverage(rows=rows, columns=columns)

@@ -14,10 +14,11 @@ from typing import Any
 
 import duckdb
 
-from takedown.engine import open_dataset
+from takedown.engine import measure_coverage, open_dataset
 from takedown.findings.contract import Finding
 from takedown.ingest.dataset import Dataset, load_dataset
 from takedown.profile import Profile, load_profile
+from takedown.schema import Coverage
 
 UNITS = ("count", "share", "ratio", "offset", "hours", "days", "date", "text", "number")
 
@@ -52,6 +53,13 @@ class Session:
     @property
     def topic(self) -> str:
         return self.notebook.split("_", 1)[1] if "_" in self.notebook else self.notebook
+
+    @property
+    def coverage(self) -> Coverage:
+        """What the data holds, per column: recorded at ingest, measured here for older ingests."""
+        if self.dataset.coverage is None:
+            self.dataset = self.dataset.model_copy(update={"coverage": measure_coverage(self.con)})
+        return self.dataset.coverage
 
     @property
     def path(self) -> Path:

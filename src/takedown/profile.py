@@ -65,6 +65,17 @@ class Published(Strict):
     tolerance: float = Field(0.0, ge=0)
 
 
+class Context(Strict):
+    """What a published analysis said about this operation, for one report section.
+
+    `text` is Markdown written by the profile's author; `source` names the analysis.
+    """
+
+    text: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    via_press: bool = False
+
+
 class Profile(Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     title: str
@@ -77,6 +88,8 @@ class Profile(Strict):
     windows: list[Window] = []
     coordination: Coordination = Coordination()
     published: list[Published] = []
+    # Per report section (the finding topic, e.g. followers): published context, with sources.
+    context: dict[str, list[Context]] = {}
 
     @field_validator("timezone")
     @classmethod

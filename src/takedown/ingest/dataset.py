@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from takedown.errors import TakedownError
+from takedown.schema import Coverage
 
 
 class FileRecord(BaseModel):
@@ -53,6 +54,8 @@ class Dataset(BaseModel):
     tweet_time_max: str | None
     input_stats: dict[str, list[int]]
     synthetic: bool = False
+    # Per table and column: present in the input, and how many values. None: an older ingest.
+    coverage: Coverage | None = None
 
 
 def check_dataset_name(name: str, option: str) -> None:
