@@ -6,13 +6,17 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := demo
 DATA_DIR := data
 
-.PHONY: report test lint format bench clean
+LOCK := requirements.lock
 
-$(STAMP): pyproject.toml
+.PHONY: report test test-fast lint format bench lock clean
+
+# Installs the exact versions (and hashes) in requirements.lock, then the project itself.
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11)" 2>/dev/null || { echo "error: Python 3.11 not found ($(PYTHON)); install it or run make PYTHON=/path/to/python3.11" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name takedown --display-name "takedown (venv)" >/dev/null
 	@touch $(STAMP)
 
@@ -25,6 +29,15 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q tests/unit
+
+# Re-resolve requirements.lock from pyproject.toml (needs the network): run after editing deps.
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/python -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --quiet -o $(LOCK)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

@@ -41,3 +41,39 @@ def test_environment_brings_python_311_and_quarto():
     names = [d for d in env["dependencies"] if isinstance(d, str)]
     assert "python=3.11" in names
     assert any(n.startswith("quarto") for n in names)
+
+
+def _lock_pins() -> dict[str, list[str]]:
+    """Package -> pinned versions in requirements.lock (one per environment marker)."""
+    pins: dict[str, list[str]] = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        m = re.match(r"^([A-Za-z0-9_.\-]+)==([^ ;\\]+)", line)
+        if m:
+            pins.setdefault(m[1].lower().replace("_", "-"), []).append(m[2])
+    return pins
+
+
+def test_lock_pins_every_dependency_within_pyproject_bounds():
+    from packaging.specifiers import SpecifierSet
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    deps = (
+        pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["dev"]
+    )
+    pins = _lock_pins()
+    for spec in deps:
+        name, bound = _split(spec)
+        name = name.replace("_", "-")
+        assert name in pins, (
+            f"{name} is in pyproject.toml but not in requirements.lock; run make lock"
+        )
+        for version in pins[name]:
+            assert version in SpecifierSet(bound), (
+                f"{name}=={version} outside {bound}; run make lock"
+            )
+
+
+def test_lock_is_hashed():
+    text = (ROOT / "requirements.lock").read_text()
+    pinned = sum(1 for line in text.splitlines() if re.match(r"^[A-Za-z0-9_.\-]+==", line))
+    assert pinned and text.count("--hash=sha256:") >= pinned
