@@ -189,15 +189,7 @@ def _offset_findings(
 ) -> list[Finding]:  # type: ignore[no-untyped-def]
     lo, hi = fit.indistinguishable[0], fit.indistinguishable[-1]
     method = f"{co.METHOD}; working hours {profile.working_hours.start:02d}:00-{profile.working_hours.end:02d}:00"
-    if fit.ambiguous:
-        reading = (
-            f"ambiguous: offsets {co.AMBIGUOUS_HOURS} or more hours from the best fit about "
-            "as well, so the data does not single out one clock"
-        )
-    elif len(fit.indistinguishable) == 1:
-        reading = "clear: no other offset could be told apart from it"
-    else:
-        reading = "clear to within the neighbouring offsets that could not be told apart from it"
+    reading = _reading(fit)
     median = con.execute("SELECT quantile_disc(tweet_time, 0.5) FROM tweets").fetchone()[0]
     zone_hours = median.astimezone(ZoneInfo(profile.timezone)).utcoffset().total_seconds() / 3600
     agrees = any(abs(o - zone_hours) <= 0.5 for o in fit.indistinguishable)
@@ -231,3 +223,22 @@ def offset_curve(con: duckdb.DuckDBPyConnection, profile: Profile) -> pd.DataFra
     out["best"] = out["offset"] == fit.best
     out["indistinguishable"] = out["offset"].isin(fit.indistinguishable)
     return out
+
+
+def _reading(fit: co.OffsetFit) -> str:
+    """How clearly the data singles out one offset, as a clause the report quotes."""
+    same = fit.indistinguishable
+    contiguous = same[-1] - same[0] == len(same) - 1
+    span = (f"{co.utc_label(same[0])} to {co.utc_label(same[-1])}" if contiguous
+            else ", ".join(co.utc_label(o) for o in same))  # fmt: skip
+    if fit.ambiguous and any(abs(o - fit.best) >= co.AMBIGUOUS_HOURS for o in same):
+        return (
+            f"ambiguous: {span} could not be told apart, so the data does not single out one clock"
+        )
+    if fit.ambiguous:
+        return (f"ambiguous: offsets {co.AMBIGUOUS_HOURS} or more hours from the best score within "
+                f"{100 * co.AMBIGUOUS_POINTS:g} percentage points of it, so the data does not "
+                "single out one clock")  # fmt: skip
+    if len(same) == 1:
+        return "clear: no other offset could be told apart from the best"
+    return f"clear to within {span}, the offsets that could not be told apart"

@@ -83,7 +83,10 @@ def test_flat_clock_is_ambiguous():
         )
     )
     assert f["offset_ambiguous"].value is True
-    assert f["offset_reading"].value.startswith("ambiguous")
+    assert f["offset_reading"].value.startswith("ambiguous: UTC")
+    assert f["offset_reading"].value.endswith(
+        "could not be told apart, so the data does not single out one clock"
+    )
     lo, hi = f["best_utc_offset"].interval
     assert hi - lo >= co.AMBIGUOUS_HOURS
     assert f["working_hours_share"].available and f["best_utc_offset"].available
@@ -206,3 +209,25 @@ def test_utc_label():
         "UTC+5:30",
         "UTC−3:30",
     ]
+
+
+def test_reading_phrases():
+    def fit(same, ambiguous):
+        return co.OffsetFit(best=same[0], best_share=0.5, indistinguishable=same, ambiguous=ambiguous,
+                            days=30, scores=pd.DataFrame())  # fmt: skip
+
+    assert (
+        pc._reading(fit((8,), False)) == "clear: no other offset could be told apart from the best"
+    )
+    assert (
+        pc._reading(fit((7, 8), False))
+        == "clear to within UTC+7 to UTC+8, the offsets that could not be told apart"
+    )
+    assert pc._reading(fit((-5, -4, -3, -2), True)).startswith(
+        "ambiguous: UTC−5 to UTC−2 could not"
+    )
+    assert pc._reading(fit((-5, 2), True)).startswith("ambiguous: UTC−5, UTC+2 could not")
+    assert pc._reading(fit((7, 8), True)).startswith("ambiguous: offsets 3 or more hours")
+    assert pc._reading(fit((3,), True)).startswith(
+        "ambiguous: offsets 3 or more hours from the best score within 2 percentage points"
+    )
