@@ -228,9 +228,13 @@ def offset_curve(con: duckdb.DuckDBPyConnection, profile: Profile) -> pd.DataFra
 def _reading(fit: co.OffsetFit) -> str:
     """How clearly the data singles out one offset, as a clause the report quotes."""
     same = fit.indistinguishable
-    contiguous = same[-1] - same[0] == len(same) - 1
-    span = (f"{co.utc_label(same[0])} to {co.utc_label(same[-1])}" if contiguous
-            else ", ".join(co.utc_label(o) for o in same))  # fmt: skip
+    if same[-1] - same[0] == len(same) - 1:
+        span = f"{co.utc_label(same[0])} to {co.utc_label(same[-1])}"
+    elif len(same) <= 4:
+        span = ", ".join(co.utc_label(o) for o in same)
+    else:
+        span = (f"{len(same)} of the {len(co.OFFSETS)} offsets, from {co.utc_label(same[0])} "
+                f"to {co.utc_label(same[-1])},")  # fmt: skip
     if fit.ambiguous and any(abs(o - fit.best) >= co.AMBIGUOUS_HOURS for o in same):
         return (
             f"ambiguous: {span} could not be told apart, so the data does not single out one clock"

@@ -227,6 +227,10 @@ def test_reading_phrases():
         "ambiguous: UTC−5 to UTC−2 could not"
     )
     assert pc._reading(fit((-5, 2), True)).startswith("ambiguous: UTC−5, UTC+2 could not")
+    many = (-12, -11, -10, -9, -8, 0, 1, 2, 3, 4, 5, 14)
+    assert pc._reading(fit(many, True)).startswith(
+        "ambiguous: 12 of the 27 offsets, from UTC−12 to UTC+14, could not be told apart"
+    )
     assert pc._reading(fit((7, 8), True)).startswith("ambiguous: offsets 3 or more hours")
     assert pc._reading(fit((3,), True)).startswith(
         "ambiguous: offsets 3 or more hours from the best score within 2 percentage points"
