@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -185,8 +186,9 @@ def _ratio_unavailable(days: pd.DataFrame) -> str | None:
 
 
 def _offset_findings(
-    con: duckdb.DuckDBPyConnection, profile: Profile, fit: co.OffsetFit, f
-) -> list[Finding]:  # type: ignore[no-untyped-def]
+    con: duckdb.DuckDBPyConnection, profile: Profile, fit: co.OffsetFit, f: Callable[..., Finding]
+) -> list[Finding]:
+    """The fit's findings, and how the profile's own offset (at the median tweet) compares."""
     lo, hi = fit.indistinguishable[0], fit.indistinguishable[-1]
     method = f"{co.METHOD}; working hours {profile.working_hours.start:02d}:00-{profile.working_hours.end:02d}:00"
     reading = _reading(fit)
