@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from takedown.engine import open_dataset
-from takedown.findings import coordination, topics
+from takedown.engine import measure_coverage, open_dataset
+from takedown.findings import coordination, posting_clock, topics
 from takedown.profile import load_profile
 from tests.conftest import ROOT
 
@@ -21,6 +21,17 @@ def days_apart(a: str, b: str) -> int:
 @pytest.fixture(scope="module")
 def con(demo):
     return open_dataset(demo["data"] / "demo")
+
+
+def test_operator_clock_recovers_the_planted_offset_inside_its_uncertainty(con, demo):
+    profile = load_profile(ROOT / "profiles/china_052020.yml")
+    f = {x.name: x for x in posting_clock.summarize(con, profile, measure_coverage(con))}
+    planted = demo["truth"]["utc_offset_hours"]
+    assert f["best_utc_offset"].value == planted == 8
+    lo, hi = f["best_utc_offset"].interval
+    assert lo <= planted <= hi and hi - lo <= 2
+    assert f["offset_ambiguous"].value is False
+    assert f["profile_utc_offset"].value == "UTC+8" and f["profile_offset_agrees"].value is True
 
 
 def test_creation_waves_dates_within_a_week_sizes_within_5pct(rendered):

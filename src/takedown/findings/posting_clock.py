@@ -1,13 +1,16 @@
 """Posting clock: does the network keep office hours, and in which time zone?
 
-ASPI read Beijing office hours off hour-by-weekday counts; here the same counts come with a
-share, a count model for the weekend dip, and the UTC offset that best fits a working day.
+Hour-by-weekday counts on the profile's clock, the share inside its working hours with an
+interval, a count model for the weekend dip, and the UTC offset that best fits a working day
+with the offsets a bootstrap cannot tell apart from it (see `clock_offset`).
 """
 
 from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 import duckdb
 import numpy as np
@@ -15,10 +18,12 @@ import pandas as pd
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
+from takedown.findings import clock_offset as co
+from takedown.findings.contract import Coverage, Finding, ok, unavailable
 from takedown.findings.stats import Share, share
-from takedown.profile import WEEKDAYS, WorkingHours
+from takedown.profile import WEEKDAYS, Profile, WorkingHours
 
-OFFSETS = range(-12, 15)
+MIN_RATIO_DAYS = 14  # two weeks: at least two weekend days and several weekdays
 
 
 def _local(tz: str) -> str:
@@ -94,29 +99,152 @@ def weekday_weekend_ratio(days: pd.DataFrame) -> dict[str, float | str]:
     }
 
 
-def utc_grid(con: duckdb.DuckDBPyConnection) -> np.ndarray:
-    """Tweets per UTC (weekday, hour) as a flat 168-vector, Monday 00:00 first."""
-    return hour_weekday(con, "UTC").to_numpy().reshape(-1)
+# The clock of the input timestamps. Twitter's archive gives UTC; a profile field declaring
+# another export's clock would be read here (none exists yet, so UTC is assumed and said so).
+CLOCK = "UTC"
+CLOCK_METHOD = (
+    "the timestamps carry no zone and are read as UTC, the clock of Twitter's archive; the "
+    "profile declares no other clock"
+)
 
 
-def offset_scores(utc: np.ndarray, wh: WorkingHours) -> pd.DataFrame:
-    """For each whole-hour UTC offset, the share of tweets that fall inside the working day.
+def _spec(profile: Profile) -> dict[str, tuple[str, str]]:
+    tz, wh = profile.timezone, profile.working_hours
+    hours = f"{', '.join(wh.days)} {wh.start:02d}:00-{wh.end:02d}:00 {tz}"
+    return {
+        "working_hours_share": ("share", f"Tweets inside working hours ({hours})"),
+        "weekday_weekend_rate_ratio": ("ratio", "Weekday / weekend daily tweet rate"),
+        "peak_hour": ("hours", f"Busiest hour of the day ({tz})"),
+        "timestamp_clock": ("text", "Clock the timestamps are read in"),
+        "best_utc_offset": ("offset", "UTC offset whose clock best fits a working day"),
+        "best_utc_offset_low": ("offset", "Lowest offset that cannot be told apart from the best"),
+        "best_utc_offset_high": ("offset", "Highest offset that cannot be told apart from the best"),
+        "indistinguishable_offsets": ("text", "Offsets that cannot be told apart from the best"),
+        "best_offset_share": ("share", "Share of tweets inside working hours at the best offset"),
+        "offset_ambiguous": ("text", "The offset fit is ambiguous (true/false)"),
+        "offset_reading": ("text", "How clearly the data singles out one offset"),
+        "median_tweet_date": ("date", "Date of the median tweet (UTC)"),
+        "profile_utc_offset": ("text", f"UTC offset of {tz} at the median tweet time"),
+        "profile_offset_agrees": ("text", "The profile's offset is among the best-fitting (true/false)"),
+        "profile_offset_reading": ("text", "How the profile's offset compares with the fit"),
+    }  # fmt: skip
 
-    Criterion: the best offset maximizes that share (ties go to the offset nearest UTC).
-    """
-    mask = np.zeros(168, dtype=bool)
-    for d in wh.days:
-        base = WEEKDAYS.index(d) * 24
-        mask[base + wh.start : base + wh.end] = True
-    total = utc.sum()
-    rows = []
-    for off in OFFSETS:
-        local = np.roll(utc, off)  # UTC cell i lands on local cell i + off
-        rows.append((off, float(local[mask].sum() / total) if total else 0.0))
-    return pd.DataFrame(rows, columns=["offset", "share_in_working_hours"])
+
+def summarize(
+    con: duckdb.DuckDBPyConnection, profile: Profile, coverage: Coverage
+) -> list[Finding]:
+    """Working-hours share, weekend dip, busiest hour and the offset fit with its uncertainty."""
+    spec = _spec(profile)
+
+    def f(name: str, value: object, **kw: object) -> Finding:
+        return ok(f"posting_clock.{name}", value, unit=spec[name][0], label=spec[name][1], **kw)  # type: ignore[arg-type]
+
+    def na(names: list[str], reason: str) -> list[Finding]:
+        return [unavailable(f"posting_clock.{k}", unit=spec[k][0], label=spec[k][1], reason=reason)
+                for k in names]  # fmt: skip
+
+    reason = coverage.missing("tweets", "tweet_time")
+    if reason:
+        return na(list(spec), reason)
+    tz, wh = profile.timezone, profile.working_hours
+    work = in_working_hours(con, tz, wh)
+    grid = hour_weekday(con, tz)
+    out = [
+        f("working_hours_share", work.value, interval=(work.low, work.high), n=work.n,
+          method=f"local clock of the profile's timezone; {work.method}"),
+        f("peak_hour", int(grid.sum(axis=0).idxmax()), n=work.n,
+          method="hour of the day with the most tweets on the profile's clock (earliest on a tie)"),
+        f("timestamp_clock", CLOCK, method=CLOCK_METHOD),
+    ]  # fmt: skip
+    days = daily(con, tz)
+    why = _ratio_unavailable(days)
+    if why:
+        out += na(["weekday_weekend_rate_ratio"], why)
+    else:
+        rr = weekday_weekend_ratio(days)
+        out.append(f("weekday_weekend_rate_ratio", rr["ratio"], interval=(rr["low"], rr["high"]),
+                     n=rr["days"], method=rr["method"]))  # fmt: skip
+    weekday, counts = co.day_hour_counts(con)
+    fit_names = list(spec)[list(spec).index("best_utc_offset") :]
+    if len(weekday) < co.MIN_DAYS:
+        return out + na(
+            fit_names,
+            f"tweets fall on {len(weekday)} days; the offset fit needs at least {co.MIN_DAYS}",
+        )
+    return out + _offset_findings(con, profile, co.fit(weekday, counts, wh), f)
 
 
-def best_offset(scores: pd.DataFrame) -> int:
-    top = scores["share_in_working_hours"].max()
-    best = scores.loc[np.isclose(scores["share_in_working_hours"], top), "offset"]
-    return int(min(best, key=abs))
+def _ratio_unavailable(days: pd.DataFrame) -> str | None:
+    if len(days) < MIN_RATIO_DAYS:
+        return f"the tweets span {len(days)} days, fewer than the {MIN_RATIO_DAYS} a weekday/weekend rate needs"
+    weekend = days["weekend"].astype(bool)
+    if days.loc[weekend, "n"].sum() == 0:
+        return "no tweet falls on a weekend day, so the weekday/weekend ratio has no finite value"
+    if days.loc[~weekend, "n"].sum() == 0:
+        return "no tweet falls on a weekday, so the weekday/weekend ratio is zero by construction"
+    return None
+
+
+def _offset_findings(
+    con: duckdb.DuckDBPyConnection, profile: Profile, fit: co.OffsetFit, f: Callable[..., Finding]
+) -> list[Finding]:
+    """The fit's findings, and how the profile's own offset (at the median tweet) compares."""
+    lo, hi = fit.indistinguishable[0], fit.indistinguishable[-1]
+    method = f"{co.METHOD}; working hours {profile.working_hours.start:02d}:00-{profile.working_hours.end:02d}:00"
+    reading = _reading(fit)
+    median = con.execute("SELECT quantile_disc(tweet_time, 0.5) FROM tweets").fetchone()[0]
+    zone_hours = median.astimezone(ZoneInfo(profile.timezone)).utcoffset().total_seconds() / 3600
+    agrees = any(abs(o - zone_hours) <= 0.5 for o in fit.indistinguishable)
+    among = "is among" if agrees else "is not among"
+    return [
+        f("best_utc_offset", fit.best, interval=(float(lo), float(hi)), n=fit.days, method=method),
+        f("best_utc_offset_low", lo, n=fit.days, method=method),
+        f("best_utc_offset_high", hi, n=fit.days, method=method),
+        f("indistinguishable_offsets", ", ".join(co.utc_label(o) for o in fit.indistinguishable),
+          n=fit.days, method=method),
+        f("best_offset_share", fit.best_share, method=method),
+        f("offset_ambiguous", fit.ambiguous, n=fit.days, method=method),
+        f("offset_reading", reading, method=method),
+        f("median_tweet_date", median.date().isoformat(), method="lower median of tweet_time"),
+        f("profile_utc_offset", co.utc_label(zone_hours),
+          method=f"the UTC offset of {profile.timezone} at the median tweet time, so daylight saving "
+                 "time is taken as it stood at that instant"),
+        f("profile_offset_agrees", agrees,
+          method="the profile's offset lies within half an hour of an offset that cannot be told "
+                 "apart from the best"),
+        f("profile_offset_reading", f"{among} the offsets the data cannot tell apart from the best"),
+    ]  # fmt: skip
+
+
+def offset_curve(con: duckdb.DuckDBPyConnection, profile: Profile) -> pd.DataFrame:
+    """The figure's frame: each offset's share in working hours, the best, and those the
+    bootstrap cannot tell apart from it (same fit as `summarize`)."""
+    weekday, counts = co.day_hour_counts(con)
+    fit = co.fit(weekday, counts, profile.working_hours)
+    out = fit.scores.copy()
+    out["best"] = out["offset"] == fit.best
+    out["indistinguishable"] = out["offset"].isin(fit.indistinguishable)
+    return out
+
+
+def _reading(fit: co.OffsetFit) -> str:
+    """How clearly the data singles out one offset, as a clause the report quotes."""
+    same = fit.indistinguishable
+    if same[-1] - same[0] == len(same) - 1:
+        span = f"{co.utc_label(same[0])} to {co.utc_label(same[-1])}"
+    elif len(same) <= 4:
+        span = ", ".join(co.utc_label(o) for o in same)
+    else:
+        span = (f"{len(same)} of the {len(co.OFFSETS)} offsets, from {co.utc_label(same[0])} "
+                f"to {co.utc_label(same[-1])},")  # fmt: skip
+    if fit.ambiguous and any(abs(o - fit.best) >= co.AMBIGUOUS_HOURS for o in same):
+        return (
+            f"ambiguous: {span} could not be told apart, so the data does not single out one clock"
+        )
+    if fit.ambiguous:
+        return (f"ambiguous: offsets {co.AMBIGUOUS_HOURS} or more hours from the best score within "
+                f"{100 * co.AMBIGUOUS_POINTS:g} percentage points of it, so the data does not "
+                "single out one clock")  # fmt: skip
+    if len(same) == 1:
+        return "clear: no other offset could be told apart from the best"
+    return f"clear to within {span}, the offsets that could not be told apart"

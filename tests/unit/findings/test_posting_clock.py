@@ -1,0 +1,237 @@
+"""Posting clock and the offset fit on tiny tables whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from takedown.engine import measure_coverage
+from takedown.findings import clock_offset as co
+from takedown.findings import posting_clock as pc
+from takedown.profile import Profile, WorkingHours
+
+SHANGHAI = Profile(name="t", title="t", timezone="Asia/Shanghai",
+                   working_hours=WorkingHours(start=9, end=17))  # fmt: skip
+
+
+def con_of(times: list[str] | pd.Series):
+    """tweets(tweetid, userid, tweet_time) from UTC 'YYYY-MM-DD HH:MM' strings."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone='UTC'")
+    con.register("t_df", pd.DataFrame({"t": list(times) or ["2000-01-01 00:00"]}))
+    con.execute(
+        """CREATE TABLE tweets AS SELECT CAST(row_number() OVER () AS VARCHAR) AS tweetid,
+                  'u' AS userid, CAST(t AS TIMESTAMP) AT TIME ZONE 'UTC' AS tweet_time FROM t_df"""
+    )
+    if not len(times):
+        con.execute("DELETE FROM tweets")
+    con.execute("CREATE TABLE users AS SELECT 'u' AS userid")
+    return con, measure_coverage(
+        con, {"users": ["userid"], "tweets": ["tweetid", "userid", "tweet_time"]}
+    )
+
+
+def office_times(
+    offset: int, weeks: int = 8, seed: int = 1, start: str = "2020-01-06"
+) -> list[str]:
+    """Tweets on a Mon-Fri 09:00-16:59 day at UTC+offset, Poisson counts per hour, a little
+    noise at night and at weekends."""
+    rng = np.random.default_rng(seed)
+    hours = pd.date_range(start, periods=weeks * 168, freq="h")  # UTC
+    local = hours + pd.Timedelta(hours=offset)
+    office = (local.day_of_week < 5) & (local.hour >= 9) & (local.hour < 17)
+    n = rng.poisson(np.where(office, 12.0, 0.3))
+    return [t.strftime("%Y-%m-%d %H:%M") for t, k in zip(hours, n, strict=True) for _ in range(k)]
+
+
+def zone(tz: str) -> Profile:
+    return Profile(name="t", title="t", timezone=tz, working_hours=WorkingHours(start=9, end=17))
+
+
+def by_name(con, cov, profile=SHANGHAI):
+    return {f.name: f for f in pc.summarize(con, profile, cov)}
+
+
+# --- summarize --------------------------------------------------------------------------------
+
+
+def test_office_week_at_utc_plus_8_is_recovered_and_clear():
+    f = by_name(*con_of(office_times(8)))
+    assert f["best_utc_offset"].value == 8
+    lo, hi = f["best_utc_offset"].interval
+    assert lo <= 8 <= hi and (f["best_utc_offset_low"].value, f["best_utc_offset_high"].value) == (
+        lo,
+        hi,
+    )
+    assert f["offset_ambiguous"].value is False
+    assert f["offset_reading"].value.startswith("clear")
+    assert f["indistinguishable_offsets"].value == "UTC+8"
+    assert f["profile_utc_offset"].value == "UTC+8" and f["profile_offset_agrees"].value is True
+    assert f["timestamp_clock"].value == "UTC" and "read as UTC" in f["best_utc_offset"].method
+    assert f["best_utc_offset"].n == 56
+
+
+def test_flat_clock_is_ambiguous():
+    rng = np.random.default_rng(7)
+    hours = pd.date_range("2020-01-06", periods=8 * 168, freq="h")
+    n = rng.poisson(5.0, len(hours))
+    f = by_name(
+        *con_of(
+            [t.strftime("%Y-%m-%d %H:%M") for t, k in zip(hours, n, strict=True) for _ in range(k)]
+        )
+    )
+    assert f["offset_ambiguous"].value is True
+    assert f["offset_reading"].value.startswith("ambiguous: UTC")
+    assert f["offset_reading"].value.endswith(
+        "could not be told apart, so the data does not single out one clock"
+    )
+    lo, hi = f["best_utc_offset"].interval
+    assert hi - lo >= co.AMBIGUOUS_HOURS
+    assert f["working_hours_share"].available and f["best_utc_offset"].available
+
+
+def test_profile_offset_disagrees_and_follows_daylight_saving():
+    summer = office_times(3, start="2020-06-01")
+    f = by_name(*con_of(summer), profile=zone("America/New_York"))
+    assert f["best_utc_offset"].value == 3
+    assert f["profile_utc_offset"].value == "UTC−4"  # EDT at the median tweet, not EST
+    assert f["profile_offset_agrees"].value is False
+    assert f["profile_offset_reading"].value.startswith("is not among")
+    winter = office_times(-5, start="2020-01-06")
+    f = by_name(*con_of(winter), profile=zone("America/New_York"))
+    assert (f["best_utc_offset"].value, f["profile_utc_offset"].value) == (-5, "UTC−5")
+    assert f["profile_offset_agrees"].value is True
+
+
+def test_half_hour_zone_agrees_within_half_an_hour():
+    f = by_name(*con_of(office_times(5)), profile=zone("Asia/Kolkata"))
+    assert f["profile_utc_offset"].value == "UTC+5:30"
+    assert f["profile_offset_agrees"].value is True
+
+
+def test_too_few_days_for_the_fit_or_the_ratio():
+    f = by_name(*con_of(["2020-01-06 01:00", "2020-01-07 02:00", "2020-01-11 03:00"]))
+    assert f["working_hours_share"].value == pytest.approx(2 / 3)
+    assert f["best_utc_offset"].reason == "tweets fall on 3 days; the offset fit needs at least 14"
+    assert f["profile_offset_agrees"].reason == f["best_utc_offset"].reason
+    assert f["weekday_weekend_rate_ratio"].reason.startswith("the tweets span 6 days")
+
+
+def test_no_weekend_tweets_leave_the_ratio_unavailable():
+    weekdays = [t for t in office_times(0) if pd.Timestamp(t).day_of_week < 5]
+    f = by_name(*con_of(weekdays), profile=zone("UTC"))
+    assert "no tweet falls on a weekend day" in f["weekday_weekend_rate_ratio"].reason
+    assert f["best_utc_offset"].available
+
+
+def test_empty_tweets_file_is_unavailable():
+    con, cov = con_of([])
+    f = pc.summarize(con, SHANGHAI, cov)
+    assert {x.reason for x in f} == {"this dataset's tweets file has no rows"}
+
+
+def test_fit_is_deterministic_and_the_curve_matches():
+    con, cov = con_of(office_times(8))
+    a = pc.summarize(con, SHANGHAI, cov)
+    assert a == pc.summarize(con, SHANGHAI, cov)
+    curve = pc.offset_curve(con, SHANGHAI)
+    assert curve.loc[curve["best"], "offset"].tolist() == [8]
+    assert curve.loc[curve["indistinguishable"], "offset"].tolist() == [8]
+
+
+# --- building blocks --------------------------------------------------------------------------
+
+TINY = ["2020-01-06 01:00", "2020-01-06 08:59", "2020-01-06 09:00", "2020-01-04 02:00",
+        "2020-01-05 23:30", "2020-02-01 03:00"]  # fmt: skip
+
+
+def test_hour_weekday_on_local_clock():
+    g = pc.hour_weekday(con_of(TINY)[0], "Asia/Shanghai")
+    assert g.loc["Mon", 9] == 1 and g.loc["Mon", 16] == 1 and g.loc["Mon", 17] == 1
+    assert g.loc["Mon", 7] == 1  # Sun 23:30 UTC
+    assert g.loc["Sat", 10] == 1 and g.loc["Sat", 11] == 1
+    assert int(g.to_numpy().sum()) == 6
+
+
+def test_working_hours_share():
+    s = pc.in_working_hours(con_of(TINY)[0], "Asia/Shanghai", WorkingHours(start=8, end=17))
+    # local: Mon 09:00, Mon 16:59 inside; Mon 17:00 (end exclusive), Sat x2, Mon 07:30 outside
+    assert (s.k, s.n) == (2, 6)
+
+
+def test_daily_includes_zero_days():
+    d = pc.daily(con_of(TINY)[0], "Asia/Shanghai")
+    assert len(d) == (pd.Timestamp("2020-02-01") - pd.Timestamp("2020-01-04")).days + 1
+    assert d["n"].sum() == 6
+    assert d.loc[pd.to_datetime(d["day"]) == pd.Timestamp("2020-01-06"), "n"].item() == 4
+
+
+def test_day_hour_counts_and_week_matrix():
+    weekday, counts = co.day_hour_counts(con_of(TINY)[0])
+    # UTC days: Sat 01-04, Sun 01-05, Mon 01-06, Sat 02-01
+    assert weekday.tolist() == [5, 6, 0, 5]
+    assert counts.sum() == 6 and counts[2, 8] == 1 and counts[2, 9] == 1
+    week = co.week_matrix(weekday, counts)
+    assert week.shape == (4, 168) and week[2, 8] == 1 and week[1, 6 * 24 + 23] == 1
+
+
+def test_weekday_weekend_ratio_equals_ratio_of_means():
+    rng = np.random.default_rng(0)
+    days = pd.DataFrame({"weekend": [i % 7 >= 5 for i in range(700)]})
+    days["n"] = np.where(days["weekend"], rng.poisson(20, 700), rng.poisson(60, 700))
+    r = pc.weekday_weekend_ratio(days)
+    means = days.groupby("weekend")["n"].mean()
+    assert r["ratio"] == pytest.approx(means[False] / means[True], rel=1e-6)
+    assert r["low"] < r["ratio"] < r["high"]
+    assert 2.8 < r["ratio"] < 3.2
+
+
+def test_best_offset_recovers_a_shifted_office_week():
+    # An office week 09:00-16:59 Mon-Fri at UTC+8 is 01:00-08:59 UTC.
+    utc = np.zeros(168)
+    for d in range(5):
+        utc[d * 24 + 1 : d * 24 + 9] = 100
+    utc[5 * 24 + 3] = 5  # a little weekend noise
+    scores = co.offset_scores(utc, WorkingHours(start=9, end=17))
+    assert co.best_offset(scores) == 8
+    assert scores.loc[scores.offset == 8, "share_in_working_hours"].item() == pytest.approx(
+        4000 / 4005
+    )
+
+
+def test_utc_label():
+    assert [co.utc_label(h) for h in (8, 0, -5, 5.5, -3.5)] == [
+        "UTC+8",
+        "UTC+0",
+        "UTC−5",
+        "UTC+5:30",
+        "UTC−3:30",
+    ]
+
+
+def test_reading_phrases():
+    def fit(same, ambiguous):
+        return co.OffsetFit(best=same[0], best_share=0.5, indistinguishable=same, ambiguous=ambiguous,
+                            days=30, scores=pd.DataFrame())  # fmt: skip
+
+    assert (
+        pc._reading(fit((8,), False)) == "clear: no other offset could be told apart from the best"
+    )
+    assert (
+        pc._reading(fit((7, 8), False))
+        == "clear to within UTC+7 to UTC+8, the offsets that could not be told apart"
+    )
+    assert pc._reading(fit((-5, -4, -3, -2), True)).startswith(
+        "ambiguous: UTC−5 to UTC−2 could not"
+    )
+    assert pc._reading(fit((-5, 2), True)).startswith("ambiguous: UTC−5, UTC+2 could not")
+    many = (-12, -11, -10, -9, -8, 0, 1, 2, 3, 4, 5, 14)
+    assert pc._reading(fit(many, True)).startswith(
+        "ambiguous: 12 of the 27 offsets, from UTC−12 to UTC+14, could not be told apart"
+    )
+    assert pc._reading(fit((7, 8), True)).startswith("ambiguous: offsets 3 or more hours")
+    assert pc._reading(fit((3,), True)).startswith(
+        "ambiguous: offsets 3 or more hours from the best score within 2 percentage points"
+    )

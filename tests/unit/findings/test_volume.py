@@ -1,0 +1,113 @@
+"""Volume on tiny tables whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from takedown.engine import measure_coverage
+from takedown.findings import volume
+from takedown.profile import Profile
+
+PROFILE = Profile(name="t", title="t")
+TOPICS = Profile(name="t", title="t", topics={"x": {"label": "X", "keywords": ["alpha"]}})
+
+
+def make(rows: list[tuple[str, str, str]], absent: tuple[str, ...] = ()):
+    """tweets(userid, tweet_time 'YYYY-MM-DD HH:MM' UTC, tweet_text)."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone='UTC'")
+    con.register("t_df", pd.DataFrame(rows or [("_", "2000-01-01 00:00", "")],
+                                      columns=["userid", "tweet_time", "tweet_text"]))  # fmt: skip
+    text = "CAST(NULL AS VARCHAR)" if "tweet_text" in absent else "tweet_text"
+    con.execute(
+        f"""CREATE TABLE tweets AS SELECT row_number() OVER () AS tweetid, userid,
+                   CAST(tweet_time AS TIMESTAMP) AT TIME ZONE 'UTC' AS tweet_time, {text} AS tweet_text
+            FROM t_df"""
+    )
+    if not rows:
+        con.execute("DELETE FROM tweets")
+    con.execute("CREATE TABLE users AS SELECT 'a' AS userid")
+    cols = [c for c in ("tweetid", "userid", "tweet_time", "tweet_text") if c not in absent]
+    return con, measure_coverage(con, {"users": ["userid"], "tweets": cols})
+
+
+THREE = [("a", "2020-01-01 01:00", "alpha"), ("a", "2020-01-01 23:59", "b"),
+         ("b", "2020-01-03 00:00", "c")]  # fmt: skip
+
+
+def by_name(con, cov, profile=PROFILE):
+    return {f.name: f for f in volume.summarize(con, profile, cov)}
+
+
+def test_daily_volume_fills_zero_days_and_counts_accounts():
+    con, _ = make(THREE)
+    d = volume.daily(con)
+    assert d["tweets"].tolist() == [2, 0, 1]
+    assert d["accounts"].tolist() == [1, 0, 1]
+
+
+def test_summary_of_three_days():
+    f = by_name(*make(THREE), profile=TOPICS)
+    assert (f["days"].value, f["active_days"].value, f["median_daily_tweets"].value) == (3, 2, 1.0)
+    assert (f["peak_day"].value, f["peak_day_tweets"].value, f["peak_day_accounts"].value) == (
+        "2020-01-01", 2, 1)  # fmt: skip
+    assert f["max_daily_accounts"].value == 1
+    assert (
+        f["spike_count"].reason == "the tweets span 3 days, fewer than the 7 a local baseline needs"
+    )
+    assert f["topics_available"].value == 1
+    assert f["top_spike_day"].reason == f["spike_count"].reason
+
+
+def test_no_spike_is_a_measured_zero_and_no_top_spike():
+    rows = [("a", f"2020-01-{d:02d} 12:00", "x") for d in range(1, 31) for _ in range(10)]
+    f = by_name(*make(rows))
+    assert f["spike_count"].value == 0
+    assert f["top_spike_day"].reason == "no day stood out from its local level"
+
+
+def test_spike_count_over_a_month():
+    rows = [("a", f"2020-01-{d:02d} 12:00", "x") for d in range(1, 31) for _ in range(10)]
+    rows += [("b", "2020-01-15 13:00", "x")] * 90  # day 15: 100 tweets against a median of 10
+    f = by_name(*make(rows))
+    assert f["spike_count"].value == 1 and f["spike_count"].n == 30
+    assert (f["top_spike_day"].value, f["top_spike_ratio"].value) == ("2020-01-15", 10.0)
+    assert f["peak_day"].value == "2020-01-15" and f["peak_day_accounts"].value == 2
+
+
+def test_topics_need_lexicons_and_text():
+    f = by_name(*make(THREE))
+    assert f["topics_available"].reason == "the profile defines no topic keywords"
+    f = by_name(*make(THREE, absent=("tweet_text",)), profile=TOPICS)
+    assert f["topics_available"].reason == "tweet_text is not in this dataset's tweets file"
+    assert f["days"].value == 3
+
+
+def test_empty_tweets_file_is_unavailable():
+    f = by_name(*make([]), profile=TOPICS)
+    assert {x.reason for x in f.values()} == {"this dataset's tweets file has no rows"}
+
+
+def test_topic_rolling_mean():
+    con, _ = make(THREE)
+    r = volume.topic_rolling(con, TOPICS, days=2)
+    assert r["x"].tolist() == [1.0, 0.5, 0.0]
+    assert r["other"].tolist() == [1.0, 0.5, 0.5]
+
+
+def test_spikes_need_six_mads_and_twice_the_median():
+    days = pd.DataFrame({"day": pd.date_range("2020-01-01", periods=60).date})
+    days["tweets"] = [9, 10, 11] * 20  # median 10, scaled MAD 1.48: limit 18.9
+    days.loc[30, "tweets"] = 100  # spike: ratio 10
+    days.loc[45, "tweets"] = 18  # under the limit
+    s = volume.spikes(days)
+    assert s["day"].tolist() == [date(2020, 1, 31)]
+    assert s["baseline"].tolist() == [10.0] and s["ratio"].tolist() == [10.0]
+
+    flat = pd.DataFrame({"day": pd.date_range("2020-01-01", periods=60).date, "tweets": 10})
+    flat.loc[20, "tweets"] = 19  # above 10 + 6 x 1 (MAD floor), but not twice the median
+    flat.loc[40, "tweets"] = 20  # twice the median: a spike
+    assert volume.spikes(flat)["day"].tolist() == [date(2020, 2, 10)]
