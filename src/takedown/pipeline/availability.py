@@ -12,8 +12,9 @@ from typing import Any
 
 import yaml
 
+from takedown.compose.escape import md_table
 from takedown.errors import RenderError
-from takedown.pipeline.variables import is_available
+from takedown.pipeline.variables import LEGACY_REASON, is_available
 from takedown.profile import TOPICS
 
 METADATA_FILE = "_metadata.yml"
@@ -52,3 +53,29 @@ def write_metadata(report_dir: Path, findings: list[dict[str, Any]]) -> Path:
     meta["available"] = availability(findings)
     path.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=True), encoding="utf-8")
     return path
+
+
+def unavailable_markdown(findings: list[dict[str, Any]]) -> str:
+    """The methods appendix's list of findings this dataset cannot support, each with why."""
+    rows = [
+        {"id": f["id"], "finding": f["label"], "reason": f.get("reason") or LEGACY_REASON}
+        for f in unavailable_findings(findings)
+    ]
+    if not rows:
+        return "Every recorded finding could be computed on this dataset.\n"
+    return (
+        md_table(rows) + "\n: Findings not available here, and why. {#tbl-unavailable-findings}\n"
+    )
+
+
+def availability_summary(findings: list[dict[str, Any]]) -> str:
+    """One sentence for the summary: how many findings are not available, and where to look."""
+    missing, total = len(unavailable_findings(findings)), len(findings)
+    if not total or not missing:
+        return ""
+    noun = "finding is" if missing == 1 else "findings are"
+    return (
+        f"{missing:,} of {total:,} recorded {noun} not available here: this dataset cannot "
+        "support them. The methods appendix lists each with its reason "
+        "(@tbl-unavailable-findings).\n"
+    )
