@@ -81,7 +81,7 @@ class _Text(HTMLParser):
     """Visible text of an HTML page, split into prose and data (table cells, code)."""
 
     SKIP = {"head", "script", "style", "template"}
-    DATA = {"td", "th", "pre", "code"}
+    DATA = {"td", "th", "pre"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -75,8 +75,7 @@ def finding_variables(findings: list[dict[str, Any]]) -> dict[str, dict[str, str
             section[f"{name}_reason"] = reason
             if reason not in reasons.setdefault(topic, []):
                 reasons[topic].append(reason)
-            continue
-        if f.get("interval"):
+        elif f.get("interval"):
             section[f"{name}_ci"] = format_interval(f["interval"], f["unit"])
         if f.get("n") is not None:
             section[f"{name}_n"] = f"{f['n']:,}"
