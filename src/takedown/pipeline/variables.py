@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from takedown.profile import TOPICS
+
 NOT_AVAILABLE = "not available here"
 # For a pre-contract row that recorded None: the notebook said nothing more precise.
 LEGACY_REASON = "this dataset does not hold the data it needs"
+NO_FINDINGS = "no finding was recorded for this section"
 
 
 def is_available(finding: dict[str, Any]) -> bool:
@@ -63,7 +66,8 @@ def format_interval(interval: list[float] | None, unit: str) -> str:
 
 def finding_variables(findings: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
     """`{{< var topic.name >}}` values: {topic: {name, name_ci, name_n, name_reason}}, plus
-    {"unavailable": {topic: "reason; reason"}} for each topic with an unavailable finding."""
+    {"unavailable": {topic: "reason; reason"}} for each section with an unavailable finding or
+    with no finding at all."""
     out: dict[str, dict[str, str]] = {}
     reasons: dict[str, list[str]] = {}
     for f in findings:
@@ -79,6 +83,9 @@ def finding_variables(findings: list[dict[str, Any]]) -> dict[str, dict[str, str
             section[f"{name}_ci"] = format_interval(f["interval"], f["unit"])
         if f.get("n") is not None:
             section[f"{name}_n"] = f"{f['n']:,}"
+    for topic in TOPICS:  # a section with no finding at all still has a reason to quote
+        if topic not in out:
+            reasons[topic] = [NO_FINDINGS]
     if reasons:
         out["unavailable"] = {topic: "; ".join(rs) for topic, rs in sorted(reasons.items())}
     return out

@@ -34,10 +34,12 @@ def test_available_unavailable_and_topic_reasons():
     }
     assert v["overview"] == {"accounts": "3"}
     # distinct reasons, in order of first appearance, joined
-    assert v["unavailable"] == {
-        "engagement": "like_count is not in this dataset's tweets file; "
+    assert v["unavailable"]["engagement"] == (
+        "like_count is not in this dataset's tweets file; "
         "quote_count is not in this dataset's tweets file"
-    }
+    )
+    assert "overview" not in v["unavailable"]  # every overview finding is measured
+    assert v["unavailable"]["coordination"] == "no finding was recorded for this section"
 
 
 def test_format_value_never_invents_a_placeholder():
