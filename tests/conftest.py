@@ -66,12 +66,31 @@ def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str] | None 
     return path
 
 
-def make_archive(folder: Path, op: str = "test_012020", users: int = 3, tweets: int = 10) -> Path:
-    """A minimal valid archive: op_users_csv_hashed.csv and op_tweets_csv_hashed.csv."""
+def make_archive(
+    folder: Path,
+    op: str = "test_012020",
+    users: int = 3,
+    tweets: int = 10,
+    *,
+    required_only: bool = False,
+) -> Path:
+    """A minimal valid archive: op_users_csv_hashed.csv and op_tweets_csv_hashed.csv.
+
+    `required_only` writes only the columns ingest requires (REQUIRED_*_COLUMNS): every optional
+    column is absent from the files, as in exports that lack engagement counts or entities.
+    """
+    from takedown.schema import REQUIRED_TWEET_COLUMNS, REQUIRED_USER_COLUMNS
+
     folder.mkdir(parents=True, exist_ok=True)
-    write_csv(folder / f"{op}_users_csv_hashed.csv", [user_row(i) for i in range(users)])
     write_csv(
-        folder / f"{op}_tweets_csv_hashed.csv", [tweet_row(i, i % users) for i in range(tweets)]
+        folder / f"{op}_users_csv_hashed.csv",
+        [user_row(i) for i in range(users)],
+        list(REQUIRED_USER_COLUMNS) if required_only else None,
+    )
+    write_csv(
+        folder / f"{op}_tweets_csv_hashed.csv",
+        [tweet_row(i, i % users) for i in range(tweets)],
+        list(REQUIRED_TWEET_COLUMNS) if required_only else None,
     )
     return folder
 

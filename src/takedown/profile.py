@@ -17,6 +17,11 @@ from takedown.errors import ProfileError
 
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# The report's sections: one notebook and one findings module each, named by its finding topic.
+TOPICS: tuple[str, ...] = (
+    "overview", "followers", "posting_clock", "account_creation", "volume", "language", "topics",
+    "engagement", "content", "coordination",
+)  # fmt: skip
 
 
 class Strict(BaseModel):
@@ -90,6 +95,17 @@ class Profile(Strict):
     published: list[Published] = []
     # Per report section (the finding topic, e.g. followers): published context, with sources.
     context: dict[str, list[Context]] = {}
+
+    @field_validator("context")
+    @classmethod
+    def _context_topics(cls, v: dict[str, list[Context]]) -> dict[str, list[Context]]:
+        unknown = sorted(set(v) - set(TOPICS))
+        if unknown:
+            raise ValueError(
+                f"unknown section {unknown[0]!r}; context keys are report sections: "
+                + ", ".join(TOPICS)
+            )
+        return v
 
     @field_validator("timezone")
     @classmethod

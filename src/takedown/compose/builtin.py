@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from takedown.compose.conditional import deep_merge, directory_metadata, filter_text
 from takedown.compose.errors import ComposeError
 from takedown.compose.fonts import cjk_font_path
 from takedown.compose.notebooks import NotebookEmbedder
@@ -140,10 +141,14 @@ def compose_markdown(
         raise ComposeError(f"{main}: front matter is not valid YAML: {exc}") from None
     if not isinstance(raw_meta, dict):
         raise ComposeError(f"{main}: front matter must be a YAML mapping")
-    raw_meta = {**(project_meta or {}), **raw_meta}
+    raw_meta = deep_merge(
+        deep_merge(project_meta or {}, directory_metadata(project_dir, main)), raw_meta
+    )
     resolver = Resolver(project_dir, variables, raw_meta, NotebookEmbedder(work / "media"))
+    resolver.prefilter = lambda text, where, offset: filter_text(text, where, offset, raw_meta)
     resolver.files.append(main)
     meta = _resolve_meta(resolver, raw_meta, fm_text, main)
+    body = resolver.prefilter(body, resolver._rel(main), offset)
     resolved_body = resolver.resolve_text(body, main, offset)
     safe = {k: v for k, v in meta.items() if k not in UNSAFE_META}
     header = yaml.safe_dump(safe, allow_unicode=True, sort_keys=False, width=10_000)
@@ -214,6 +219,8 @@ def _common_args(opts: Mapping[str, Any], resource_path: list[Path]) -> list[str
         "--from",
         READER,
         "--standalone",
+        "--lua-filter",
+        str(TEMPLATES / "conditional.lua"),
         "--lua-filter",
         str(TEMPLATES / "crossref.lua"),
         "--resource-path",

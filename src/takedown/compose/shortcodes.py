@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -67,11 +67,16 @@ class Resolver:
     meta: Mapping[str, Any]
     embedder: NotebookEmbedder
     files: list[Path] = field(default_factory=list)  # every source file read, for error lookup
+    # Applied to each file's text before its shortcodes: (text, file for errors, line offset).
+    prefilter: Callable[[str, str, int], str] | None = None
 
     def resolve_file(self, path: Path, stack: tuple[Path, ...] = ()) -> str:
         """Read and resolve one source file (its front matter, if any, is left in place)."""
         self.files.append(path)
-        return self.resolve_text(_read(path), path, 0, stack + (path,))
+        text = _read(path)
+        if self.prefilter is not None:
+            text = self.prefilter(text, self._rel(path), 0)
+        return self.resolve_text(text, path, 0, stack + (path,))
 
     def resolve_text(
         self,

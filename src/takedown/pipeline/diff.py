@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from takedown.errors import TakedownError
-from takedown.pipeline.variables import format_value
+from takedown.pipeline.variables import display_value, is_available
 
 
 def load_findings(path: Path) -> dict[str, Any]:
@@ -38,6 +38,8 @@ def diff(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, str]]:
             change = "added"
         elif fb is None:
             change = "removed"
+        elif is_available(fa) != is_available(fb):
+            change = "now available" if is_available(fb) else "now unavailable"
         elif va == vb:
             change = ""
         elif (
@@ -52,8 +54,8 @@ def diff(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, str]]:
         rows.append(
             {
                 "id": fid,
-                "a": format_value(va, unit) if fa else "",
-                "b": format_value(vb, unit) if fb else "",
+                "a": display_value(fa) if fa else "",
+                "b": display_value(fb) if fb else "",
                 "change": change,
             }
         )

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from takedown.compose.escape import md_table
-from takedown.pipeline.variables import format_interval, format_value
+from takedown.pipeline.variables import (
+    LEGACY_REASON,
+    NOT_AVAILABLE,
+    format_interval,
+    format_value,
+    is_available,
+)
 from takedown.profile import Profile
 
 
@@ -33,6 +39,9 @@ def compare(
                 if any(topic in f for f in failed)
                 else "not computed"
             )
+        elif not is_available(ours):
+            row["reproduced"] = NOT_AVAILABLE
+            row["match"] = f"no comparison: {ours.get('reason') or LEGACY_REASON}"
         else:
             v = ours["value"]
             row["reproduced"] = format_value(v, ours["unit"])

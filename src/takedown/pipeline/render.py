@@ -27,9 +27,20 @@ from takedown.compose.escape import md_escape, md_table
 from takedown.errors import RenderError
 from takedown.hashing import sha256_file, sha256_json
 from takedown.ingest.dataset import Dataset, check_dataset_name, load_dataset
+from takedown.pipeline.availability import (
+    availability_summary,
+    unavailable_markdown,
+    write_metadata,
+)
+from takedown.pipeline.context import write_context
 from takedown.pipeline.execute import Outcome, execute_all, library_version
 from takedown.pipeline.published import published_markdown
-from takedown.pipeline.variables import finding_variables, format_interval, format_value
+from takedown.pipeline.variables import (
+    display_value,
+    finding_variables,
+    format_interval,
+    is_available,
+)
 from takedown.profile import Profile, load_profile
 
 PACKAGES = (
@@ -145,8 +156,8 @@ def _appendix(
     findings = sorted((f for o in outcomes for f in o.findings), key=lambda f: f["id"])
     ftable = md_table(
         [
-            {"id": f["id"], "finding": f["label"], "value": format_value(f["value"], f["unit"]),
-             "95% interval": format_interval(f.get("interval"), f["unit"]),
+            {"id": f["id"], "finding": f["label"], "value": display_value(f),
+             "95% interval": format_interval(f.get("interval"), f["unit"]) if is_available(f) else "",
              "n": f"{f['n']:,}" if f.get("n") is not None else "", "method": f.get("method") or ""}
             for f in findings
         ]
@@ -177,6 +188,12 @@ Intervals are 95% intervals.
 {ftable}
 : All recorded findings. {{#tbl-all-findings}}
 
+## Findings not available here
+
+A finding this dataset cannot support is reported as not available here, with the reason,
+never as a zero.
+
+{unavailable_markdown(findings)}
 ## Provenance
 
 Report version {md_escape(manifest["version"])}, code version
@@ -351,10 +368,14 @@ def _compose(
     )
     gen = project / "report" / "_generated"
     gen.mkdir(exist_ok=True)
+    write_metadata(project / "report", findings)  # available.<topic>.<name> for conditions
+    write_context(gen, profile)  # _generated/context_<topic>.qmd, from the profile
     (gen / "published.qmd").write_text(
         published_markdown(profile, findings, {o.name for o in failed}), encoding="utf-8"
     )
-    (gen / "summary.qmd").write_text(_summary(ds, profile, version, failed), encoding="utf-8")
+    (gen / "summary.qmd").write_text(
+        _summary(ds, profile, version, failed) + availability_summary(findings), encoding="utf-8"
+    )
     (gen / "appendix.qmd").write_text(
         _appendix(ds, profile_path, outcomes, manifest), encoding="utf-8"
     )
