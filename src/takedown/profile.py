@@ -5,6 +5,7 @@ Validated when read; an invalid profile is one error line naming the file and th
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -40,6 +41,20 @@ class WorkingHours(Strict):
 class Topic(Strict):
     label: str
     keywords: list[str] = Field(min_length=1)
+
+
+class TopicGroup(Strict):
+    """Tweets holding a keyword of any of several topics, whichever topic they were assigned to
+    (e.g. a published "about COVID-19, Hong Kong or both"): finding `topics.<group id>_share`."""
+
+    label: str
+    topics: list[str] = Field(min_length=2)
+
+
+# Topic and group ids become finding ids (`topics.<id>_share`): lower-case words, and none that
+# would collide with the topic-wide findings.
+TOPIC_ID = r"^[a-z0-9_]+$"
+RESERVED_TOPIC_IDS = ("matched", "unmatched", "top_topic", "topics_defined", "other")
 
 
 class Window(Strict):
@@ -85,6 +100,7 @@ class Profile(Strict):
     working_hours: WorkingHours = WorkingHours()
     languages: list[str] = []
     topics: dict[str, Topic] = {}
+    topic_groups: dict[str, TopicGroup] = {}
     windows: list[Window] = []
     coordination: Coordination = Coordination()
     published: list[Published] = []
@@ -99,6 +115,22 @@ class Profile(Strict):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown IANA timezone {v!r} (e.g. Asia/Shanghai)") from None
         return v
+
+    @model_validator(mode="after")
+    def _topic_ids(self) -> Profile:
+        for tid in [*self.topics, *self.topic_groups]:
+            if not re.match(TOPIC_ID, tid) or tid in RESERVED_TOPIC_IDS:
+                raise ValueError(
+                    f"topic id {tid!r}: use lower-case letters, digits and _ "
+                    f"(not {', '.join(RESERVED_TOPIC_IDS)})"
+                )
+        for gid, group in self.topic_groups.items():
+            if gid in self.topics:
+                raise ValueError(f"topic group {gid!r} has the id of a topic")
+            unknown = [t for t in group.topics if t not in self.topics]
+            if unknown:
+                raise ValueError(f"topic group {gid!r} names unknown topics {unknown}")
+        return self
 
 
 def load_profile(path: Path) -> Profile:
