@@ -70,6 +70,12 @@ def clusters(
         SELECT key, burst, tweetid, userid, tweet_time, tweet_text, accounts, t0, t1 FROM sized
         WHERE accounts >= {min_accounts} AND t1 - t0 <= INTERVAL {window_minutes} MINUTE"""
     )
+    return frames(con)
+
+
+def frames(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(clusters, members) of the last `clusters` run on this connection (its temp table), so the
+    notebook draws what `summarize` found without a second scan."""
     summary = con.execute(
         """SELECT dense_rank() OVER (ORDER BY min(tweet_time), key) AS cluster,
                   key, count(*) AS tweets, count(DISTINCT userid) AS accounts,

@@ -97,12 +97,16 @@ def script_sql() -> str:
 def script_by_label(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Tweets per (archive label, detected script): agreement between label and text.
 
-    `label` is None for tweets without a label: never a language called 'none'.
+    `label` is None for tweets without a label: never a language called 'none'. The scan runs
+    once per connection (kept in the temp table language_scripts), so the notebook's figures
+    reuse what `summarize` measured.
     """
-    return con.execute(
-        f"""SELECT NULLIF(tweet_language, '') AS label, {script_sql()} AS script, count(*) AS n
-            FROM tweets GROUP BY ALL ORDER BY label NULLS LAST, script"""
-    ).df()
+    con.execute(
+        f"""CREATE TEMP TABLE IF NOT EXISTS language_scripts AS
+            SELECT NULLIF(tweet_language, '') AS label, {script_sql()} AS script, count(*) AS n
+            FROM tweets GROUP BY ALL"""
+    )
+    return con.execute("SELECT * FROM language_scripts ORDER BY label NULLS LAST, script").df()
 
 
 def script_counts(by_label: pd.DataFrame, label: str = ZH) -> dict[str, int]:
