@@ -56,10 +56,10 @@ def summary(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
                   quantile_cont(like_count, 0.99) FILTER (WHERE NOT rt),
                   quantile_cont(retweet_count, 0.99) FILTER (WHERE NOT rt),
                   max(like_count) FILTER (WHERE NOT rt), max(retweet_count) FILTER (WHERE NOT rt),
-                  count(*) FILTER (WHERE recorded), count(*) FILTER (WHERE zero)
+                  count(*), count(*) FILTER (WHERE recorded), count(*) FILTER (WHERE zero)
            FROM t"""
     ).fetchone()
-    n, n_rec, zero, l99, r99, lmax, rmax, n_all, zero_all = row
+    n, n_rec, zero, l99, r99, lmax, rmax, n_all, rec_all, zero_all = row
     return {
         "original_tweets": int(n),
         "original_recorded": int(n_rec),
@@ -69,6 +69,7 @@ def summary(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         "like_max": None if lmax is None else int(lmax),
         "retweet_max": None if rmax is None else int(rmax),
         "tweets": int(n_all),
+        "recorded": int(rec_all),
         "zero_engagement_all": int(zero_all or 0),
     }
 
@@ -158,7 +159,7 @@ def _counts(con: duckdb.DuckDBPyConnection, coverage: Coverage) -> list[Finding]
         out += missing_all(_spec("zero_engagement_share_all"), counts)
     else:
         out.append(
-            proportion(fid, s["zero_engagement_all"], s["tweets"], label=SPECS[fid][1],
+            proportion(fid, s["zero_engagement_all"], s["recorded"], label=SPECS[fid][1],
                        method="every tweet whose four counts are recorded; the archive gives "
                        "retweets no counts of their own",
                        empty="no tweet has its engagement counts recorded")

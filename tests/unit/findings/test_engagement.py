@@ -91,6 +91,8 @@ def test_null_counts_are_left_out_not_zero():
     f = by_id(engagement.summarize(con, PROFILE, coverage(con)))
     assert f["engagement.zero_engagement_share"].value == 0.5
     assert f["engagement.zero_engagement_share"].n == 2
+    assert f["engagement.zero_engagement_share_all"].n == 2
+    assert f["engagement.original_tweets"].value == 3 and f["engagement.original_tweets"].n == 3
 
 
 COUNT_FINDINGS = ["zero_engagement_share", "zero_engagement_share_all"]
