@@ -133,6 +133,27 @@ class Profile(Strict):
         return self
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping (plain YAML keeps the last,
+    so a second `context:` block would silently drop the first)."""
+
+
+def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise ProfileError(
+                f"line {key_node.start_mark.line + 1}: key {key!r} appears twice in one mapping; "
+                "merge the two entries"
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
 def load_profile(path: Path) -> Profile:
     """Read and validate a profile; errors name the file and the first bad field."""
     if not path.exists():
@@ -140,7 +161,9 @@ def load_profile(path: Path) -> Profile:
     if not path.is_file():
         raise ProfileError(f"{path}: not a file; pass --profile profiles/<name>.yml")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+    except ProfileError as exc:
+        raise ProfileError(f"{path}: {exc}") from None
     except UnicodeDecodeError:
         raise ProfileError(f"{path}: not UTF-8 text; save the profile as UTF-8") from None
     except yaml.YAMLError as exc:
