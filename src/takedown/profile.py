@@ -5,6 +5,7 @@ Validated when read; an invalid profile is one error line naming the file and th
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -45,6 +46,20 @@ class WorkingHours(Strict):
 class Topic(Strict):
     label: str
     keywords: list[str] = Field(min_length=1)
+
+
+class TopicGroup(Strict):
+    """Tweets holding a keyword of any of several topics, whichever topic they were assigned to
+    (e.g. a published "about COVID-19, Hong Kong or both"): finding `topics.<group id>_share`."""
+
+    label: str
+    topics: list[str] = Field(min_length=2)
+
+
+# Topic and group ids become finding ids (`topics.<id>_share`): lower-case words, and none that
+# would collide with the topic-wide findings.
+TOPIC_ID = r"^[a-z0-9_]+$"
+RESERVED_TOPIC_IDS = ("matched", "unmatched", "top_topic", "topics_defined", "other")
 
 
 class Window(Strict):
@@ -90,6 +105,7 @@ class Profile(Strict):
     working_hours: WorkingHours = WorkingHours()
     languages: list[str] = []
     topics: dict[str, Topic] = {}
+    topic_groups: dict[str, TopicGroup] = {}
     windows: list[Window] = []
     coordination: Coordination = Coordination()
     published: list[Published] = []
@@ -116,6 +132,43 @@ class Profile(Strict):
             raise ValueError(f"unknown IANA timezone {v!r} (e.g. Asia/Shanghai)") from None
         return v
 
+    @model_validator(mode="after")
+    def _topic_ids(self) -> Profile:
+        for tid in [*self.topics, *self.topic_groups]:
+            if not re.match(TOPIC_ID, tid) or tid in RESERVED_TOPIC_IDS:
+                raise ValueError(
+                    f"topic id {tid!r}: use lower-case letters, digits and _ "
+                    f"(not {', '.join(RESERVED_TOPIC_IDS)})"
+                )
+        for gid, group in self.topic_groups.items():
+            if gid in self.topics:
+                raise ValueError(f"topic group {gid!r} has the id of a topic")
+            unknown = [t for t in group.topics if t not in self.topics]
+            if unknown:
+                raise ValueError(f"topic group {gid!r} names unknown topics {unknown}")
+        return self
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping (plain YAML keeps the last,
+    so a second `context:` block would silently drop the first)."""
+
+
+def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise ProfileError(
+                f"line {key_node.start_mark.line + 1}: key {key!r} appears twice in one mapping; "
+                "merge the two entries"
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
 
 def load_profile(path: Path) -> Profile:
     """Read and validate a profile; errors name the file and the first bad field."""
@@ -124,7 +177,9 @@ def load_profile(path: Path) -> Profile:
     if not path.is_file():
         raise ProfileError(f"{path}: not a file; pass --profile profiles/<name>.yml")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+    except ProfileError as exc:
+        raise ProfileError(f"{path}: {exc}") from None
     except UnicodeDecodeError:
         raise ProfileError(f"{path}: not UTF-8 text; save the profile as UTF-8") from None
     except yaml.YAMLError as exc:

@@ -43,6 +43,7 @@ def test_china_profile_carries_published_figures():
             "field topics.hk.keywords",
         ),
         ("name: [unclosed\n", "not valid YAML"),
+        ("name: x\ntitle: t\ncontext: {}\ncontext: {}\n", "line 4: key 'context' appears twice"),
         ("- a list\n", "a profile is a YAML mapping"),
     ],
 )

@@ -5,7 +5,8 @@ whitespace removed), so near-identical copies that differ only in those collapse
 Copies of one key are split into bursts wherever two consecutive copies are more than the
 window apart; a burst is a cluster when at least `min_accounts` distinct accounts posted it and
 it lasted no longer than the window. One sort per key: O(n log n), no pairwise comparison.
-Retweets are left out: they are amplification, which the engagement finding measures.
+Retweets are left out: they are amplification, which the engagement finding measures. An
+export without `is_retweet` marks retweets by their "RT @" prefix instead (the method says so).
 """
 
 from __future__ import annotations
@@ -14,22 +15,44 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from takedown.findings.contract import Coverage, Finding, Unit, ok
+from takedown.findings.proportion import missing_all
+from takedown.profile import Profile
+
 NORMALIZE_SQL = r"""trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
     lower(tweet_text), '^rt @\w+:\s*', ''), '(https?://|www\.)\S+', ' ', 'g'),
     '@\w+', ' ', 'g'), '[^\p{L}\p{N}]+', ' ', 'g'))"""
 
 MIN_CHARS = 12  # normalized texts shorter than this ("ok", "good morning") are too common to mean coordination
+RETWEET_FLAG = "coalesce(is_retweet, false)"
+RETWEET_PREFIX = "regexp_matches(tweet_text, '^RT @\\w+:')"
+
+SPECS: dict[str, tuple[Unit, str]] = {
+    "coordination.clusters": (Unit.count, "Coordinated clusters"),
+    "coordination.accounts_involved": (Unit.count, "Accounts in at least one cluster"),
+    "coordination.tweets_involved": (Unit.count, "Tweets in clusters"),
+    "coordination.largest_cluster_accounts": (Unit.count, "Accounts in the largest cluster"),
+    "coordination.median_cluster_accounts": (Unit.number, "Accounts in the median cluster"),
+    "coordination.window_minutes": (Unit.count, "Coordination window (minutes, from the profile)"),
+    "coordination.min_accounts": (Unit.count, "Accounts needed for a cluster (from the profile)"),
+}
 
 
 def clusters(
-    con: duckdb.DuckDBPyConnection, window_minutes: int = 10, min_accounts: int = 5
+    con: duckdb.DuckDBPyConnection,
+    window_minutes: int = 10,
+    min_accounts: int = 5,
+    retweet_sql: str = RETWEET_FLAG,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(clusters, members): one row per cluster, and one row per tweet in a cluster."""
+    """(clusters, members): one row per cluster, and one row per tweet in a cluster.
+
+    `retweet_sql` marks the retweets left out (RETWEET_PREFIX when the export has no is_retweet).
+    """
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE coord_members AS
         WITH norm AS (
             SELECT tweetid, userid, tweet_time, tweet_text, {NORMALIZE_SQL} AS key
-            FROM tweets WHERE NOT coalesce(is_retweet, false) AND tweet_text IS NOT NULL),
+            FROM tweets WHERE tweet_text IS NOT NULL AND NOT {retweet_sql}),
         keyed AS (
             SELECT * FROM norm WHERE length(key) >= {MIN_CHARS}
             AND key IN (SELECT key FROM norm GROUP BY key HAVING count(DISTINCT userid) >= {min_accounts})),
@@ -47,6 +70,12 @@ def clusters(
         SELECT key, burst, tweetid, userid, tweet_time, tweet_text, accounts, t0, t1 FROM sized
         WHERE accounts >= {min_accounts} AND t1 - t0 <= INTERVAL {window_minutes} MINUTE"""
     )
+    return frames(con)
+
+
+def frames(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(clusters, members) of the last `clusters` run on this connection (its temp table), so the
+    notebook draws what `summarize` found without a second scan."""
     summary = con.execute(
         """SELECT dense_rank() OVER (ORDER BY min(tweet_time), key) AS cluster,
                   key, count(*) AS tweets, count(DISTINCT userid) AS accounts,
@@ -59,6 +88,56 @@ def clusters(
            FROM coord_members ORDER BY cluster, tweet_time, tweetid"""
     ).df()
     return summary, members
+
+
+def method(window_minutes: int, min_accounts: int, by_prefix: bool = False) -> str:
+    """The clustering rule in words, with the profile's parameters."""
+    w, k = window_minutes, min_accounts
+    retweets = (
+        "retweets (text starting 'RT @', as the export has no is_retweet)"
+        if by_prefix
+        else "retweets"
+    )
+    return (
+        f"normalized text (lowercase; URLs, mentions, RT prefix, punctuation, emoji, whitespace removed; "
+        f"at least {MIN_CHARS} characters), exact match, >= {k} distinct accounts within {w} minutes "
+        f"(copies split wherever consecutive copies are more than {w} minutes apart; a burst lasting "
+        f"longer than {w} minutes is not a cluster); {retweets} excluded"
+    )
+
+
+def summarize(
+    con: duckdb.DuckDBPyConnection, profile: Profile, coverage: Coverage
+) -> list[Finding]:
+    """Clusters of copied text and the accounts behind them, or unavailable without tweet text."""
+    why = coverage.missing("tweets", "tweet_text")
+    if why:
+        return missing_all(SPECS, why)
+    w, k = profile.coordination.window_minutes, profile.coordination.min_accounts
+    by_prefix = not coverage.has("tweets", "is_retweet")
+    rule = method(w, k, by_prefix)
+    summary, members = clusters(con, w, k, RETWEET_PREFIX if by_prefix else RETWEET_FLAG)
+
+    def f(name: str, value: object, **kw: object) -> Finding:
+        unit, label = SPECS[f"coordination.{name}"]
+        return ok(f"coordination.{name}", value, unit=unit, label=label, **kw)  # type: ignore[arg-type]
+
+    out = [
+        f("clusters", len(summary), method=rule),
+        f("accounts_involved", int(members["userid"].nunique()), method=rule),
+        f("tweets_involved", len(members), n=coverage.rows.get("tweets", 0), method=rule),
+    ]
+    if len(summary):
+        out.append(f("largest_cluster_accounts", int(summary["accounts"].max())))
+        out.append(f("median_cluster_accounts", float(summary["accounts"].median())))
+    else:
+        none = f"no text was posted by {k} or more accounts within {w} minutes"
+        out += missing_all(
+            {i: SPECS[i] for i in ("coordination.largest_cluster_accounts",
+                                   "coordination.median_cluster_accounts")}, none)  # fmt: skip
+    out.append(f("window_minutes", w))
+    out.append(f("min_accounts", k))
+    return out
 
 
 def account_edges(members: pd.DataFrame) -> pd.DataFrame:

@@ -3,7 +3,9 @@
 A tweet's topic is the first of the profile's topics whose keywords it contains (case-folded
 substring match, keywords in every script the data uses); a tweet matching none is `other`.
 Keywords are literal (regex metacharacters escaped). The unmatched share is reported, so a thin
-lexicon shows. Rises are found on 7-day sums and dated to their onset.
+lexicon shows. Rises are found on 7-day sums and dated to their onset. A profile's topic groups
+("about A, B or both") are flagged in the same single scan that assigns topics.
+Without a lexicon, or without tweet text, every topic finding is unavailable: never "0 topics".
 """
 
 from __future__ import annotations
@@ -14,9 +16,20 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from takedown.findings.contract import Coverage, Finding, Unit, ok, unavailable
+from takedown.findings.proportion import missing_all, proportion
 from takedown.profile import Profile
 
 OTHER = "other"
+RULE = (
+    "each tweet takes the first of the profile's topics (in profile order) with a keyword in its "
+    "text (case-insensitive literal substring); tweets matching none, or without text, are unmatched"
+)
+RISE_RULE = (
+    "7-day sum reaching 3x the previous 7 days' and 10% of the topic's highest 7-day sum, dated to "
+    "the first day of that week above the previous week's level (mean + 3 sqrt(mean))"
+)
+MAX_RISES = 3  # rise dates recorded per topic
 
 
 def _pattern(keywords: list[str]) -> str | None:
@@ -25,8 +38,8 @@ def _pattern(keywords: list[str]) -> str | None:
     return "|".join(words).replace("'", "''") if words else None
 
 
-def topic_sql(profile: Profile) -> str:
-    """SQL CASE assigning each tweet its topic id."""
+def topic_sql(profile: Profile, text: str = "lower(tweet_text)") -> str:
+    """SQL CASE assigning each tweet its topic id; `text` is the lower-cased text expression."""
     if not profile.topics:
         return f"'{OTHER}'"
     whens = []
@@ -35,20 +48,32 @@ def topic_sql(profile: Profile) -> str:
         if pattern is None:
             continue
         tid_sql = tid.replace("'", "''")
-        whens.append(f"WHEN regexp_matches(lower(tweet_text), '{pattern}') THEN '{tid_sql}'")
+        whens.append(f"WHEN regexp_matches({text}, '{pattern}') THEN '{tid_sql}'")
     if not whens:
         return f"'{OTHER}'"
     return "CASE " + " ".join(whens) + f" ELSE '{OTHER}' END"
 
 
+def _group_sql(profile: Profile, gid: str, text: str) -> str:
+    pattern = _pattern(
+        [k for t in profile.topic_groups[gid].topics for k in profile.topics[t].keywords]
+    )
+    return f"coalesce(regexp_matches({text}, '{pattern}'), false)" if pattern else "false"
+
+
 def assign(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
-    """Materialize tweet_topics(tweetid, day, month, topic) once for the other queries."""
+    """Materialize tweet_topics(tweetid, day, month, topic, g_<group>...) in one scan of tweets.
+
+    Each topic group gets a boolean column: the tweet holds a keyword of any of its topics.
+    """
+    groups = "".join(f", {_group_sql(profile, g, 'text')} AS g_{g}" for g in profile.topic_groups)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE tweet_topics AS
-            SELECT tweetid, CAST(tweet_time AT TIME ZONE 'UTC' AS DATE) AS day,
-                   strftime(tweet_time AT TIME ZONE 'UTC', '%Y-%m') AS month,
-                   {topic_sql(profile)} AS topic
-            FROM tweets"""
+            SELECT tweetid, day, month, {topic_sql(profile, "text")} AS topic{groups}
+            FROM (SELECT tweetid, CAST(tweet_time AT TIME ZONE 'UTC' AS DATE) AS day,
+                         strftime(tweet_time AT TIME ZONE 'UTC', '%Y-%m') AS month,
+                         lower(tweet_text) AS text
+                  FROM tweets)"""
     )
 
 
@@ -62,6 +87,7 @@ def matching(con: duckdb.DuckDBPyConnection, profile: Profile, ids: list[str]) -
 
 
 def overall(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Tweets and share of all tweets per assigned topic (after `assign`)."""
     return con.execute(
         """SELECT topic, count(*) AS tweets, count(*) / sum(count(*)) OVER () AS share
            FROM tweet_topics GROUP BY topic ORDER BY tweets DESC"""
@@ -144,3 +170,101 @@ def peak_week(series: pd.Series) -> str | None:
         return None
     end = int(np.argmax(s))
     return pd.Timestamp(series.index[max(0, end - 6)]).date().isoformat()
+
+
+def _specs(profile: Profile) -> dict[str, tuple[Unit, str]]:
+    """Every finding id this profile's lexicon yields, with unit and label (rise dates aside)."""
+    names = {t: profile.topics[t].label for t in profile.topics}
+    specs = {
+        "topics.topics_defined": (Unit.count, "Topics in the profile's lexicon"),
+        "topics.matched_share": (Unit.share, "Tweets matching a topic keyword"),
+        "topics.unmatched_share": (Unit.share, "Tweets matching no topic keyword"),
+        "topics.top_topic": (Unit.text, "Topic with the most tweets"),
+        "topics.top_topic_share": (Unit.share, "Share of tweets on the topic with the most tweets"),
+    }
+    for t, name in names.items():
+        specs[f"topics.{t}_share"] = (Unit.share, f"Tweets on {name}")
+        specs[f"topics.{t}_rises"] = (Unit.count, f"Rises of {name}")
+        specs[f"topics.{t}_peak_week"] = (
+            Unit.date,
+            f"{name}: first day of its busiest 7 days (UTC)",
+        )
+    for g, group in profile.topic_groups.items():
+        specs[f"topics.{g}_share"] = (Unit.share, f"Tweets about {group.label}")
+    return specs
+
+
+def summarize(
+    con: duckdb.DuckDBPyConnection, profile: Profile, coverage: Coverage
+) -> list[Finding]:
+    """Topic shares, the largest topic, group shares, and each topic's rises and busiest week."""
+    specs = _specs(profile)
+    reason = (
+        "the profile defines no topic lexicon"
+        if not profile.topics
+        else coverage.missing("tweets", "tweet_text")
+    )
+    if reason:
+        return missing_all(specs, reason)
+    ids = list(profile.topics)
+    assign(con, profile)
+    groups = "".join(f", count(*) FILTER (WHERE g_{g})" for g in profile.topic_groups)
+    row = con.execute(f"SELECT count(*){groups} FROM tweet_topics").fetchone()
+    n, group_counts = int(row[0]), dict(zip(profile.topic_groups, row[1:], strict=True))
+    o = overall(con).set_index("topic")["tweets"]
+    counts = {t: int(o.get(t, 0)) for t in [*ids, OTHER]}
+
+    def label(fid: str) -> str:
+        return specs[fid][1]
+
+    def part(fid: str, k: int, method: str = RULE) -> Finding:
+        return proportion(fid, k, n, label=label(fid), method=method)
+
+    out = [
+        ok(
+            "topics.topics_defined", len(ids), unit=Unit.count, label=label("topics.topics_defined")
+        ),
+        part("topics.matched_share", n - counts[OTHER]),
+        part("topics.unmatched_share", counts[OTHER]),
+    ]
+    top = max(ids, key=lambda t: (counts[t], -ids.index(t)))
+    if counts[top]:
+        out += [
+            ok("topics.top_topic", profile.topics[top].label, unit=Unit.text,
+               label=label("topics.top_topic"), method=RULE),
+            part("topics.top_topic_share", counts[top]),
+        ]  # fmt: skip
+    else:
+        none = "no tweet holds a keyword of any of the profile's topics"
+        out += missing_all(
+            {k: specs[k] for k in ("topics.top_topic", "topics.top_topic_share")}, none
+        )
+    per_day = daily(con, ids)
+    for t in ids:
+        name = profile.topics[t].label
+        out.append(part(f"topics.{t}_share", counts[t]))
+        rises_ = rises(per_day[t])
+        out.append(
+            ok(f"topics.{t}_rises", len(rises_), unit=Unit.count, label=label(f"topics.{t}_rises"),
+               method=RISE_RULE)
+        )  # fmt: skip
+        for i, d in enumerate(rises_[:MAX_RISES], start=1):
+            out.append(
+                ok(f"topics.{t}_rise_{i}", d, unit=Unit.date, label=f"{name}: rise {i} (UTC day)",
+                   method=RISE_RULE)
+            )  # fmt: skip
+        peak = peak_week(per_day[t])
+        pid = f"topics.{t}_peak_week"
+        out.append(
+            ok(pid, peak, unit=Unit.date, label=label(pid))
+            if peak
+            else unavailable(pid, unit=Unit.date, label=label(pid),
+                             reason=f"no tweet holds a keyword of the topic {name}")
+        )  # fmt: skip
+    for g in profile.topic_groups:
+        out.append(
+            part(f"topics.{g}_share", int(group_counts[g]),
+                 method="tweets holding a keyword of any of the group's topics, whatever topic "
+                 "they were assigned")
+        )  # fmt: skip
+    return out

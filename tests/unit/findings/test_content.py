@@ -1,0 +1,104 @@
+"""Content findings on tiny tables whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from takedown.findings import content
+from takedown.profile import Profile
+from tests.unit.findings.tiny import absent, by_id, coverage, make_con
+
+PROFILE = Profile(name="t", title="t")
+T = "2020-01-01"
+
+
+@pytest.fixture
+def con():
+    tweets = [
+        {"userid": "a", "tweet_time": T, "hashtags": ["香港", "HongKong"], "user_mentions": ["u1"],
+         "urls": ["https://www.YouTube.com/watch?v=1", "http://m.youtube.com/x"]},
+        {"userid": "a", "tweet_time": T, "hashtags": ["hongkong"],
+         "urls": ["HTTPS://youtube.com", "https://youtu.be/abc"]},
+        {"userid": "a", "tweet_time": T, "hashtags": ["香港"], "user_mentions": ["u1", "u2"],
+         "urls": ["https://user@mobile.Example.org:8080/p?q=1", "not a url"]},
+        {"userid": "a", "tweet_time": T},
+    ]  # fmt: skip
+    return make_con([], tweets)
+
+
+def test_hashtags_mentions_domains_and_counts(con):
+    h = content.top_hashtags(con)
+    assert list(zip(h["hashtag"], h["tweets"], strict=True)) == [
+        ("香港", 2),
+        ("HongKong", 1),  # case kept: a different campaign from #hongkong
+        ("hongkong", 1),
+    ]
+    d = content.top_domains(con)
+    assert list(zip(d["domain"], d["links"], strict=True)) == [
+        ("youtube.com", 3),
+        ("example.org", 1),
+        ("youtu.be", 1),
+    ]
+    m = content.top_mentions(con)
+    assert m["mention"].tolist() == ["u1", "u2"] and m["tweets"].tolist() == [2, 1]
+    c = content.counts(con)
+    assert (c["hashtag"], c["url"], c["mention"], c["hashtag_n"]) == (3, 3, 2, 4)
+
+
+def test_summarize_known_answers(con):
+    f = by_id(content.summarize(con, PROFILE, coverage(con)))
+    assert all(x.available for x in f.values())
+    assert f["content.with_hashtag_share"].value == 0.75
+    assert f["content.with_url_share"].value == 0.75
+    assert f["content.with_mention_share"].value == 0.5
+    assert f["content.with_mention_share"].n == 4
+    assert (f["content.top_hashtag"].value, f["content.top_hashtag_tweets"].value) == ("香港", 2)
+    assert (f["content.top_domain"].value, f["content.top_domain_links"].value) == (
+        "youtube.com",
+        3,
+    )
+    assert f["content.top_mention_tweets"].value == 2
+
+
+def test_null_lists_are_left_out_of_shares():
+    tweets = [
+        {"userid": "a", "tweet_time": T, "hashtags": ["x"]},
+        {"userid": "a", "tweet_time": T, "hashtags": []},
+        {"userid": "a", "tweet_time": T, "hashtags": None},
+    ]
+    con = make_con([], tweets)
+    f = by_id(content.summarize(con, PROFILE, coverage(con)))
+    assert f["content.with_hashtag_share"].value == 0.5 and f["content.with_hashtag_share"].n == 2
+
+
+def test_no_entities_at_all_is_a_measured_zero_and_no_top():
+    con = make_con([], [{"userid": "a", "tweet_time": T}])
+    f = by_id(content.summarize(con, PROFILE, coverage(con)))
+    assert f["content.with_hashtag_share"].value == 0.0  # the lists are there, and empty
+    assert f["content.top_hashtag"].reason == "no tweet in this dataset carries a hashtag"
+    assert f["content.top_domain_links"].reason == "no link in this dataset has a web domain"
+    assert f["content.top_mention_tweets"].reason == "no tweet in this dataset mentions an account"
+
+
+@pytest.mark.parametrize(
+    ("column", "gone"),
+    [
+        ("hashtags", ["with_hashtag_share", "top_hashtag", "top_hashtag_tweets"]),
+        ("urls", ["with_url_share", "top_domain", "top_domain_links"]),
+        ("user_mentions", ["with_mention_share", "top_mention_tweets"]),
+    ],
+)
+def test_absent_column_is_unavailable_with_reason(con, column, gone):
+    absent(con, "tweets", column)
+    f = by_id(content.summarize(con, PROFILE, coverage(con)))
+    for name in gone:
+        x = f[f"content.{name}"]
+        assert not x.available and x.reason == f"{column} is not in this dataset's tweets file"
+    assert all(x.available for x in f.values() if x.name not in gone)
+
+
+def test_empty_tables_are_unavailable():
+    con = make_con([], [])
+    f = content.summarize(con, PROFILE, coverage(con))
+    assert {x.id for x in f} == set(content.SPECS)
+    assert all(x.reason == "this dataset's tweets file has no rows" for x in f)

@@ -1,0 +1,144 @@
+"""Coordination findings on tiny tables whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from takedown.findings import coordination
+from takedown.profile import Profile
+from tests.unit.findings.tiny import absent, by_id, coverage, make_con
+
+PROFILE = Profile(name="t", title="t", coordination={"window_minutes": 10, "min_accounts": 5})
+
+
+def _at(minute: int, base: str = "2020-02-01 06:00") -> str:
+    return (pd.Timestamp(base) + pd.Timedelta(minutes=minute)).strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.fixture
+def coord():
+    variants = [
+        "Support the Hong Kong police!",
+        "SUPPORT THE HONG KONG POLICE @someone",
+        "Support  the Hong   Kong police 👍",
+        "support the hong kong police. http://bit.ly/y",
+        "RT @x: Support the Hong Kong police",  # prefix stripped: a copy, not a retweet
+    ]
+    tw: list[dict[str, Any]] = []
+    # cluster 1: accounts a-e, minutes 0-9
+    for i, (acct, text) in enumerate(zip("abcde", variants, strict=True)):
+        tw.append({"userid": acct, "tweet_time": _at([0, 2, 5, 7, 9][i]), "tweet_text": text})
+    # a real retweet of the same text at the same time: amplification, not a copy
+    tw.append({"userid": "r", "tweet_time": _at(3), "tweet_text": "RT @a: Support the Hong Kong police",
+               "is_retweet": True})  # fmt: skip
+    # cluster 2: the same text an hour later by a, b, f, g, h
+    for i, acct in enumerate("abfgh"):
+        tw.append({"userid": acct, "tweet_time": _at(60 + i), "tweet_text": variants[0]})
+    # a chain: six accounts, four minutes apart, 20 minutes end to end
+    for i, acct in enumerate("pqrstu"):
+        tw.append(
+            {"userid": acct, "tweet_time": _at(200 + 4 * i), "tweet_text": "a chain of copies here"}
+        )
+    # four accounts are fewer than k = 5
+    for i, acct in enumerate("abcd"):
+        tw.append(
+            {
+                "userid": acct,
+                "tweet_time": _at(300 + i),
+                "tweet_text": "only four accounts post this",
+            }
+        )
+    # one account five times
+    for i in range(5):
+        tw.append(
+            {"userid": "a", "tweet_time": _at(400 + i), "tweet_text": "one account five times"}
+        )
+    # a short common text by six accounts (normalized under 12 characters)
+    for i, acct in enumerate("abcdef"):
+        tw.append({"userid": acct, "tweet_time": _at(500 + i), "tweet_text": "Good night!!"})
+    return make_con([], tw)
+
+
+def test_coordination_clusters(coord):
+    summary, members = coordination.clusters(coord, window_minutes=10, min_accounts=5)
+    assert summary["cluster"].tolist() == [1, 2]
+    assert summary["accounts"].tolist() == [5, 5] and summary["tweets"].tolist() == [5, 5]
+    assert summary["key"].tolist() == ["support the hong kong police"] * 2
+    assert summary["example"].iloc[0] == "Support the Hong Kong police!"
+    assert pd.Timestamp(summary["start"].iloc[0]) == pd.Timestamp("2020-02-01 06:00", tz="UTC")
+    assert pd.Timestamp(summary["end"].iloc[0]) == pd.Timestamp("2020-02-01 06:09", tz="UTC")
+    by = members.groupby("cluster")["userid"].apply(sorted).to_dict()
+    assert by == {1: list("abcde"), 2: list("abfgh")}
+    assert "r" not in set(members["userid"])  # the retweet
+
+
+def test_coordination_window_and_k_are_parameters(coord):
+    # a 20-minute window admits the chain; k = 4 admits the four accounts
+    s, _ = coordination.clusters(coord, window_minutes=20, min_accounts=5)
+    assert "a chain of copies here" in set(s["key"])
+    s, _ = coordination.clusters(coord, window_minutes=10, min_accounts=4)
+    assert "only four accounts post this" in set(s["key"])
+    assert "one account five times" not in set(s["key"])
+
+
+def test_account_edges_and_layout(coord):
+    _, members = coordination.clusters(coord, window_minutes=10, min_accounts=5)
+    e = coordination.account_edges(members)
+    assert len(e) == 10 + 10 - 1
+    assert e.iloc[0].tolist() == ["a", "b", 2]
+    assert (e["a"] < e["b"]).all() and e["clusters"].iloc[1:].eq(1).all()
+    pos = coordination.layout(e, iterations=50)
+    assert sorted(pos["userid"]) == sorted(set("abcdefgh"))
+    assert pos[["x", "y"]].min().min() >= 0 and pos[["x", "y"]].max().max() <= 1
+    pd.testing.assert_frame_equal(pos, coordination.layout(e, iterations=50))
+    empty = coordination.account_edges(members.iloc[0:0])
+    assert empty.empty and coordination.layout(empty).empty
+
+
+def test_summarize_known_answers(coord):
+    f = by_id(coordination.summarize(coord, PROFILE, coverage(coord)))
+    assert all(x.available for x in f.values())
+    assert f["coordination.clusters"].value == 2
+    assert f["coordination.accounts_involved"].value == 8
+    assert f["coordination.tweets_involved"].value == 10
+    assert f["coordination.tweets_involved"].n == 32  # 5+1+5+6+4+5+6
+    assert f["coordination.largest_cluster_accounts"].value == 5
+    assert f["coordination.median_cluster_accounts"].value == 5.0
+    assert (f["coordination.window_minutes"].value, f["coordination.min_accounts"].value) == (10, 5)
+    assert "within 10 minutes" in f["coordination.clusters"].method
+
+
+def test_no_cluster_is_a_measured_zero_with_no_largest():
+    con = make_con([], [{"userid": "a", "tweet_time": "2020-01-01", "tweet_text": "just one"}])
+    f = by_id(coordination.summarize(con, PROFILE, coverage(con)))
+    assert f["coordination.clusters"].value == 0 and f["coordination.accounts_involved"].value == 0
+    x = f["coordination.largest_cluster_accounts"]
+    assert x.reason == "no text was posted by 5 or more accounts within 10 minutes"
+    assert not f["coordination.median_cluster_accounts"].available
+
+
+def test_without_is_retweet_the_rt_prefix_marks_retweets(coord):
+    """Without the flag, six 'RT @a:' copies must not make a cluster of retweets."""
+    for i, acct in enumerate("vwxyz"):
+        coord.execute(
+            "INSERT INTO tweets (tweetid, userid, tweet_time, tweet_text) VALUES (?, ?, ?, ?)",
+            [f"rt{i}", acct, _at(700 + i), "RT @a: an original tweet retweeted by five"],
+        )
+    absent(coord, "tweets", "is_retweet")
+    f = by_id(coordination.summarize(coord, PROFILE, coverage(coord)))
+    # cluster 1 loses its 'RT @x:' copy (4 accounts left); cluster 2 stands; no retweet cluster
+    assert f["coordination.clusters"].value == 1
+    assert "text starting 'RT @'" in f["coordination.clusters"].method
+
+
+def test_absent_text_and_empty_tables_are_unavailable(coord):
+    absent(coord, "tweets", "tweet_text")
+    f = coordination.summarize(coord, PROFILE, coverage(coord))
+    assert {x.id for x in f} == set(coordination.SPECS)
+    assert all(x.reason == "tweet_text is not in this dataset's tweets file" for x in f)
+    con = make_con([], [])
+    f = coordination.summarize(con, PROFILE, coverage(con))
+    assert all(x.reason == "this dataset's tweets file has no rows" for x in f)

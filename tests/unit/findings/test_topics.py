@@ -1,0 +1,165 @@
+"""Topic findings on tiny tables whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from takedown.findings import topics
+from takedown.profile import Profile
+from tests.unit.findings.tiny import absent, by_id, coverage, make_con
+
+
+def _profile(topics_: dict[str, list[str]], groups: dict | None = None) -> Profile:
+    return Profile.model_validate(
+        {
+            "name": "t",
+            "title": "t",
+            "topics": {k: {"label": k.upper(), "keywords": v} for k, v in topics_.items()},
+            "topic_groups": groups or {},
+        }
+    )
+
+
+def _con(texts: list[str | None], day: str = "2020-01-01"):
+    return make_con([], [{"userid": "a", "tweet_time": day, "tweet_text": t} for t in texts])
+
+
+def test_topic_assignment_first_match_case_insensitive_literal():
+    prof = _profile({"hk": ["Hong Kong", "香港"], "code": ["c++", "a.b", "it's"]})
+    texts = {
+        "HONG KONG loves c++": "hk",  # both match: the first topic wins
+        "using C++ daily": "code",  # case-insensitive
+        "axb is not a.b? yes it is": "code",
+        "axb only": "other",  # '.' is literal, not a wildcard
+        "c and cc": "other",  # '+' is literal
+        "IT'S here": "code",  # quotes are escaped in SQL
+        "我爱香港": "hk",
+        "nothing": "other",
+    }
+    con = _con(list(texts))
+    topics.assign(con, prof)
+    got = con.execute("SELECT topic FROM tweet_topics ORDER BY CAST(tweetid AS INT)").df()
+    assert got["topic"].tolist() == list(texts.values())
+    o = topics.overall(con).set_index("topic")
+    assert o.loc["other", "tweets"] == 3 and o["share"].sum() == pytest.approx(1.0)
+
+
+def test_matching_counts_either_lexicon_regardless_of_assignment():
+    prof = _profile({"hk": ["hong kong"], "gw": ["guo"], "covid": ["covid"]})
+    con = _con(["hong kong", "guo and covid", "covid", "nothing", "HONG KONG covid"])
+    # 'guo and covid' is assigned to gw (first match) but is still about covid
+    assert topics.matching(con, prof, ["covid", "hk"]) == (4, 5)
+    assert topics.matching(con, prof, ["gw"]) == (1, 5)
+
+
+def test_topics_without_a_lexicon_are_all_other():
+    con = _con(["香港"])
+    topics.assign(con, _profile({}))
+    assert topics.overall(con)["topic"].tolist() == ["other"]
+
+
+def test_monthly_shares_sum_to_one_and_daily_fills_days():
+    prof = _profile({"hk": ["hk"], "tw": ["tw"]})
+    tweets = [
+        {"userid": "a", "tweet_time": "2020-01-05", "tweet_text": "hk"},
+        {"userid": "a", "tweet_time": "2020-01-06", "tweet_text": "hk"},
+        {"userid": "a", "tweet_time": "2020-01-31 23:59", "tweet_text": "x"},
+        {"userid": "a", "tweet_time": "2020-03-01", "tweet_text": "tw"},
+    ]
+    con = make_con([], tweets)
+    topics.assign(con, prof)
+    m = topics.monthly_shares(con, ["hk", "tw"])
+    assert m.index.tolist() == ["2020-01", "2020-03"]
+    assert list(m.columns) == ["hk", "tw", "other", "n"]
+    assert m[["hk", "tw", "other"]].sum(axis=1).tolist() == pytest.approx([1.0, 1.0])
+    assert m.loc["2020-01", "hk"] == pytest.approx(2 / 3) and m["n"].tolist() == [3, 1]
+    d = topics.daily(con, ["hk", "tw"])
+    assert len(d) == (date(2020, 3, 1) - date(2020, 1, 5)).days + 1
+    assert d["hk"].sum() == 2 and d["tw"].sum() == 1 and d["other"].sum() == 1
+
+
+def test_rises_dated_to_onset_and_peak_week():
+    idx = pd.date_range("2020-01-01", periods=120).date
+    x = np.zeros(120)
+    x[30:] = 20  # takes off from nothing on day 30
+    x[80:] = 100  # and again, five-fold, on day 80
+    s = pd.Series(x, index=idx)
+    assert topics.rises(s) == [idx[30].isoformat(), idx[80].isoformat()]
+    assert topics.peak_week(s) == idx[80].isoformat()
+    # a small bump far below the topic's peak is not a rise
+    y = x.copy()
+    y[10] = 3
+    assert topics.rises(pd.Series(y, index=idx)) == [idx[30].isoformat(), idx[80].isoformat()]
+    # a steady series never rises; an empty one has no peak
+    assert topics.rises(pd.Series(np.full(60, 5.0), index=idx[:60])) == []
+    assert topics.rises(pd.Series(np.zeros(60), index=idx[:60])) == []
+    assert topics.peak_week(pd.Series(np.zeros(60), index=idx[:60])) is None
+
+
+def test_summarize_known_answers():
+    prof = _profile(
+        {"hk": ["hong kong"], "gw": ["guo"], "covid": ["covid"], "tw": ["taiwan"]},
+        {"covid_hk": {"label": "COVID or HK", "topics": ["covid", "hk"]}},
+    )
+    texts = ["hong kong", "guo and covid", "covid", "nothing", "HONG KONG covid", None, "covid!"]
+    con = _con(texts)
+    f = by_id(topics.summarize(con, prof, coverage(con)))
+    n = len(texts)
+    assert f["topics.topics_defined"].value == 4
+    assert f["topics.matched_share"].value == pytest.approx(5 / n)
+    assert f["topics.unmatched_share"].value == pytest.approx(2 / n)  # 'nothing' and no text
+    assert f["topics.hk_share"].value == pytest.approx(2 / n)
+    assert f["topics.gw_share"].value == pytest.approx(1 / n)
+    assert f["topics.covid_share"].value == pytest.approx(2 / n)
+    assert f["topics.tw_share"].value == 0.0  # a real zero: the text is there, no keyword
+    # ties go to the first topic in profile order; the name is the profile's label
+    assert f["topics.top_topic"].value == "HK"
+    assert f["topics.top_topic_share"].value == pytest.approx(2 / n)
+    # the group counts keywords of either topic, whatever the tweet was assigned
+    assert f["topics.covid_hk_share"].value == pytest.approx(5 / n)
+    assert f["topics.covid_hk_share"].label == "Tweets about COVID or HK"
+    assert f["topics.hk_rises"].value == 0 and "topics.hk_rise_1" not in f
+    assert f["topics.hk_peak_week"].value == "2020-01-01"
+    assert not f["topics.tw_peak_week"].available
+    assert f["topics.tw_peak_week"].reason == "no tweet holds a keyword of the topic TW"
+
+
+def test_no_keyword_match_has_no_largest_topic():
+    prof = _profile({"hk": ["hong kong"]})
+    con = _con(["nothing", "at all"])
+    f = by_id(topics.summarize(con, prof, coverage(con)))
+    assert f["topics.matched_share"].value == 0.0 and f["topics.unmatched_share"].value == 1.0
+    assert not f["topics.top_topic"].available and not f["topics.top_topic_share"].available
+    assert "no tweet holds a keyword" in f["topics.top_topic"].reason
+
+
+def test_no_lexicon_makes_every_topic_finding_unavailable():
+    con = _con(["香港"])
+    f = topics.summarize(con, _profile({}), coverage(con))
+    assert {x.name for x in f} >= {"topics_defined", "matched_share", "top_topic"}
+    assert all(not x.available and x.reason == "the profile defines no topic lexicon" for x in f)
+
+
+def test_absent_text_and_empty_tables_are_unavailable():
+    prof = _profile({"hk": ["hong kong"]}, None)
+    con = _con(["hong kong"])
+    absent(con, "tweets", "tweet_text")
+    f = topics.summarize(con, prof, coverage(con))
+    assert all(x.reason == "tweet_text is not in this dataset's tweets file" for x in f)
+    assert {x.name for x in f} >= {"hk_share", "hk_rises", "hk_peak_week", "top_topic"}
+    con = make_con([], [])
+    f = topics.summarize(con, prof, coverage(con))
+    assert all(x.reason == "this dataset's tweets file has no rows" for x in f)
+
+
+def test_profile_topic_ids_and_groups_are_checked():
+    with pytest.raises(ValueError, match="unknown topics"):
+        _profile({"hk": ["x"]}, {"g": {"label": "G", "topics": ["hk", "nope"]}})
+    with pytest.raises(ValueError, match="topic id"):
+        _profile({"Hong-Kong": ["x"]})
+    with pytest.raises(ValueError, match="topic id"):
+        _profile({"matched": ["x"]})
