@@ -63,9 +63,9 @@ def _round(x: Any) -> Any:
     return [_round(v) for v in x] if isinstance(x, list | tuple) else x
 
 
-def _blocks(A: int, T: int) -> list[np.ndarray]:
-    """Account index ranges of the blocks: one block up to BLOCK_TWEETS tweets."""
-    n = min(math.ceil(T / BLOCK_TWEETS), A // MIN_BLOCK_ACCOUNTS, 1 << BLOCK_BITS)
+def _blocks(A: int, T: int, size: int) -> list[np.ndarray]:
+    """Account index ranges of the blocks: one block up to `size` tweets."""
+    n = min(math.ceil(T / size), A // MIN_BLOCK_ACCOUNTS, 1 << BLOCK_BITS)
     return np.array_split(np.arange(A), max(1, n))
 
 
@@ -86,10 +86,12 @@ def generate(
     tweets: int = 348_608,
     operation: str = DEFAULT_OPERATION,
     progress: Callable[[str, float], None] | None = None,
+    block_tweets: int = BLOCK_TWEETS,
 ) -> dict:
     """Writes the operation's users and tweets files and truth.json into out_dir; returns the
     truth dict. Same seed, same bytes. Files are written under temporary names and renamed when
-    complete, so an interrupted run never leaves a complete-looking archive."""
+    complete, so an interrupted run never leaves a complete-looking archive. block_tweets bounds
+    the tweets generated at once (memory); tests lower it to exercise the multi-block path."""
     op = OPERATIONS[operation] if operation in OPERATIONS else get_operation(operation)
     if accounts < 50:
         raise ValueError(f"accounts must be at least 50 (got {accounts})")
@@ -105,7 +107,7 @@ def generate(
     rng = np.random.default_rng(seed)
     acc = make_accounts(op, rng, accounts, tweets, seed)
     report("accounts", 0.1)
-    blocks = _blocks(accounts, tweets)
+    blocks = _blocks(accounts, tweets, block_tweets)
     acc_truth = truth_mod.start(op, acc)
     paths = [out_dir / f for f in (op.users_file, op.tweets_file, TRUTH_FILE)]
     tmp = [p.with_name(p.name + ".partial") for p in paths]

@@ -118,7 +118,7 @@ def tweets(op: Operation, rng: np.random.Generator, a: NS, T: int, blk: NS) -> N
         tags[rows] = tb.tag_idx[ct * 4 + fam, 0] + gi - 1 if gi else 0
         variant[rows] = rng.integers(0, 4, rows.size)
         variant[rows[0]] = 0
-    t = _links(op, rng, a, T, acct, plain, hostile, in_cluster)
+    t = _links(op, rng, a, T, acct, plain, hostile, in_cluster, blk)
     del plain
 
     # times and snowflake ids (time-ordered, unique); output in id order
@@ -155,9 +155,16 @@ def tweets(op: Operation, rng: np.random.Generator, a: NS, T: int, blk: NS) -> N
     )  # fmt: skip
 
 
-def _links(op: Operation, rng: np.random.Generator, a: NS, T: int, acct, plain, hostile, in_cl):
+def _links(
+    op: Operation, rng: np.random.Generator, a: NS, T: int, acct, plain, hostile, in_cl, blk
+):
     """Retweets, replies, quotes, mentions, urls, emoji, engagement, clients."""
     A = a.A
+
+    def share(n_default: int) -> int:
+        """This block's part of round(n * T_all / 348,608) planted tweets, rounded so that the
+        blocks' parts add up to the archive's total (one block: the whole)."""
+        return round(n_default * (blk.pos0 + T) / 348_608) - round(n_default * blk.pos0 / 348_608)
 
     def flag(p: Any) -> np.ndarray:
         return rng.random(T) < p
@@ -183,12 +190,12 @@ def _links(op: Operation, rng: np.random.Generator, a: NS, T: int, acct, plain, 
     zero_f = a.followers[acct] == 0
     if op.plant_engagement:
         c0 = np.flatnonzero(plain & ~is_rt & zero_f)  # planted: like the published 156 and 26
-        pick = rng.choice(c0, min(round(156 * T / 348_608), c0.size), replace=False)
+        pick = rng.choice(c0, min(share(156), c0.size), replace=False)
         likes[pick] = 51 + rng.geometric(0.03, pick.size)
-        pick = rng.choice(c0, min(round(26 * T / 348_608), c0.size), replace=False)
+        pick = rng.choice(c0, min(share(26), c0.size), replace=False)
         rts[pick] = 11 + rng.geometric(0.1, pick.size)
         cbig = np.flatnonzero(plain & ~is_rt & (a.followers[acct] >= 100))
-        pick = rng.choice(cbig, min(round(156 * T / 348_608), cbig.size), replace=False)
+        pick = rng.choice(cbig, min(share(156), cbig.size), replace=False)
         likes[pick] = 20 + rng.geometric(0.01, pick.size)
         del c0, cbig
     nc = len(op.clients)

@@ -24,15 +24,21 @@ from takedown.schema import TWEET_COLUMNS, USER_COLUMNS
 ACCOUNTS, TWEETS, SEED = 600, 12_000, 3
 
 
-@pytest.fixture(scope="module")
-def gen(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+# One block (the whole archive at once, as at the default size), and small blocks of accounts
+# (the path archives above demo.BLOCK_TWEETS take): the planted effects hold on both.
+BLOCKS = {"one_block": demo.BLOCK_TWEETS, "four_blocks": 3_000}
+
+
+@pytest.fixture(scope="module", params=sorted(BLOCKS))
+def gen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("demo")
     calls: list[tuple[str, float]] = []
     truth = demo.generate(
-        out, seed=SEED, accounts=ACCOUNTS, tweets=TWEETS, progress=lambda s, f: calls.append((s, f))
-    )
+        out, seed=SEED, accounts=ACCOUNTS, tweets=TWEETS, block_tweets=BLOCKS[request.param],
+        progress=lambda s, f: calls.append((s, f)),
+    )  # fmt: skip
     assert calls and calls[-1][1] == 1.0
-    return out, truth
+    return out, truth, BLOCKS[request.param]
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -41,17 +47,17 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def tweets(gen: tuple[Path, dict]) -> list[dict[str, str]]:
+def tweets(gen: tuple[Path, dict, int]) -> list[dict[str, str]]:
     return _rows(gen[0] / demo.TWEETS_FILE)
 
 
 @pytest.fixture(scope="module")
-def users(gen: tuple[Path, dict]) -> list[dict[str, str]]:
+def users(gen: tuple[Path, dict, int]) -> list[dict[str, str]]:
     return _rows(gen[0] / demo.USERS_FILE)
 
 
 @pytest.fixture(scope="module")
-def con(gen: tuple[Path, dict]) -> duckdb.DuckDBPyConnection:
+def con(gen: tuple[Path, dict, int]) -> duckdb.DuckDBPyConnection:
     c = duckdb.connect()
     for name, file in (("t", demo.TWEETS_FILE), ("u", demo.USERS_FILE)):
         c.execute(
@@ -72,16 +78,17 @@ def test_rejects_bad_sizes(tmp_path: Path) -> None:
         demo.generate(tmp_path, accounts=100, tweets=99)
 
 
-def test_same_seed_same_bytes_other_seed_differs(gen: tuple[Path, dict], tmp_path: Path) -> None:
-    demo.generate(tmp_path / "a", seed=SEED, accounts=ACCOUNTS, tweets=TWEETS)
-    demo.generate(tmp_path / "b", seed=SEED + 1, accounts=ACCOUNTS, tweets=TWEETS)
+def test_same_seed_same_bytes_other_seed_differs(gen, tmp_path: Path) -> None:
+    size = dict(accounts=ACCOUNTS, tweets=TWEETS, block_tweets=gen[2])
+    demo.generate(tmp_path / "a", seed=SEED, **size)
+    demo.generate(tmp_path / "b", seed=SEED + 1, **size)
     for name in (demo.USERS_FILE, demo.TWEETS_FILE, demo.TRUTH_FILE):
         assert (tmp_path / "a" / name).read_bytes() == (gen[0] / name).read_bytes()
         assert (tmp_path / "b" / name).read_bytes() != (gen[0] / name).read_bytes()
 
 
-def test_headers_and_formats(gen: tuple[Path, dict], tweets, users) -> None:
-    out, truth = gen
+def test_headers_and_formats(gen: tuple[Path, dict, int], tweets, users) -> None:
+    out, truth = gen[:2]
     for file, cols in ((demo.USERS_FILE, USER_COLUMNS), (demo.TWEETS_FILE, TWEET_COLUMNS)):
         first = (out / file).read_text(encoding="utf-8").split("\n", 1)[0]
         assert first.split(",") == list(cols)
@@ -334,7 +341,7 @@ def test_hostile_samples_round_trip(gen, tweets, users) -> None:
 
 
 def test_truth_file_matches_return_value(gen) -> None:
-    out, truth = gen
+    out, truth = gen[:2]
     assert json.loads((out / demo.TRUTH_FILE).read_text(encoding="utf-8")) == truth
     assert truth["synthetic"] is True and truth["seed"] == SEED
     assert truth["params"] == {"accounts": ACCOUNTS, "tweets": TWEETS}
