@@ -26,6 +26,7 @@ import numpy as np
 from takedown.demo import truth as truth_mod
 from takedown.demo.china import CHINA
 from takedown.demo.params import Operation
+from takedown.demo.russia import RUSSIA
 from takedown.demo.text import COMBO_HI, COMBO_M, normalize_text
 from takedown.demo.truth import GENERATOR_VERSION, TRUTH_FILE
 from takedown.demo.tweets import BLOCK_BITS
@@ -33,7 +34,7 @@ from takedown.demo.tweets import tweets as make_tweets
 from takedown.demo.users import accounts as make_accounts
 from takedown.demo.writers import write_header, write_tweets, write_users
 
-OPERATIONS: dict[str, Operation] = {"china": CHINA}
+OPERATIONS: dict[str, Operation] = {"china": CHINA, "russia": RUSSIA}
 DEFAULT_OPERATION = "china"
 USERS_FILE, TWEETS_FILE = CHINA.users_file, CHINA.tweets_file  # the default operation's files
 BLOCK_TWEETS = 1_000_000

@@ -165,6 +165,7 @@ CHINA = Operation(
     family_split=0.75,
     text=TEXT,
     combo_src=tuple(COMBO_SRC.items()),
+    blocks=("zh", "en", "und"),
     tag_p=(0.4, 0.12),
     url_p=0.25,
     account_langs=("zh-cn", "en", "zh-tw"),

@@ -50,6 +50,7 @@ class Operation:
     family_split: float  # share of language-0 tweets in family 0
     text: str  # "topic family #tag ..." headers, then the group's sentences
     combo_src: tuple[tuple[str, str], ...]  # (block or block+slot, "|"-joined phrases)
+    blocks: tuple[str, str, str]  # code-phrase block names: families 0/1, family 2, family 3
     tag_p: tuple[float, float]  # P(hashtags) for topic tweets, for "other" tweets
     url_p: float
     # accounts

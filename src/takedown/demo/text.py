@@ -19,7 +19,6 @@ import pyarrow.compute as pc
 from takedown.demo.arrow import join
 from takedown.demo.params import Operation
 
-BLOCKS = ("zh", "en", "und")  # code-phrase block of family 0/1, 2, 3 (the names are keys only)
 FAMILY_BLOCK = np.array([0, 0, 1, 2])
 COMBO_M, COMBO_MUL = 8**8, 11_400_713  # an odd multiplier: a bijection on [0, 8**8)
 COMBO_HI = 8  # the glued digit: up to 8 * 8**8 distinct phrases
@@ -67,7 +66,9 @@ def tables(op: Operation) -> NS:
         tag_idx[k] = len(tags), len(sets)
         tags += sets
     src = dict(op.combo_src)
-    combo = {b: (src[b].split("|"), [src[f"{b}{i}"].split("|") for i in range(8)]) for b in BLOCKS}
+    combo = {
+        b: (src[b].split("|"), [src[f"{b}{i}"].split("|") for i in range(8)]) for b in op.blocks
+    }
     return NS(tpl=tpl, tpl_idx=tpl_idx, tagsets=tags, tag_idx=tag_idx, combo=combo)
 
 
@@ -80,7 +81,7 @@ def combo_value(i: np.ndarray, salt: int) -> np.ndarray:
 
 def code(op: Operation, block: int, c: int) -> str:
     """The code phrase for value c in a block (0: families 0/1, 1: family 2, 2: family 3)."""
-    lit, slots = tables(op).combo[BLOCKS[block]]
+    lit, slots = tables(op).combo[op.blocks[block]]
     s = "".join(lit[i] + slots[i][(c >> (3 * i)) & 7] for i in range(8)) + lit[8]
     return s + (str(c >> 24) if c >> 24 else "")
 
@@ -92,7 +93,7 @@ def halves(op: Operation) -> tuple[pa.Array, pa.Array, pa.Array]:
     out = []
     for lo in (0, 4):
         rows = []
-        for lit, slots in (tables(op).combo[b] for b in BLOCKS):
+        for lit, slots in (tables(op).combo[b] for b in op.blocks):
             for v in range(8**4):
                 d = [(v >> (3 * i)) & 7 for i in range(4)]
                 rows.append("".join(lit[lo + i] + slots[lo + i][d[i]] for i in range(4)))
