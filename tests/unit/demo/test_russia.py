@@ -180,3 +180,15 @@ def test_same_seed_same_bytes(gen, tmp_path: Path) -> None:
     )  # fmt: skip
     for name in (RUSSIA.users_file, RUSSIA.tweets_file, demo.TRUTH_FILE):
         assert (tmp_path / name).read_bytes() == (gen[0] / name).read_bytes()
+
+
+def test_profile_matches_the_planted_operation() -> None:
+    from takedown.profile import load_profile
+
+    root = Path(__file__).resolve().parents[3]
+    profile = load_profile(root / "profiles" / "demo_russia.yml")
+    assert profile.name == "demo_russia" and profile.timezone == RUSSIA.timezone
+    assert (profile.working_hours.start, profile.working_hours.end) == RUSSIA.working_hours
+    assert {k: t.keywords for k, t in profile.topics.items()} == RUSSIA.keywords
+    assert [t.label for t in profile.topics.values()] == list(RUSSIA.topic_labels[:-1])
+    assert profile.published == [] and profile.context == {} and profile.windows == []
