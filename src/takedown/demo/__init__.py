@@ -65,8 +65,9 @@ def _round(x: Any) -> Any:
 
 
 def _blocks(A: int, T: int, size: int) -> list[np.ndarray]:
-    """Account index ranges of the blocks: one block up to `size` tweets."""
-    n = min(math.ceil(T / size), A // MIN_BLOCK_ACCOUNTS, 1 << BLOCK_BITS)
+    """Account index ranges of the blocks: one block up to `size` tweets, then as many blocks as
+    keep each near `size` tweets (generate checks that each has MIN_BLOCK_ACCOUNTS accounts)."""
+    n = min(math.ceil(T / size), 1 << BLOCK_BITS)
     return np.array_split(np.arange(A), max(1, n))
 
 
@@ -102,6 +103,12 @@ def generate(
         )
     if tweets > MAX_TWEETS:
         raise ValueError(f"tweets must be at most {MAX_TWEETS:,} (got {tweets:,})")
+    most = max(1, accounts // MIN_BLOCK_ACCOUNTS) * block_tweets
+    if tweets > most:  # blocks of >= MIN_BLOCK_ACCOUNTS accounts, <= block_tweets tweets each
+        raise ValueError(
+            f"tweets ({tweets:,}) must be at most {most:,} for {accounts:,} accounts, so that the "
+            "archive is generated in bounded memory; pass more accounts"
+        )
     report = progress or (lambda stage, fraction: None)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -60,6 +60,8 @@ def test_cli_writes_the_second_operation(tmp_path: Path) -> None:
 def test_size_limits(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at most 100,000,000"):
         demo.generate(tmp_path, accounts=100, tweets=demo.MAX_TWEETS + 1)
+    with pytest.raises(ValueError, match="at most 5,000,000 for 50 accounts"):
+        demo.generate(tmp_path, accounts=50, tweets=5_000_001)
     assert not list(tmp_path.iterdir())
     assert demo.MAX_TWEETS >= 45_000_000
 
