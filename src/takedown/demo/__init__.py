@@ -32,12 +32,18 @@ from takedown.demo.truth import GENERATOR_VERSION, TRUTH_FILE
 from takedown.demo.tweets import BLOCK_BITS
 from takedown.demo.tweets import tweets as make_tweets
 from takedown.demo.users import accounts as make_accounts
-from takedown.demo.writers import write_header, write_tweets, write_users
+from takedown.demo.writers import (
+    BLOCK_CHUNK_ROWS,
+    CHUNK_ROWS,
+    write_header,
+    write_tweets,
+    write_users,
+)
 
 OPERATIONS: dict[str, Operation] = {"china": CHINA, "russia": RUSSIA}
 DEFAULT_OPERATION = "china"
 USERS_FILE, TWEETS_FILE = CHINA.users_file, CHINA.tweets_file  # the default operation's files
-BLOCK_TWEETS = 1_000_000
+BLOCK_TWEETS = 500_000  # peak RSS ~1 GiB at this size in one block, ~0.75 GiB in blocks
 MAX_TWEETS = 100_000_000  # the code phrase has COMBO_HI * 8**8 values; ids name <= 128 blocks
 MIN_BLOCK_ACCOUNTS = 10
 
@@ -141,7 +147,8 @@ def generate(
             t = make_tweets(op, brng, _view(acc, idx), n_b, blk)
             if len(blocks) == 1:
                 report("tweets", 0.2)
-            chunk += write_tweets(ft, op, ctx, t, seed, chunk, done)
+            rows = CHUNK_ROWS if len(blocks) == 1 else BLOCK_CHUNK_ROWS
+            chunk += write_tweets(ft, op, ctx, t, seed, chunk, done, rows)
             truth_mod.add(op, acc_truth, acc, t, blk.a0)
             pos, clusters = pos + n_b, clusters + len(t.clusters)
             del t

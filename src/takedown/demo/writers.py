@@ -22,7 +22,8 @@ from takedown.demo.text import FAMILY_BLOCK, halves, spaced, tables
 from takedown.demo.users import uid_hash
 from takedown.schema import TWEET_COLUMNS, USER_COLUMNS
 
-CHUNK_ROWS = 1_000_000
+CHUNK_ROWS = 1_000_000  # one archive generated in one block: its bytes are fixed by this size
+BLOCK_CHUNK_ROWS = 250_000  # archives generated in blocks: smaller chunks, less memory
 
 
 def present(op: Operation, columns: tuple[str, ...]) -> list[str]:
@@ -75,15 +76,22 @@ def write_header(f: IO[bytes], op: Operation) -> None:
 
 
 def write_tweets(
-    f: IO[bytes], op: Operation, ctx: NS, t: NS, seed: int, chunk0: int, done: Callable[[int], None]
+    f: IO[bytes],
+    op: Operation,
+    ctx: NS,
+    t: NS,
+    seed: int,
+    chunk0: int,
+    done: Callable[[int], None],
+    rows: int = CHUNK_ROWS,
 ) -> int:
-    """Appends a block's tweets in id order, CHUNK_ROWS at a time; returns the chunks written
+    """Appends a block's tweets in id order, `rows` at a time; returns the chunks written
     (chunk numbers seed each chunk's random strings, so they continue across blocks)."""
     tb, U, (h0, h1, h2) = ctx.tb, ctx.U, ctx.halves
     hostile_text = dict(zip(t.hostile_rows.tolist(), HOSTILE_TWEETS, strict=False))
     T, n_chunk = t.acct.size, chunk0
-    for n_chunk, s in enumerate(range(0, T, CHUNK_ROWS), start=chunk0):
-        ix = t.order[s : s + CHUNK_ROWS]
+    for n_chunk, s in enumerate(range(0, T, rows), start=chunk0):
+        ix = t.order[s : s + rows]
         n, crng = ix.size, np.random.default_rng([seed, 101, n_chunk])
         fam, rt, rep, tgt, c = t.family[ix], t.is_rt[ix], t.reply[ix], t.tgt[ix], t.combo[ix]
         blk = FAMILY_BLOCK[fam] * 8**4
