@@ -25,9 +25,10 @@ import numpy as np
 
 from takedown.demo import truth as truth_mod
 from takedown.demo.china import CHINA
+from takedown.demo.hostile import HOSTILE_TWEETS
 from takedown.demo.params import Operation
 from takedown.demo.russia import RUSSIA
-from takedown.demo.text import COMBO_HI, COMBO_M, normalize_text
+from takedown.demo.text import normalize_text
 from takedown.demo.truth import GENERATOR_VERSION, TRUTH_FILE
 from takedown.demo.tweets import BLOCK_BITS
 from takedown.demo.tweets import tweets as make_tweets
@@ -86,21 +87,8 @@ def _view(a: NS, idx: np.ndarray) -> NS:
     )  # fmt: skip
 
 
-def generate(
-    out_dir: Path,
-    *,
-    seed: int = 0,
-    accounts: int = 23_750,
-    tweets: int = 348_608,
-    operation: str = DEFAULT_OPERATION,
-    progress: Callable[[str, float], None] | None = None,
-    block_tweets: int = BLOCK_TWEETS,
-) -> dict:
-    """Writes the operation's users and tweets files and truth.json into out_dir; returns the
-    truth dict. Same seed, same bytes. Files are written under temporary names and renamed when
-    complete, so an interrupted run never leaves a complete-looking archive. block_tweets bounds
-    the tweets generated at once (memory); tests lower it to exercise the multi-block path."""
-    op = OPERATIONS[operation] if operation in OPERATIONS else get_operation(operation)
+def _check(accounts: int, tweets: int, block_tweets: int) -> None:
+    """Sizes the generator can honour, checked before anything is written."""
     if accounts < 50:
         raise ValueError(f"accounts must be at least 50 (got {accounts})")
     if tweets < accounts:
@@ -115,6 +103,24 @@ def generate(
             f"tweets ({tweets:,}) must be at most {most:,} for {accounts:,} accounts, so that the "
             "archive is generated in bounded memory; pass more accounts"
         )
+
+
+def generate(
+    out_dir: Path,
+    *,
+    seed: int = 0,
+    accounts: int = 23_750,
+    tweets: int = 348_608,
+    operation: str = DEFAULT_OPERATION,
+    progress: Callable[[str, float], None] | None = None,
+    block_tweets: int = BLOCK_TWEETS,
+) -> dict:
+    """Writes the operation's users and tweets files and truth.json into out_dir; returns the
+    truth dict. Same seed, same bytes. Files are written under temporary names and renamed when
+    complete, so an interrupted run never leaves a complete-looking archive. block_tweets bounds
+    the tweets generated at once (memory); tests lower it to exercise the multi-block path."""
+    op = get_operation(operation)
+    _check(accounts, tweets, block_tweets)
     report = progress or (lambda stage, fraction: None)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -142,7 +148,7 @@ def generate(
             n_b = int(acc.counts[idx].sum())
             blk = NS(
                 a0=int(idx[0]), A_all=accounts, T_all=tweets, pos0=pos, c0=clusters,
-                n_hostile=30 if b == 0 else 0, b=b, nblocks=len(blocks),
+                n_hostile=len(HOSTILE_TWEETS) if b == 0 else 0, b=b, nblocks=len(blocks),
             )  # fmt: skip
             t = make_tweets(op, brng, _view(acc, idx), n_b, blk)
             if len(blocks) == 1:
@@ -155,10 +161,7 @@ def generate(
     result = _round(truth_mod.finish(op, acc_truth, acc, seed))
     text = json.dumps(result, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     tmp[2].write_text(text, encoding="utf-8")
-    for a, b in zip(tmp, paths, strict=True):
-        os.replace(a, b)
+    for partial, final in zip(tmp, paths, strict=True):
+        os.replace(partial, final)
     report("truth", 1.0)
     return result
-
-
-assert COMBO_HI * COMBO_M > MAX_TWEETS + 2000 * 128

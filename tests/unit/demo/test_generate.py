@@ -90,3 +90,5 @@ def test_code_phrase_extends_past_8_pow_8() -> None:
         phrases = {demo_text.normalize_text(demo_text.code(op, block, int(c))) for c in v}
         assert len(phrases) == i.size
     assert demo_text.code(op, 1, int(v[3])).endswith(".1")
+    clusters = 2000 * 128  # at most per block, times blocks
+    assert demo_text.COMBO_HI * m > demo.MAX_TWEETS + clusters
