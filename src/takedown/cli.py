@@ -96,6 +96,9 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")] = 0,
     accounts: Annotated[int, typer.Option(help="Number of accounts.")] = 23_750,
     tweets: Annotated[int, typer.Option(help="Number of tweets.")] = 348_608,
+    operation: Annotated[
+        str, typer.Option(help="Synthetic operation: china (default) or russia.")
+    ] = "china",
 ) -> None:
     """Write a synthetic takedown archive (Twitter IO format) with known planted effects."""
     from takedown.demo import generate
@@ -105,7 +108,12 @@ def demo(
         try:
             with progress_bar() as report:
                 truth = generate(
-                    out_dir, seed=seed, accounts=accounts, tweets=tweets, progress=report
+                    out_dir,
+                    seed=seed,
+                    accounts=accounts,
+                    tweets=tweets,
+                    operation=operation,
+                    progress=report,
                 )
         except ValueError as exc:
             raise TakedownError(str(exc)) from None

@@ -16,20 +16,29 @@ import pandas as pd
 import pytest
 
 from takedown import demo
+from takedown.demo import text as demo_text
+from takedown.demo.china import CHINA
+from takedown.demo.hostile import HOSTILE_TWEETS
 from takedown.schema import TWEET_COLUMNS, USER_COLUMNS
 
 ACCOUNTS, TWEETS, SEED = 600, 12_000, 3
 
 
-@pytest.fixture(scope="module")
-def gen(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+# One block (the whole archive at once, as at the default size), and small blocks of accounts
+# (the path archives above demo.BLOCK_TWEETS take): the planted effects hold on both.
+BLOCKS = {"one_block": demo.BLOCK_TWEETS, "four_blocks": 3_000}
+
+
+@pytest.fixture(scope="module", params=sorted(BLOCKS))
+def gen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("demo")
     calls: list[tuple[str, float]] = []
     truth = demo.generate(
-        out, seed=SEED, accounts=ACCOUNTS, tweets=TWEETS, progress=lambda s, f: calls.append((s, f))
-    )
+        out, seed=SEED, accounts=ACCOUNTS, tweets=TWEETS, block_tweets=BLOCKS[request.param],
+        progress=lambda s, f: calls.append((s, f)),
+    )  # fmt: skip
     assert calls and calls[-1][1] == 1.0
-    return out, truth
+    return out, truth, BLOCKS[request.param]
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -38,17 +47,17 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def tweets(gen: tuple[Path, dict]) -> list[dict[str, str]]:
+def tweets(gen: tuple[Path, dict, int]) -> list[dict[str, str]]:
     return _rows(gen[0] / demo.TWEETS_FILE)
 
 
 @pytest.fixture(scope="module")
-def users(gen: tuple[Path, dict]) -> list[dict[str, str]]:
+def users(gen: tuple[Path, dict, int]) -> list[dict[str, str]]:
     return _rows(gen[0] / demo.USERS_FILE)
 
 
 @pytest.fixture(scope="module")
-def con(gen: tuple[Path, dict]) -> duckdb.DuckDBPyConnection:
+def con(gen: tuple[Path, dict, int]) -> duckdb.DuckDBPyConnection:
     c = duckdb.connect()
     for name, file in (("t", demo.TWEETS_FILE), ("u", demo.USERS_FILE)):
         c.execute(
@@ -59,7 +68,7 @@ def con(gen: tuple[Path, dict]) -> duckdb.DuckDBPyConnection:
 
 def _topics(text: str) -> list[str]:
     low = text.lower()
-    return [t for t, kws in demo.TOPIC_KEYWORDS.items() if any(k.lower() in low for k in kws)]
+    return [t for t, kws in CHINA.keywords.items() if any(k.lower() in low for k in kws)]
 
 
 def test_rejects_bad_sizes(tmp_path: Path) -> None:
@@ -69,16 +78,17 @@ def test_rejects_bad_sizes(tmp_path: Path) -> None:
         demo.generate(tmp_path, accounts=100, tweets=99)
 
 
-def test_same_seed_same_bytes_other_seed_differs(gen: tuple[Path, dict], tmp_path: Path) -> None:
-    demo.generate(tmp_path / "a", seed=SEED, accounts=ACCOUNTS, tweets=TWEETS)
-    demo.generate(tmp_path / "b", seed=SEED + 1, accounts=ACCOUNTS, tweets=TWEETS)
+def test_same_seed_same_bytes_other_seed_differs(gen, tmp_path: Path) -> None:
+    size = dict(accounts=ACCOUNTS, tweets=TWEETS, block_tweets=gen[2])
+    demo.generate(tmp_path / "a", seed=SEED, **size)
+    demo.generate(tmp_path / "b", seed=SEED + 1, **size)
     for name in (demo.USERS_FILE, demo.TWEETS_FILE, demo.TRUTH_FILE):
         assert (tmp_path / "a" / name).read_bytes() == (gen[0] / name).read_bytes()
         assert (tmp_path / "b" / name).read_bytes() != (gen[0] / name).read_bytes()
 
 
-def test_headers_and_formats(gen: tuple[Path, dict], tweets, users) -> None:
-    out, truth = gen
+def test_headers_and_formats(gen: tuple[Path, dict, int], tweets, users) -> None:
+    out, truth = gen[:2]
     for file, cols in ((demo.USERS_FILE, USER_COLUMNS), (demo.TWEETS_FILE, TWEET_COLUMNS)):
         first = (out / file).read_text(encoding="utf-8").split("\n", 1)[0]
         assert first.split(",") == list(cols)
@@ -187,7 +197,7 @@ def test_lexicon_recovers_planted_topics_exactly(gen, tweets) -> None:
     for month, shares in truth["topic_share_by_month"].items():
         got = [lab for lab, m in zip(labels, months, strict=True) if m == month]
         assert shares["n"] == len(got)
-        for t in demo.TOPICS:
+        for t in CHINA.topics:
             assert shares[t] == round(got.count(t) / len(got), 6), (month, t)
     covid_hk = sum(lab in ("covid", "hong_kong") for lab in labels) / TWEETS
     assert truth["covid_hk_share"] == round(covid_hk, 6)
@@ -199,18 +209,20 @@ def test_lexicon_recovers_planted_topics_exactly(gen, tweets) -> None:
 
 def test_lexicon_tables_are_clean() -> None:
     """Templates carry their own topic's keywords only; code phrases, handles, tags carry none."""
-    for (topic, _family), (texts, tags) in _groups().items():
+    for (topic, _family), (texts, tags) in demo_text.groups(CHINA).items():
         for text in texts + [f"#{t}" for t in tags if topic == "other"]:
             assert _topics(text) == ([] if topic == "other" else [topic]), text
-    neutral = [p for b in demo._COMBO.values() for slot in b[1] for p in slot]
-    neutral += list(demo.HOSTILE_TWEETS) + list(demo._OUTSIDE) + [d[1] for d in demo._DOMAINS]
+    neutral = [p for b in demo_text.tables(CHINA).combo.values() for slot in b[1] for p in slot]
+    neutral += list(HOSTILE_TWEETS) + list(CHINA.outside) + [d[1] for d in CHINA.domains]
     assert not [p for p in neutral if _topics(p)]
-    norm = sorted({demo.normalize_text(t) for t in demo._TPL} - {""})
-    assert len(norm) == len([t for t in demo._TPL if demo.normalize_text(t)])
+    norm = sorted({demo_text.normalize_text(t) for t in demo_text.tables(CHINA).tpl} - {""})
+    assert len(norm) == len([t for t in demo_text.tables(CHINA).tpl if demo_text.normalize_text(t)])
     assert not [(a, b) for a in norm for b in norm if a != b and b.startswith(a)]
-    for _, slots in demo._COMBO.values():  # prefix-free code: decodes to one combination
+    for _, slots in demo_text.tables(
+        CHINA
+    ).combo.values():  # prefix-free code: decodes to one combination
         for slot in slots:
-            ns = [demo.normalize_text(p) for p in slot]
+            ns = [demo_text.normalize_text(p) for p in slot]
             assert len(set(ns)) == 8 and not [
                 a for a in ns for b in ns if a != b and b.startswith(a)
             ]
@@ -220,27 +232,19 @@ def test_cluster_variants_keep_topic_and_normal_form() -> None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    texts = [t + " " + demo._code(1, 12345) + " #HongKong @ab12 https://t.co/x" for t in demo._TPL]
+    texts = [
+        t + " " + demo_text.code(CHINA, 1, 12345) + " #HongKong @ab12 https://t.co/x"
+        for t in demo_text.tables(CHINA).tpl
+    ]
     variants = [
-        demo._spaced(pa.array(texts)).to_pylist(),
+        demo_text.spaced(pa.array(texts)).to_pylist(),
         pc.utf8_upper(pa.array(texts)).to_pylist(),
-        [t + trail for t, trail in zip(texts, demo._TRAILS * 99, strict=False)],
+        [t + trail for t, trail in zip(texts, CHINA.trails * 99, strict=False)],
     ]
     for v in variants:
         for a, b in zip(texts, v, strict=True):
-            assert a != b and demo.normalize_text(a) == demo.normalize_text(b)
+            assert a != b and demo_text.normalize_text(a) == demo_text.normalize_text(b)
             assert _topics(a) == _topics(b)
-
-
-def _groups() -> dict[tuple[str, str], tuple[list[str], list[str]]]:
-    out: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
-    for line in demo._TEXT.splitlines():
-        head = line.split(" ")
-        if head[0] in demo.TOPICS and len(head) > 1 and head[1] in demo.FAMILIES:
-            cur = out[(head[0], head[1])] = ([], [t[1:] for t in head[2:]])
-        else:
-            cur[0].append(line)
-    return out
 
 
 def test_chinese_scripts(gen, tweets) -> None:
@@ -305,12 +309,12 @@ def test_coordinated_clusters_and_unique_background(gen, tweets) -> None:
         stamps = pd.to_datetime([r["tweet_time"] for r in rows])
         assert (stamps.max() - stamps.min()) < pd.Timedelta(minutes=10)
         assert (str(stamps.min())[:16], str(stamps.max())[:16]) == (c["start"], c["end"])
-        assert {demo.normalize_text(r["tweet_text"]) for r in rows} == {c["normalized"]}
-        assert demo.normalize_text(c["text"]) == c["normalized"]
+        assert {demo_text.normalize_text(r["tweet_text"]) for r in rows} == {c["normalized"]}
+        assert demo_text.normalize_text(c["text"]) == c["normalized"]
         assert all(r["is_retweet"] == "False" for r in rows)
         in_cluster |= set(c["tweetids"])
     background = [
-        demo.normalize_text(r["tweet_text"]) for r in tweets if r["tweetid"] not in in_cluster
+        demo_text.normalize_text(r["tweet_text"]) for r in tweets if r["tweetid"] not in in_cluster
     ]
     assert len(set(background)) == len(background), "background texts would form clusters"
     assert not {c["normalized"] for c in coord["clusters"]} & set(background)
@@ -337,7 +341,7 @@ def test_hostile_samples_round_trip(gen, tweets, users) -> None:
 
 
 def test_truth_file_matches_return_value(gen) -> None:
-    out, truth = gen
+    out, truth = gen[:2]
     assert json.loads((out / demo.TRUTH_FILE).read_text(encoding="utf-8")) == truth
     assert truth["synthetic"] is True and truth["seed"] == SEED
     assert truth["params"] == {"accounts": ACCOUNTS, "tweets": TWEETS}

@@ -1,0 +1,125 @@
+"""The planted parameters of one synthetic operation, as one frozen dataclass.
+
+Everything that differs between the demo operations (dates, clock, languages, texts, planted
+shares, which optional columns the archive lacks) is a field here, so the generator code stays
+one code path. Derived tables (calendar weights, topic schedule) are computed once per operation.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from types import SimpleNamespace as NS
+
+import numpy as np
+
+Span = tuple[str, str, float]  # (first day, day after the last, value)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One synthetic operation's planted parameters (all synthetic: no real account or tweet)."""
+
+    name: str  # the --operation name
+    file_prefix: str  # archive files are <file_prefix>_<users|tweets>_csv_hashed.csv
+    timezone: str
+    utc_offset_min: int  # the planted clock: local = UTC + this, no DST
+    start: str  # first and last local calendar day of tweets
+    end: str
+    working_hours: tuple[int, int]  # [start, end) local hours, Mon-Fri
+    weekend_factor: float  # weekend per-day posting rate relative to a weekday
+    hours_weekday: tuple[float, ...]  # 24 relative hourly rates, local time
+    hours_weekend: tuple[float, ...]
+    # daily volume: base, then spans that set a value, then spans that multiply it
+    volume_base: float
+    volume_set: tuple[Span, ...]
+    volume_mul: tuple[Span, ...]
+    # topics: the last is "other"; keywords are the lexicon the labels are planted against
+    topics: tuple[str, ...]
+    topic_labels: tuple[str, ...]
+    topic_keywords: tuple[tuple[str, ...], ...]  # one per topic but "other"
+    topic_base: tuple[float, ...]  # per-day probability of each topic but "other"
+    topic_steps: tuple[tuple[int, str, float], ...]  # (topic, from UTC day, probability)
+    topic_ramps: tuple[tuple[int, str, str, float, float], ...]  # linear (topic, a, b, p_a, p_b)
+    # text: 4 families (two of language 0, then language 1, then "und"), templates per
+    # (topic, family) with hashtag sets, and a code phrase per block that makes texts unique
+    families: tuple[str, ...]
+    family_sep: tuple[str, ...]  # between template and code phrase, per family
+    langs: tuple[str, ...]  # tweet_language of language 0, 1, und
+    lang_cuts: tuple[float, float]  # P(lang 0), P(lang 0 or 1)
+    family_split: float  # share of language-0 tweets in family 0
+    text: str  # "topic family #tag ..." headers, then the group's sentences
+    combo_src: tuple[tuple[str, str], ...]  # (block or block+slot, "|"-joined phrases)
+    blocks: tuple[str, str, str]  # code-phrase block names: families 0/1, family 2, family 3
+    tag_p: tuple[float, float]  # P(hashtags) for topic tweets, for "other" tweets
+    url_p: float
+    # accounts
+    account_langs: tuple[str, ...]
+    account_lang_p: tuple[float, ...]
+    creation_range: tuple[str, str]
+    first_window_days: int  # accounts without a wave start tweeting within this many days
+    first_by: str  # ... and by this day
+    waves: tuple[tuple[str, str, bool], ...]  # creation waves (start, end, dormant)
+    dormant_first_tweet: tuple[str, str]
+    zero_follower_share: float
+    surnames: str
+    given: str
+    first_latin: tuple[str, ...]
+    last_latin: tuple[str, ...]
+    locations: tuple[str, ...]
+    bios: tuple[str, ...]
+    clients: tuple[str, ...]
+    client_p: tuple[float, ...]
+    outside: tuple[str, ...]  # handles outside the network that it retweets and mentions
+    domains: tuple[tuple[str, str, str, float], ...]  # (domain, url prefix, url suffix, weight)
+    emoji: tuple[str, ...]
+    trails: tuple[str, ...]
+    clusters_from: str  # coordinated clusters are planted from this local day on
+    plant_engagement: bool  # the zero-follower tweets with many likes/retweets (ASPI's 156, 26)
+    # columns the archive lacks (absent from the header, not empty), and the finding ids (or
+    # id prefixes, ending in ".") that must come out unavailable because of it
+    absent_columns: tuple[str, ...] = ()
+    expected_unavailable: tuple[str, ...] = ()
+
+    @property
+    def users_file(self) -> str:
+        return f"{self.file_prefix}_users_csv_hashed.csv"
+
+    @property
+    def tweets_file(self) -> str:
+        return f"{self.file_prefix}_tweets_csv_hashed.csv"
+
+    @property
+    def keywords(self) -> dict[str, list[str]]:
+        return {t: list(k) for t, k in zip(self.topics, self.topic_keywords, strict=False)}
+
+
+def day(s: str) -> int:
+    """Days since 1970-01-01."""
+    return int(np.datetime64(s, "D").astype(np.int64))
+
+
+@functools.cache
+def calendar(op: Operation) -> NS:
+    """Day range, weekday weights, daily volume weights and cumulative topic probabilities."""
+    start, end = day(op.start), day(op.end)
+    ndays = end - start + 1
+    weekday = (np.arange(start, end + 1) + 3) % 7  # 0 = Monday (1970-01-01 was a Thursday)
+    w_week = np.where(weekday >= 5, op.weekend_factor, 1.0)
+    vol = np.full(ndays, op.volume_base)
+    for a, b, v in op.volume_set:
+        vol[day(a) - start : day(b) - start] = v
+    for a, b, m in op.volume_mul:
+        vol[day(a) - start : day(b) - start] *= m
+    k = len(op.topics) - 1
+    p = np.zeros((ndays, k))
+    p[:] = op.topic_base
+    for topic, s, v in op.topic_steps:
+        p[day(s) - start :, topic] = v
+    for topic, a, b, v0, v1 in op.topic_ramps:
+        p[day(a) - start : day(b) - start, topic] = np.linspace(v0, v1, day(b) - day(a))
+    return NS(
+        start=start, end=end, ndays=ndays, weekday=weekday, w_week=w_week,
+        w_vol=vol * w_week, topic_cum=np.cumsum(p, axis=1),
+        hours_wd=np.array(op.hours_weekday), hours_we=np.array(op.hours_weekend),
+    )  # fmt: skip
