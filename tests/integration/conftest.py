@@ -45,3 +45,26 @@ def rendered(demo) -> dict:
         "findings": findings,
         "stderr": r.stderr,
     }
+
+
+@pytest.fixture(scope="session")
+def rendered_russia(tmp_path_factory) -> dict:
+    """The second synthetic operation (Russian and English, Moscow clock, engagement counts and
+    entity columns absent) at the default size, rendered with profiles/demo_russia.yml."""
+    base = tmp_path_factory.mktemp("russia")
+    raw, data, out = base / "raw", base / "data", base / "reports"
+    r = run_cli("demo", raw, "--operation", "russia")
+    assert r.returncode == 0, r.stderr
+    r = run_cli("ingest", raw, "--dataset", "russia", "--data-dir", data)
+    assert r.returncode == 0, r.stderr
+    r = run_cli(
+        "render", "russia", "--data-dir", data, "--out", out,
+        "--profile", ROOT / "profiles/demo_russia.yml", cwd=ROOT,
+        env={"TAKEDOWN_CACHE_DIR": str(base / "cache")},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr + r.stdout
+    (folder,) = (p for p in (out / "russia").iterdir() if not p.name.startswith("."))
+    findings = {f["id"]: f for f in json.loads((folder / "findings.json").read_text())["findings"]}
+    truth = json.loads((raw / "truth.json").read_text())
+    return {"base": base, "folder": folder, "findings": findings, "truth": truth, "out": out,
+            "data": data, "cache": base / "cache"}  # fmt: skip

@@ -62,12 +62,15 @@ def tiny_required_only(request, tmp: Path) -> Path:
     return _render(tmp, raw, "profiles/generic.yml")
 
 
+def russia_demo(request, tmp: Path) -> Path:
+    """The second synthetic operation with profiles/demo_russia.yml: the shared render."""
+    return request.getfixturevalue("rendered_russia")["folder"]
+
+
 # One builder per dataset: (request, scratch folder) -> rendered version folder.
-# SLOT FOR THE SECOND SYNTHETIC OPERATION (branch demo): add a builder that runs
-# `takedown demo --operation <name>` into tmp/"raw" and returns _render(tmp, raw, <its profile>),
-# and list it here.
 DATASETS: dict[str, Callable[..., Path]] = {
     "china-demo": china_demo,
+    "russia-demo": russia_demo,
     "tiny-required-columns-only": tiny_required_only,
 }
 

@@ -1,0 +1,89 @@
+"""The second synthetic operation: a report that is true about a dataset unlike the China set.
+
+Moscow office hours (UTC+3), Russian and English text, no creation waves, and no engagement
+counts, entity columns, client or account language in its files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+# Names that belong to the China set's profile, never to the core text of another report.
+CHINA_SPECIFIC = re.compile(
+    r"ASPI|Stanford|\bSIO\b|\bPRC\b|Beijing|Hong Kong|Guo Wengui|Taiwan|China|Chinese|"
+    r"simplified|traditional characters|COVID",
+)
+
+
+class _Prose(HTMLParser):
+    """Visible text outside tables and code: what the report itself says."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in {"br", "img", "meta", "link", "hr", "input", "col", "wbr"}:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop() != tag:
+            pass
+
+    def handle_data(self, data):
+        if not {"td", "th", "pre", "code", "style", "head", "script"} & set(self.stack):
+            self.text.append(data)
+
+
+def _prose(folder) -> str:
+    p = _Prose()
+    p.feed((folder / "report.html").read_text(encoding="utf-8"))
+    return re.sub(r"\s+", " ", " ".join(p.text))
+
+
+def test_operator_clock_recovers_moscow_inside_its_uncertainty(rendered_russia):
+    f = rendered_russia["findings"]
+    best = f["posting_clock.best_utc_offset"]
+    assert best["status"] == "ok" and best["value"] == 3
+    lo, hi = best["interval"]
+    assert lo <= 3 <= hi
+    assert f["posting_clock.profile_offset_agrees"]["value"] is True
+
+
+def test_absent_columns_give_unavailable_findings_with_reasons(rendered_russia):
+    f = rendered_russia["findings"]
+    truth = rendered_russia["truth"]
+    for prefix in truth["expected_unavailable"]:
+        hits = [v for k, v in f.items() if k.startswith(prefix)]
+        assert hits, f"no finding starts with {prefix}"
+        for v in hits:
+            assert v["status"] == "unavailable", v
+            assert v["reason"] and v["value"] is None
+    # Every unavailable finding names its reason, and none is a zero standing in for nothing.
+    for v in f.values():
+        if v["status"] == "unavailable":
+            assert v["reason"] and v["value"] is None
+
+
+def test_report_names_nothing_from_the_china_set(rendered_russia):
+    folder = rendered_russia["folder"]
+    found = sorted(set(CHINA_SPECIFIC.findall(_prose(folder))))
+    assert not found, f"China-specific text in the second operation's report: {found}"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert "china" not in json.dumps(manifest.get("profile", "")).lower()
+
+
+def test_every_unavailable_section_states_its_reason(rendered_russia):
+    folder = rendered_russia["folder"]
+    prose = _prose(folder)
+    reasons = {
+        v["reason"] for v in rendered_russia["findings"].values() if v["status"] == "unavailable"
+    }
+    assert reasons
+    for reason in reasons:
+        assert reason in prose or reason.replace("'", "’") in prose, f"reason not shown: {reason}"
+    # The content section has nothing to measure: one paragraph saying so.
+    assert "hashtags is not in this dataset's tweets file" in prose
