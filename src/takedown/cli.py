@@ -294,5 +294,41 @@ def diff(
         err.print(f"{changed} of {len(rows)} findings differ", highlight=False)
 
 
+profile_app = typer.Typer(no_args_is_help=True, help="Draft and check dataset profiles.")
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("init")
+def profile_init(
+    dataset: Annotated[str, typer.Argument(help="Name of an ingested dataset.")],
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="Where datasets live.")] = Path(
+        "data"
+    ),
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Profile to write (default profiles/NAME.yml).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Draft a profile from an ingested dataset: clock, working hours, languages, topic candidates."""
+    from takedown.pipeline.profile_draft import draft
+
+    with errors():
+        t0 = time.perf_counter()
+        with err.status("reading the dataset"):
+            path, facts = draft(dataset, data_dir=data_dir, out=out, force=force)
+        fit = facts.get("fit")
+        clock = (
+            f"UTC{fit.best:+d} ({facts['zone'][0]}), 95% range {fit.low:+d} to {fit.high:+d}"
+            if fit
+            else "no clock"
+        )
+        console.print(
+            f"wrote {path} in {time.perf_counter() - t0:.1f} s: {clock}; edit it, then "
+            f"takedown render {dataset} --profile {path}",
+            highlight=False,
+            markup=False,
+        )
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
