@@ -168,7 +168,8 @@ def hashtag_groups(
 ) -> list[list[str]]:
     """The `top` hashtags grouped by co-occurrence: two tags join one group when at least
     `overlap` of the rarer tag's tweets also carry the other (overlap coefficient), chained.
-    Groups are ordered by their biggest tag's count; tags within a group by count."""
+    Groups are ordered by hashtag uses (the sum of their tags' tweet counts), tags within a
+    group by count."""
     if top.empty:
         return []
     con.register("_top", top.assign(key=top["hashtag"].str.lower())[["key", "tweets"]])
@@ -194,4 +195,5 @@ def hashtag_groups(
     groups: dict[str, list[str]] = {}
     for key in sorted(n, key=lambda k: (-n[k], k)):
         groups.setdefault(root(key), []).append(spelling[key])
-    return list(groups.values())
+    uses = {r: sum(n[t.lower()] for t in g) for r, g in groups.items()}
+    return [groups[r] for r in sorted(groups, key=lambda r: (-uses[r], r))]

@@ -198,7 +198,8 @@ def _topics(facts: dict) -> list[str]:
         lines += [
             f"#   Candidates: the {len(facts['top_hashtags'])} most used hashtags (each in at least"
             f" {MIN_TWEETS} tweets by {MIN_ACCOUNTS}+ accounts),",
-            f"#   grouped when at least {OVERLAP:.0%} of the rarer tag's tweets carry both.",
+            f"#   grouped when at least {OVERLAP:.0%} of the rarer tag's tweets carry both, biggest"
+            " groups (hashtag uses) first.",
             "# topics:",
         ]
         for i, g in enumerate(groups, start=1):
@@ -208,6 +209,7 @@ def _topics(facts: dict) -> list[str]:
                 f"#     label: {q(f'Candidate {i}: name this topic')}",
                 f"#     keywords: [{', '.join(q(t) for t in g)}]",
             ]
+        lines.append("# (end of the candidate topics)")
     for key, title in (
         ("hashtags_by_quarter", "Most distinctive hashtags per quarter"),
         ("terms", "Most distinctive terms per quarter"),
