@@ -294,6 +294,48 @@ def diff(
         err.print(f"{changed} of {len(rows)} findings differ", highlight=False)
 
 
+@app.command()
+def compare(
+    datasets: Annotated[list[str], typer.Argument(help="Two or more rendered datasets.")],
+    profile: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--profile",
+            help="Per dataset, in order: compare the latest version rendered with this profile.",
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Reports folder.")] = Path("reports"),
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="Where datasets live.")] = Path(
+        "data"
+    ),
+    engine: Annotated[str, typer.Option(help="builtin (pandoc + typst) or quarto.")] = "builtin",
+) -> None:
+    """Compose one versioned report setting several rendered reports side by side."""
+    from takedown.pipeline.compare import compare as run_compare
+
+    with errors():
+        t0 = time.perf_counter()
+        with err.status("comparing") as status:
+            result = run_compare(
+                datasets,
+                data_dir=data_dir,
+                out_root=out,
+                profiles=profile or None,
+                engine=engine,
+                on_stage=lambda s: status.update(s),
+            )
+        for i in result.inputs:
+            err.print(
+                f"  {i['name']}: report version {i['version']}", markup=False, highlight=False
+            )
+        for name in ("report.html", "report.pdf"):
+            console.print(str(result.folder / name), highlight=False, markup=False)
+        console.print(
+            f"rendered comparison {result.version} in {time.perf_counter() - t0:.1f} s",
+            highlight=False,
+        )
+
+
 profile_app = typer.Typer(no_args_is_help=True, help="Draft and check dataset profiles.")
 app.add_typer(profile_app, name="profile")
 
