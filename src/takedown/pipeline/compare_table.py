@@ -60,9 +60,8 @@ def core_rows(inputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for section, fid, default in CORE:
         cells = [cell(inp, fid) for inp in inputs]
-        label = next((c["row"]["label"] for c in cells if c["row"] and c["row"].get("label")),
-                     default)  # fmt: skip
-        rows.append({"section": section, "id": fid, "label": label, "cells": cells})
+        # The neutral label, not a report's own: those can name one profile's clock or hours.
+        rows.append({"section": section, "id": fid, "label": default, "cells": cells})
     return rows
 
 

@@ -36,7 +36,8 @@ def test_values_and_intervals_side_by_side():
     assert [c["text"] for c in _row(rows, "posting_clock.best_utc_offset")["cells"]] == [
         "UTC+8", "UTC−5",
     ]  # fmt: skip
-    assert _row(rows, "followers.zero_share")["label"] == "Zero followers"  # the report's label
+    # The neutral label: a report's own may name its profile's clock ("08:00-17:00 Asia/...").
+    assert _row(rows, "followers.zero_share")["label"] == "Accounts with zero followers"
 
 
 def test_gaps_say_why():
