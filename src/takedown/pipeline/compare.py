@@ -138,8 +138,13 @@ def compare(
         for i, d in enumerate(datasets)
     ]
     base = out_root / COMPARE_DIR
-    base.mkdir(parents=True, exist_ok=True)
+    made = not base.exists()
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(f"--out {out_root}: cannot create {base} ({exc.strerror})") from None
     scratch = Path(tempfile.mkdtemp(prefix=".compare.tmp-", dir=base))
+    final = None
     try:
         on_stage("running the comparison notebook")
         fits, left_out, nb_run = _run_notebook(root, scratch, inputs)
@@ -151,10 +156,12 @@ def compare(
         on_stage("composing report")
         out = _compose(root, scratch, inputs, rows, names, left_out, findings_text, version,
                        engine, nb_run, t_start)  # fmt: skip
+        out.rename(base / version)
         final = base / version
-        out.rename(final)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        if final is None and made and not any(base.iterdir()):
+            base.rmdir()  # a failed first comparison leaves no empty folder behind
     return CompareResult(version=version, folder=final, inputs=inputs)
 
 

@@ -80,3 +80,54 @@ def test_hostile_dataset_text_is_escaped():
                        "unit": "text"}])  # fmt: skip
     text = ct.table_markdown(ct.core_rows([evil]), ["*x*"])
     assert "<script>" not in text and "{{<" not in text and "\\*x\\*" in text
+
+
+def _fake_version(root, dataset: str, version: str, profile_sha: str) -> None:
+    import json
+
+    d = root / dataset / version
+    d.mkdir(parents=True)
+    (d / "manifest.json").write_text(json.dumps({
+        "version": version, "created_at": "2020-01-01T00:00:00+00:00", "findings_sha256": "0" * 64,
+        "notebooks": [], "code_version": "x", "profile": {"sha256": profile_sha},
+    }))  # fmt: skip
+
+
+def test_pick_version_latest_or_by_profile(tmp_path):
+    import pytest
+
+    from takedown.errors import RenderError
+    from takedown.hashing import sha256_file
+    from takedown.pipeline.compare import pick_version
+
+    profile = tmp_path / "p.yml"
+    profile.write_text("name: p\ntitle: P\n", encoding="utf-8")
+    reports = tmp_path / "reports"
+    _fake_version(reports, "ds", "20200101T000000Z-aaaa", sha256_file(profile))
+    _fake_version(reports, "ds", "20200102T000000Z-bbbb", "other")
+    (reports / "ds" / ".20200103T000000Z-cccc.tmp-x").mkdir()  # a scratch folder is no version
+    assert pick_version(reports, "ds", None).name == "20200102T000000Z-bbbb"
+    assert pick_version(reports, "ds", profile).name == "20200101T000000Z-aaaa"
+    with pytest.raises(RenderError, match=r"no rendered report; run takedown render nope"):
+        pick_version(reports, "nope", None)
+    other = tmp_path / "q.yml"
+    other.write_text("name: q\ntitle: Q\n", encoding="utf-8")
+    with pytest.raises(RenderError, match=r"no rendered report with that profile; run takedown "
+                       r"render ds --profile .*q\.yml"):  # fmt: skip
+        pick_version(reports, "ds", other)
+
+
+def test_compare_argument_errors(tmp_path):
+    import pytest
+
+    from takedown.errors import RenderError
+    from takedown.pipeline.compare import compare
+
+    kw = {"data_dir": tmp_path, "out_root": tmp_path}
+    with pytest.raises(RenderError, match="at least two datasets"):
+        compare(["a"], **kw)
+    with pytest.raises(RenderError, match="named twice"):
+        compare(["a", "a"], **kw)
+    with pytest.raises(RenderError, match="--profile given 1 times for 2 datasets"):
+        compare(["a", "b"], profiles=[tmp_path / "p.yml"], **kw)
+    assert not (tmp_path / "compare").exists()  # nothing created on a bad call
