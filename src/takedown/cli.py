@@ -360,7 +360,8 @@ def profile_init(
             path, facts = draft(dataset, data_dir=data_dir, out=out, force=force)
         fit = facts.get("fit")
         clock = (
-            f"UTC{fit.best:+d} ({facts['zone'][0]}), 95% range {fit.low:+d} to {fit.high:+d}"
+            f"clock UTC{facts['offset']:+d} ({facts['zone'][0]}); fitted offset {fit.best:+d} "
+            f"(95% {fit.low:+d} to {fit.high:+d}) for a day starting at 08:00"
             if fit
             else "no clock"
         )

@@ -40,7 +40,8 @@ def test_clock_zone_and_working_day(drafted):
     wh = truth["working_hours"]
     assert profile.working_hours.model_dump() == {"start": wh["start"], "end": wh["end"],
                                                   "days": wh["days"]}  # fmt: skip
-    assert "UTC+8 (Asia/Shanghai), 95% range +8 to +8" in drafted["stdout"]
+    assert "Chosen: UTC+8, Asia/Shanghai" in drafted["text"]
+    assert "clock UTC+8 (Asia/Shanghai); fitted offset +8 (95% +8 to +8)" in drafted["stdout"]
 
 
 def test_languages_and_scripts(drafted):
@@ -98,5 +99,10 @@ def test_second_operation_clock_is_moscow(tmp_path: Path):
     r = run_cli("profile", "init", "ru", "--data-dir", data, "--out", out)
     assert r.returncode == 0, r.stderr
     assert truth["utc_offset_hours"] == 3
-    assert "working day is UTC+3 " in out.read_text(encoding="utf-8")
-    assert load_profile(out).timezone == "Europe/Moscow"
+    text, profile = out.read_text(encoding="utf-8"), load_profile(out)
+    assert "Chosen: UTC+3, Europe/Moscow" in text
+    assert profile.timezone == truth["timezone"] == "Europe/Moscow"
+    wh = truth["working_hours"]
+    assert profile.working_hours.model_dump() == {"start": wh["start"], "end": wh["end"],
+                                                  "days": wh["days"]}  # fmt: skip
+    assert profile.languages[0] == "ru"

@@ -24,6 +24,8 @@ SEED = 0
 PLAUSIBLE_SHARE = 0.025
 # Hours (and weekdays) at least this fraction of the busiest one count as working time.
 BUSY_FRACTION = 0.5
+# fit_offset's default working day starts at DEFAULT_START; real ones start between these.
+DEFAULT_START, EARLIEST_START, LATEST_START = 8, 7, 10
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from zoneinfo import TZPATH, ZoneInfo, available_timezones
 from takedown.engine import measure_coverage, open_dataset
 from takedown.errors import TakedownError
 from takedown.findings import candidates, clock_fit, traits
+from takedown.findings.clock_fit import DEFAULT_START, EARLIEST_START, LATEST_START
 from takedown.ingest.dataset import check_dataset_name, load_dataset
 from takedown.pipeline.profile_text import draft_text
 from takedown.profile import load_profile
@@ -90,6 +91,43 @@ def pick_zone(offset: int, when: datetime, langs: list[str]) -> tuple[str, list[
     return etc, matching, "no major zone matched: a fixed-offset zone"
 
 
+def start_band(fit: clock_fit.OffsetFit) -> tuple[int, int]:
+    """Offsets the clock allows once the local start of the working day is unknown.
+
+    The fit assumes a day starting at DEFAULT_START; the data fixes only when the day falls in
+    UTC. A day starting between EARLIEST_START and LATEST_START local time moves the offset by
+    as many hours, on top of the bootstrap range."""
+    return (
+        fit.low + EARLIEST_START - DEFAULT_START,
+        fit.high + LATEST_START - DEFAULT_START,
+    )
+
+
+def choose_offset(
+    fit: clock_fit.OffsetFit, when: datetime, langs: list[str]
+) -> tuple[int, tuple[str, list[str], str]]:
+    """(offset, (zone, matching zones, why)): a zone suggested by a dominant language when its
+    offset lies inside start_band (the clock cannot tell it from the fit), else the fit's."""
+    low, high = start_band(fit)
+    naive = when.replace(tzinfo=None)
+    for lang in langs:
+        for z in LANGUAGE_ZONES.get(lang, ()):
+            off = ZoneInfo(z).utcoffset(naive).total_seconds() / 3600
+            if off.is_integer() and low <= off <= high:
+                off = int(off)
+                start = DEFAULT_START + off - fit.best
+                why = (
+                    f"the zone suggested by the dominant language {lang!r}; at {_off(off)} the "
+                    f"working day starts at {start:02d}:00 local, within the clock's range"
+                )
+                return off, (z, zones_at(off, when), why)
+    return fit.best, pick_zone(fit.best, when, [])
+
+
+def _off(o: int) -> str:
+    return f"UTC{o:+d}" if o else "UTC"
+
+
 def gather(dataset_dir: Path) -> dict:
     """Every fact the draft states, from SQL over the dataset's Parquet files."""
     ds = load_dataset(dataset_dir)
@@ -118,12 +156,14 @@ def gather(dataset_dir: Path) -> dict:
     fit = clock_fit.fit_offset(con) if not why else None
     facts["fit"] = fit
     if fit is not None:
-        hours, weekdays = clock_fit.local_hours(con, fit.best)
-        facts["hours"], facts["weekdays"] = hours, weekdays
-        facts["working_hours"] = clock_fit.working_hours(hours, weekdays)
         langs = list(facts["languages"]["language"]) if facts["languages"] is not None else []
         when = facts["span"]["median"]
-        facts["zone"] = pick_zone(fit.best, when, langs)
+        offset, zone = choose_offset(fit, when, langs)
+        facts["offset"], facts["band"] = offset, start_band(fit)
+        hours, weekdays = clock_fit.local_hours(con, offset)
+        facts["hours"], facts["weekdays"] = hours, weekdays
+        facts["working_hours"] = clock_fit.working_hours(hours, weekdays)
+        facts["zone"] = zone
         facts["zone_date"] = when.date().isoformat()
     return facts
 

@@ -15,7 +15,12 @@ from typing import Any
 
 from takedown import __version__
 from takedown.findings.candidates import MIN_ACCOUNTS, MIN_TWEETS, OVERLAP, SAMPLE_TEXTS
-from takedown.findings.clock_fit import BUSY_FRACTION, PLAUSIBLE_SHARE
+from takedown.findings.clock_fit import (
+    BUSY_FRACTION,
+    EARLIEST_START,
+    LATEST_START,
+    PLAUSIBLE_SHARE,
+)
 from takedown.findings.traits import MIN_SHARE
 from takedown.profile import WEEKDAYS, WorkingHours
 
@@ -84,8 +89,8 @@ def _clock(facts: dict) -> list[str]:
             "working_hours: {start: 9, end: 17, days: [Mon, Tue, Wed, Thu, Fri]}",
             "",
         ]
-    zone, matching, why = facts["zone"], facts["zone"][1], facts["zone"][2]
-    zone = zone[0]
+    zone, matching, why = facts["zone"]
+    offset, (low, high) = facts["offset"], facts["band"]
     default = WorkingHours()
     others = [o for o in fit.plausible if o != fit.best]
     if others:
@@ -103,15 +108,19 @@ def _clock(facts: dict) -> list[str]:
         f"{'-'.join((default.days[0], default.days[-1]))} {default.start:02d}:00-{default.end:02d}:00",
         f"#   working day is {_off(fit.best)} ({_pct(fit.share)} of {fit.tweets:,} tweets inside).",
         f"#   Uncertainty: a bootstrap over {fit.days:,} UTC calendar days ({fit.draws} draws) puts "
-        f"the best offset",
+        "that offset",
         f"#   between {_off(fit.low)} and {_off(fit.high)} (95%).",
         unsure,
-        f"#   Zones at {_off(fit.best)} on {facts['zone_date']} (the data's median tweet time):",
-        *_wrap([m for m in matching], "#     "),
-        f"#   Chosen: {why}.",
-        "#   Preference: zones suggested by a dominant tweet language (zh, ru, tr, ar, ...), then",
-        "#   one major zone per offset (Asia/Shanghai for +8, Europe/Moscow for +3, ...; the lists",
-        "#   are in takedown.pipeline.profile_draft). Change it if the operation sits elsewhere.",
+        "#   The clock fixes when the working day falls in UTC, not when it starts locally: a day",
+        f"#   starting between {EARLIEST_START:02d}:00 and {LATEST_START:02d}:00 local puts the "
+        f"operation between {_off(low)} and {_off(high)}.",
+        *_wrap(f"Chosen: {_off(offset)}, {zone}: {why}.".split(" "), "#   ", sep=" "),
+        f"#   Zones at {_off(offset)} on {facts['zone_date']} (the data's median tweet time):",
+        *_wrap(list(matching) or ["none"], "#     "),
+        "#   Preference: a zone suggested by a dominant tweet language (zh, ru, tr, ar, ...) at an",
+        "#   offset the clock allows, else one major zone at the fitted offset (Asia/Shanghai for",
+        "#   +8, Europe/Moscow for +3, ...; the lists are in takedown.pipeline.profile_draft).",
+        "#   Change it if the operation sits elsewhere.",
         f"timezone: {zone}",
         "",
     ]
@@ -121,7 +130,7 @@ def _clock(facts: dict) -> list[str]:
     lines += [
         "# working_hours: the operation's working day on its local clock: hours [start, end),",
         "# on these days. The report measures the share of tweets inside it.",
-        f"#   From the data: Mon-Fri tweets per local hour at {_off(fit.best)}; the working day runs",
+        f"#   From the data: Mon-Fri tweets per local hour at {_off(offset)}; the working day runs",
         f"#   from the first to the last hour with at least {BUSY_FRACTION:.0%} of the busiest hour's"
         " tweets,",
         f"#   on the weekdays with at least {BUSY_FRACTION:.0%} of the busiest weekday's tweets.",
@@ -133,16 +142,16 @@ def _clock(facts: dict) -> list[str]:
     return lines
 
 
-def _wrap(items: list[str], prefix: str, width: int = 96) -> list[str]:
-    """Comma-separated items on comment lines; continuation lines indented under the first."""
+def _wrap(items: list[str], prefix: str, width: int = 96, sep: str = ", ") -> list[str]:
+    """Separated items on comment lines; continuation lines indented under the first."""
     lines, cur, lead = [], "", prefix
     for it in items:
-        if cur and len(lead) + len(cur) + len(it) + 2 > width:
-            lines.append(lead + cur.rstrip(", ") + ",")
+        if cur and len(lead) + len(cur) + len(it) + len(sep) > width:
+            lines.append(lead + cur[: -len(sep)] + sep.rstrip())
             cur, lead = "", "#" + " " * (len(prefix) - 1)
-        cur += it + ", "
+        cur += it + sep
     if cur:
-        lines.append(lead + cur.rstrip(", "))
+        lines.append(lead + cur[: -len(sep)])
     return lines
 
 
@@ -172,7 +181,7 @@ def _languages(facts: dict) -> list[str]:
             "#     ",
         )
     han = facts.get("han") or {}
-    if han:
+    if han and scripts is not None and "Han" in set(scripts["script"]):
         n = sum(han.values())
         lines.append("#   Tweets with Han characters, by script (hanzidentifier's character sets):")
         lines += _wrap([f"{s} {_pct(k / n)}" for s, k in sorted(han.items())], "#     ")

@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 from takedown.errors import TakedownError
+from takedown.findings.clock_fit import OffsetFit
 from takedown.ingest import ingest
-from takedown.pipeline.profile_draft import draft, pick_zone, zones_at
+from takedown.pipeline.profile_draft import choose_offset, draft, pick_zone, start_band, zones_at
 from takedown.pipeline.profile_text import q
 from takedown.profile import Profile, load_profile
 from tests.conftest import make_archive
@@ -25,6 +26,33 @@ def test_zone_preferences():
     assert pick_zone(3, WINTER, ["tr"])[0] == "Europe/Istanbul"  # the language hint wins
     assert pick_zone(3, WINTER, ["zh"])[0] == "Europe/Moscow"  # a hint at another offset does not
     assert pick_zone(0, WINTER, [])[0] == "UTC"
+
+
+def _fit(best: int, low: int | None = None, high: int | None = None) -> OffsetFit:
+    low, high = best if low is None else low, best if high is None else high
+    return OffsetFit(best=best, share=0.8, low=low, high=high, plausible=[best], draws=200,
+                     days=100, tweets=1000)  # fmt: skip
+
+
+def test_start_band_widens_the_bootstrap_range():
+    # A day starting 07:00-10:00 instead of the fit's 08:00 moves the offset by -1..+2 hours.
+    assert start_band(_fit(2)) == (1, 4)
+    assert start_band(_fit(8, 7, 9)) == (6, 11)
+
+
+def test_language_zone_inside_the_band_sets_the_offset():
+    # A day at 06-15 UTC fits +2 for an 08:00 start; Moscow (+3) means a 09:00 start.
+    off, (zone, matching, why) = choose_offset(_fit(2), WINTER, ["ru", "en"])
+    assert (off, zone) == (3, "Europe/Moscow") and "Europe/Istanbul" in matching
+    assert "'ru'" in why and "09:00" in why
+    off, (zone, _, _) = choose_offset(_fit(8), WINTER, ["zh"])
+    assert (off, zone) == (8, "Asia/Shanghai")
+
+
+def test_language_zone_outside_the_band_is_ignored():
+    off, (zone, _, why) = choose_offset(_fit(2), WINTER, ["zh"])  # +8 is far from +1..+4
+    assert (off, zone) == (2, "Europe/Athens") and "preference list" in why
+    assert choose_offset(_fit(2), WINTER, [])[0] == 2
 
 
 def test_zones_at_are_canonical_and_match():
