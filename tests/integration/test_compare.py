@@ -55,6 +55,8 @@ def test_manifest_names_each_input_version(compared):
     m = json.loads((compared["folder"] / "manifest.json").read_text())
     got = {i["dataset"]: i["report_version"] for i in m["inputs"]}
     assert got == compared["versions"]
+    for name, v in compared["versions"].items():
+        assert f"{name}: report version {v}" in compared["stderr"]
     assert m["version"] == compared["folder"].name and m["kind"] == "compare"
     html = (compared["folder"] / "report.html").read_text(encoding="utf-8")
     for v in compared["versions"].values():

@@ -13,6 +13,7 @@ import json
 import shutil
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -177,8 +178,12 @@ def _run_notebook(root: Path, scratch: Path, inputs: list[dict[str, Any]]) -> tu
         ],
         "output_dir": str((work / "findings").resolve()),
     }  # fmt: skip
-    res = _run_one(str(root / NOTEBOOK), str(work / "compare.ipynb"), params, str(work),
-                   ensure_kernel())  # fmt: skip
+    # In a worker process, as render's notebooks: _run_one points its stderr at a kernel log.
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        res = pool.submit(
+            _run_one, str(root / NOTEBOOK), str(work / "compare.ipynb"), params, str(work),
+            ensure_kernel(),
+        ).result()  # fmt: skip
     if not res["ok"]:
         e = res["error"]
         first = (str(e["evalue"]).strip().splitlines() or [""])[0]

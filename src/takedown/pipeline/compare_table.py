@@ -31,7 +31,7 @@ CORE: tuple[tuple[str, str, str], ...] = (
     ("Coordination", "coordination.clusters", "Clusters of coordinated identical text"),
     ("Coordination", "coordination.accounts_involved", "Accounts in coordinated clusters"),
 )  # fmt: skip
-OFFSET_RANGE_LABEL = "Best UTC offset, 95% range over a day bootstrap (this comparison)"
+OFFSET_RANGE_LABEL = "UTC offset, 95% range over a day bootstrap (this comparison)"
 
 
 def cell(inp: dict[str, Any], fid: str) -> dict[str, Any]:
