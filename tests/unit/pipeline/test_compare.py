@@ -131,3 +131,21 @@ def test_compare_argument_errors(tmp_path):
     with pytest.raises(RenderError, match="--profile given 1 times for 2 datasets"):
         compare(["a", "b"], profiles=[tmp_path / "p.yml"], **kw)
     assert not (tmp_path / "compare").exists()  # nothing created on a bad call
+
+
+def test_generated_sections_note_left_out_inputs():
+    inputs = [
+        {**A, "synthetic": True, "profile": {"name": "p"}, "timezone": "Asia/Shanghai"},
+        {**B, "synthetic": False, "profile": {"name": "q"}, "timezone": "UTC"},
+    ]
+    rows = ct.core_rows([A, B])
+    left_out = {
+        "creation": [{"dataset": "b", "reason": "account_creation_date is not in it"}],
+        "followers": [{"dataset": "a", "reason": "x"}, {"dataset": "b", "reason": "y"}],
+    }
+    gen = ct.generated_sections(inputs, rows, ["a", "b"], left_out)
+    assert "Synthetic demo data** in a:" in gen["inputs.qmd"] and "v\\-b" in gen["inputs.qmd"]
+    assert gen["figure_notes.qmd"] == (
+        "- The account creation figure leaves out b: account\\_creation\\_date is not in it.\n"
+    )  # the followers figure, drawn by no input, says so in its own place
+    assert "{#tbl-core}" in gen["table.qmd"] and "b: 14 of 16 findings" in gen["table.qmd"]
