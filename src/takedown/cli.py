@@ -302,5 +302,84 @@ def diff(
         err.print(f"{changed} of {len(rows)} findings differ", highlight=False)
 
 
+@app.command()
+def compare(
+    datasets: Annotated[list[str], typer.Argument(help="Two or more rendered datasets.")],
+    profile: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--profile",
+            help="Per dataset, in order: compare the latest version rendered with this profile.",
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Reports folder.")] = Path("reports"),
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="Where datasets live.")] = Path(
+        "data"
+    ),
+    engine: Annotated[str, typer.Option(help="builtin (pandoc + typst) or quarto.")] = "builtin",
+) -> None:
+    """Compose one versioned report setting several rendered reports side by side."""
+    from takedown.pipeline.compare import compare as run_compare
+
+    with errors():
+        t0 = time.perf_counter()
+        with err.status("comparing") as status:
+            result = run_compare(
+                datasets,
+                data_dir=data_dir,
+                out_root=out,
+                profiles=profile or None,
+                engine=engine,
+                on_stage=lambda s: status.update(s),
+            )
+        for i in result.inputs:
+            err.print(
+                f"  {i['name']}: report version {i['version']}", markup=False, highlight=False
+            )
+        for name in ("report.html", "report.pdf"):
+            console.print(str(result.folder / name), highlight=False, markup=False)
+        console.print(
+            f"rendered comparison {result.version} in {time.perf_counter() - t0:.1f} s",
+            highlight=False,
+        )
+
+
+profile_app = typer.Typer(no_args_is_help=True, help="Draft and check dataset profiles.")
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("init")
+def profile_init(
+    dataset: Annotated[str, typer.Argument(help="Name of an ingested dataset.")],
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="Where datasets live.")] = Path(
+        "data"
+    ),
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Profile to write (default profiles/NAME.yml).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Draft a profile from an ingested dataset: clock, working hours, languages, topic candidates."""
+    from takedown.pipeline.profile_draft import draft
+
+    with errors():
+        t0 = time.perf_counter()
+        with err.status("reading the dataset"):
+            path, facts = draft(dataset, data_dir=data_dir, out=out, force=force)
+        fit = facts.get("fit")
+        clock = (
+            f"clock UTC{facts['offset']:+d} ({facts['zone'][0]}); fitted offset {fit.best:+d} "
+            f"(95% {fit.low:+d} to {fit.high:+d}) for a day starting at 08:00"
+            if fit
+            else "no clock"
+        )
+        console.print(
+            f"wrote {path} in {time.perf_counter() - t0:.1f} s: {clock}; edit it, then "
+            f"takedown render {dataset} --profile {path}",
+            highlight=False,
+            markup=False,
+        )
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

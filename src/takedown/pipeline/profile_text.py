@@ -1,0 +1,285 @@
+"""The text of a draft profile: YAML values with comments that say what each field does and
+where its suggested value came from (see profile_draft for how the facts are gathered).
+
+Text from the data (hashtags, terms, labels) is only ever written JSON-quoted, which YAML reads
+as a double-quoted scalar, with line-break and control characters escaped, so no value can end
+a comment or start a new key.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from datetime import datetime
+from typing import Any
+
+from takedown import __version__
+from takedown.findings.candidates import MIN_ACCOUNTS, MIN_TWEETS, OVERLAP, SAMPLE_TEXTS
+from takedown.findings.clock_fit import (
+    BUSY_FRACTION,
+    EARLIEST_START,
+    LATEST_START,
+    PLAUSIBLE_SHARE,
+)
+from takedown.findings.traits import MIN_SHARE
+from takedown.profile import WEEKDAYS, WorkingHours
+
+UNSAFE = ("Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs")
+
+
+def q(value: str) -> str:
+    """A YAML double-quoted scalar (JSON string syntax) with nothing YAML reads as a line break."""
+    s = json.dumps(str(value), ensure_ascii=False)
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in UNSAFE else c for c in s)
+
+
+def _off(o: int) -> str:
+    return f"UTC{o:+d}" if o else "UTC"
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _days(days: list[str]) -> str:
+    return "[" + ", ".join(days) + "]"
+
+
+def _header(name: str, facts: dict, created: datetime) -> list[str]:
+    ds, span = facts["dataset"], facts["span"]
+    lines = [
+        f"# Draft profile for dataset {q(ds.name)}, written by `takedown profile init` on",
+        f"# {created.date().isoformat()} (takedown {__version__}). Every value below is a suggestion",
+        "# read from the data: check each one, edit this file, then render with",
+        f"#   takedown render {name} --profile <this file>",
+        "# Lines starting with '#' are comments: what each field does and where its value came from.",
+        "",
+        "# name: this profile's id (letters, digits, '.', '_', '-'), shown in the report.",
+        f"name: {name}",
+        "# title: the report's subtitle. Describe the operation in your own words.",
+        f"title: {q(f'Takedown dataset {ds.name} (draft profile: edit this title)')}",
+    ]
+    if span:
+        desc = (
+            f"{span['accounts']:,} accounts and {span['tweets']:,} tweets, {span['first']} to "
+            f"{span['last']}."
+        )
+        lines += [
+            "# description: one sentence about the dataset. Suggested from the data: its size",
+            "# and date span (first and last tweet, UTC dates).",
+            f"description: {q(desc)}",
+        ]
+    lines += [
+        "# adapter: the input format (twitter_io: Twitter's information-operations archive).",
+        "adapter: twitter_io",
+        "",
+    ]
+    return lines
+
+
+def _clock(facts: dict) -> list[str]:
+    fit = facts.get("fit")
+    if fit is None:
+        why = facts["missing"].get("clock") or "no tweet has a time"
+        return [
+            "# timezone: the operation's local clock (an IANA zone name, e.g. Asia/Shanghai).",
+            f"#   Not read from the data: {why}. Set it by hand.",
+            "timezone: UTC",
+            "# working_hours: the operation's working day on its local clock.",
+            "working_hours: {start: 9, end: 17, days: [Mon, Tue, Wed, Thu, Fri]}",
+            "",
+        ]
+    zone, matching, why = facts["zone"]
+    offset, (low, high) = facts["offset"], facts["band"]
+    default = WorkingHours()
+    others = [o for o in fit.plausible if o != fit.best]
+    if others:
+        unsure = (
+            f"#   AMBIGUOUS: {', '.join(_off(o) for o in others)} also won in at least "
+            f"{_pct(PLAUSIBLE_SHARE)} of the draws and cannot be told apart from {_off(fit.best)}:"
+            " check the hour-of-week heatmap in the report."
+        )
+    else:
+        unsure = f"#   No other offset won in {_pct(PLAUSIBLE_SHARE)} or more of the draws."
+    lines = [
+        "# timezone: the operation's local clock (an IANA zone name). The report draws the",
+        "# posting clock and reads working hours on it.",
+        f"#   From the data: the UTC offset whose clock puts the most tweets inside a "
+        f"{'-'.join((default.days[0], default.days[-1]))} {default.start:02d}:00-{default.end:02d}:00",
+        f"#   working day is {_off(fit.best)} ({_pct(fit.share)} of {fit.tweets:,} tweets inside).",
+        f"#   Uncertainty: a bootstrap over {fit.days:,} UTC calendar days ({fit.draws} draws) puts "
+        "that offset",
+        f"#   between {_off(fit.low)} and {_off(fit.high)} (95%).",
+        unsure,
+        "#   The clock fixes when the working day falls in UTC, not when it starts locally: a day",
+        f"#   starting between {EARLIEST_START:02d}:00 and {LATEST_START:02d}:00 local puts the "
+        f"operation between {_off(low)} and {_off(high)}.",
+        *_wrap(f"Chosen: {_off(offset)}, {zone}: {why}.".split(" "), "#   ", sep=" "),
+        f"#   Zones at {_off(offset)} on {facts['zone_date']} (the data's median tweet time):",
+        *_wrap(list(matching) or ["none"], "#     "),
+        "#   Preference: a zone suggested by a dominant tweet language (zh, ru, tr, ar, ...) at an",
+        "#   offset the clock allows, else one major zone at the fitted offset (Asia/Shanghai for",
+        "#   +8, Europe/Moscow for +3, ...; the lists are in takedown.pipeline.profile_draft).",
+        "#   Change it if the operation sits elsewhere.",
+        f"timezone: {zone}",
+        "",
+    ]
+    wh = facts.get("working_hours")
+    hours, weekdays = facts["hours"], facts["weekdays"]
+    total = max(int(hours.sum()), 1)
+    lines += [
+        "# working_hours: the operation's working day on its local clock: hours [start, end),",
+        "# on these days. The report measures the share of tweets inside it.",
+        f"#   From the data: Mon-Fri tweets per local hour at {_off(offset)}; the working day runs",
+        f"#   from the first to the last hour with at least {BUSY_FRACTION:.0%} of the busiest hour's"
+        " tweets,",
+        f"#   on the weekdays with at least {BUSY_FRACTION:.0%} of the busiest weekday's tweets.",
+        *_wrap([f"{h:02d}h {_pct(n / total)}" for h, n in enumerate(hours)], "#     "),
+        *_wrap([f"{d} {int(n):,}" for d, n in zip(WEEKDAYS, weekdays, strict=True)], "#     "),
+    ]
+    wh = wh or default
+    lines += [f"working_hours: {{start: {wh.start}, end: {wh.end}, days: {_days(wh.days)}}}", ""]
+    return lines
+
+
+def _wrap(items: list[str], prefix: str, width: int = 96, sep: str = ", ") -> list[str]:
+    """Separated items on comment lines; continuation lines indented under the first."""
+    lines, cur, lead = [], "", prefix
+    for it in items:
+        if cur and len(lead) + len(cur) + len(it) + len(sep) > width:
+            lines.append(lead + cur[: -len(sep)] + sep.rstrip())
+            cur, lead = "", "#" + " " * (len(prefix) - 1)
+        cur += it + sep
+    if cur:
+        lines.append(lead + cur[: -len(sep)])
+    return lines
+
+
+def _languages(facts: dict) -> list[str]:
+    langs = facts.get("languages")
+    codes = [c for c in (langs["language"] if langs is not None else []) if c.isascii()]
+    codes = [c for c in codes if c.isalpha() and 2 <= len(c) <= 3]
+    lines = [
+        "# languages: the operation's languages (ISO 639-1 codes), as the report describes it.",
+    ]
+    if langs is None:
+        lines.append(f"#   Not read from the data: {facts['missing']['languages']}.")
+    else:
+        shares = ", ".join(
+            f"{q(c)} {_pct(s)}" for c, s in zip(langs["language"], langs["share"], strict=True)
+        )
+        lines.append(
+            f"#   From the data: tweet_language labels with at least {_pct(MIN_SHARE)} of the"
+            " labelled tweets:"
+        )
+        lines += _wrap(shares.split(", ") if shares else ["none"], "#     ")
+    scripts = facts.get("scripts")
+    if scripts is not None and len(scripts):
+        lines.append("#   Scripts in the text (share of tweets holding each):")
+        lines += _wrap(
+            [f"{s} {_pct(x)}" for s, x in zip(scripts["script"], scripts["share"], strict=True)],
+            "#     ",
+        )
+    han = facts.get("han") or {}
+    if han and scripts is not None and "Han" in set(scripts["script"]):
+        n = sum(han.values())
+        lines.append("#   Tweets with Han characters, by script (hanzidentifier's character sets):")
+        lines += _wrap([f"{s} {_pct(k / n)}" for s, k in sorted(han.items())], "#     ")
+    lines += [f"languages: [{', '.join(codes)}]", ""]
+    return lines
+
+
+def _topics(facts: dict) -> list[str]:
+    lines = [
+        "# topics: keyword lexicons, one per topic; a tweet is about a topic when its text holds",
+        "# one of the keywords (case-insensitive). Left empty on purpose: the candidates below are",
+        "# machine-picked and would otherwise become the report's topics under placeholder names.",
+        "# Uncomment the block, give each topic an id and a label, merge, prune and add keywords in",
+        "# every script the data uses.",
+        "topics: {}",
+    ]
+    groups = facts.get("groups")
+    if groups is None:
+        lines.append(f"#   No hashtag candidates: {facts['missing']['hashtags']}.")
+    elif groups:
+        counts = dict(zip(facts["top_hashtags"]["hashtag"], facts["top_hashtags"]["tweets"],
+                          strict=True))  # fmt: skip
+        lines += [
+            f"#   Candidates: the {len(facts['top_hashtags'])} most used hashtags (each in at least"
+            f" {MIN_TWEETS} tweets by {MIN_ACCOUNTS}+ accounts),",
+            f"#   grouped when at least {OVERLAP:.0%} of the rarer tag's tweets carry both, biggest"
+            " groups (hashtag uses) first.",
+            "# topics:",
+        ]
+        for i, g in enumerate(groups, start=1):
+            used = ", ".join(f"#{t} {counts[t]:,}" for t in g)
+            lines += [
+                f"#   candidate_{i:02d}:  # tweets per hashtag: {used}",
+                f"#     label: {q(f'Candidate {i}: name this topic')}",
+                f"#     keywords: [{', '.join(q(t) for t in g)}]",
+            ]
+        lines.append("# (end of the candidate topics)")
+    for key, title in (
+        ("hashtags_by_quarter", "Most distinctive hashtags per quarter"),
+        ("terms", "Most distinctive terms per quarter"),
+    ):
+        frame = facts.get(key)
+        if frame is None or frame.empty:
+            continue
+        lines.append(
+            f"#   {title} (keyness: log-likelihood against the other quarters; tweets in brackets)"
+            + (":" if key != "terms" else ",")
+        )
+        if key == "terms":
+            lines.append(
+                f"#   from a sample of at most {SAMPLE_TEXTS:,} distinct texts per quarter (jieba"
+                " segments Chinese, other text splits into words):"
+            )
+        for quarter, g in frame.groupby("quarter", sort=True):
+            items = [f"{q(k)} ({int(n):,})" for k, n in zip(g["keyword"], g["tweets"], strict=True)]
+            lines += _wrap(items, f"#     {quarter}: ")
+    if facts["missing"].get("text"):
+        lines.append(f"#   No term candidates: {facts['missing']['text']}.")
+    return lines + [""]
+
+
+def _rest(facts: dict) -> list[str]:
+    span = facts.get("span")
+    lines = [
+        "# windows: named periods the report marks on its time series, e.g. an event that",
+        "# changed what the network posted about.",
+    ]
+    if span:
+        lines.append(
+            f"#   The data runs from {span['first']} to {span['last']} (first and last tweet, UTC)."
+        )
+    lines += [
+        "windows: []",
+        "#   - {name: example_event, start: 2020-01-20}",
+        "",
+        "# coordination: identical text from at least min_accounts accounts within window_minutes",
+        "# counts as coordinated (the defaults).",
+        "coordination: {window_minutes: 10, min_accounts: 5}",
+        "",
+        "# published: figures from published analyses of this operation, shown beside the",
+        "# reproduced ones. finding is a findings.json id; unit is count, share, ratio, hours or",
+        "# offset; via_press marks a figure read in a news report of the study. Example:",
+        "published: []",
+        "#   - {finding: followers.zero_share, label: Accounts with zero followers, value: 0.785,",
+        '#      unit: share, source: "Author, Title (year)", via_press: false, tolerance: 0.005}',
+        "",
+        "# context: what published analyses said, per report section (a finding topic), as",
+        "# Markdown with its source. Example:",
+        "context: {}",
+        "#   followers:",
+        '#     - text: "What the analysis said about the followers of these accounts."',
+        '#       source: "Author, Title (year)"',
+        "",
+    ]
+    return lines
+
+
+def draft_text(name: str, facts: dict[str, Any], *, created: datetime) -> str:
+    """The whole draft profile as YAML text with comments."""
+    parts = _header(name, facts, created) + _clock(facts) + _languages(facts)
+    return "\n".join(parts + _topics(facts) + _rest(facts))

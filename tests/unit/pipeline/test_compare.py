@@ -1,0 +1,151 @@
+"""The comparison table from input reports' findings: values, intervals and honest gaps."""
+
+from __future__ import annotations
+
+from takedown.pipeline import compare_table as ct
+
+
+def _inp(name: str, findings: list[dict], failed: list[str] | None = None) -> dict:
+    return {"name": name, "version": f"v-{name}", "failed": failed or [],
+            "findings": {f["id"]: f for f in findings}}  # fmt: skip
+
+
+A = _inp("a", [
+    {"id": "overview.accounts", "label": "Accounts", "value": 23750, "unit": "count"},
+    {"id": "followers.zero_share", "label": "Zero followers", "value": 0.785, "unit": "share",
+     "interval": [0.7797, 0.7902], "status": "ok"},
+    {"id": "posting_clock.best_utc_offset", "label": "Offset", "value": 8, "unit": "offset"},
+    {"id": "engagement.zero_engagement_share", "label": "No engagement", "value": None,
+     "unit": "share", "status": "unavailable",
+     "reason": "like_count is not in this dataset's tweets file"},
+])  # fmt: skip
+B = _inp("b", [
+    {"id": "overview.accounts", "label": "Accounts", "value": 500, "unit": "count"},
+    {"id": "posting_clock.best_utc_offset", "label": "Offset", "value": -5, "unit": "offset"},
+], failed=["02_followers"])  # fmt: skip
+
+
+def _row(rows, fid):
+    return next(r for r in rows if r["id"] == fid)
+
+
+def test_values_and_intervals_side_by_side():
+    rows = ct.core_rows([A, B])
+    assert [c["text"] for c in _row(rows, "overview.accounts")["cells"]] == ["23,750", "500"]
+    assert _row(rows, "followers.zero_share")["cells"][0]["text"] == "78.5% (95%: 78.0–79.0%)"
+    assert [c["text"] for c in _row(rows, "posting_clock.best_utc_offset")["cells"]] == [
+        "UTC+8", "UTC−5",
+    ]  # fmt: skip
+    # The neutral label: a report's own may name its profile's clock ("08:00-17:00 Asia/...").
+    assert _row(rows, "followers.zero_share")["label"] == "Accounts with zero followers"
+
+
+def test_gaps_say_why():
+    rows = ct.core_rows([A, B])
+    eng = _row(rows, "engagement.zero_engagement_share")["cells"]
+    assert eng[0] == {"status": "unavailable", "row": A["findings"][eng[0]["row"]["id"]],
+                      "text": "not available here: like_count is not in this dataset's tweets file"}  # fmt: skip
+    assert eng[1]["text"] == "not available here: report version v-b does not record it"
+    fol = _row(rows, "followers.zero_share")["cells"][1]
+    assert fol["text"] == "not available here: its notebook failed in report version v-b"
+    text = ct.table_markdown(rows, ["a", "b"])
+    assert "n/a" not in text and "None" not in text and "nan" not in text
+
+
+def test_offset_range_row():
+    fits = [
+        {"dataset": "a", "best": 8, "low": 8, "high": 8, "plausible": [8]},
+        {"dataset": "b", "best": 3, "low": 2, "high": 3, "plausible": [3, 2]},
+    ]
+    row = ct.offset_range_row([A, B], fits)
+    assert [c["text"] for c in row["cells"]] == [
+        "UTC+8 (95%: UTC+8–UTC+8)",
+        "UTC+3 (95%: UTC+2–UTC+3); cannot be told apart from UTC+2",
+    ]
+    assert ct.offset_range_row([A], [])["cells"][0]["status"] == "unavailable"
+
+
+def test_findings_rows_keep_raw_values():
+    rows = ct.core_rows([A, B])
+    out = {r["id"]: r for r in ct.findings_rows(rows, ["a", "b"])}
+    assert out["followers.zero_share"]["values"]["a"] == {
+        "status": "ok", "text": "78.5% (95%: 78.0–79.0%)", "value": 0.785,
+        "interval": [0.7797, 0.7902],
+    }  # fmt: skip
+    assert out["followers.zero_share"]["values"]["b"]["value"] is None
+
+
+def test_hostile_dataset_text_is_escaped():
+    evil = _inp("x", [{"id": "topics.top_topic", "label": "Top", "value": "<script>{{< var a >}}",
+                       "unit": "text"}])  # fmt: skip
+    text = ct.table_markdown(ct.core_rows([evil]), ["*x*"])
+    assert "<script>" not in text and "{{<" not in text and "\\*x\\*" in text
+
+
+def _fake_version(root, dataset: str, version: str, profile_sha: str) -> None:
+    import json
+
+    d = root / dataset / version
+    d.mkdir(parents=True)
+    (d / "manifest.json").write_text(json.dumps({
+        "version": version, "created_at": "2020-01-01T00:00:00+00:00", "findings_sha256": "0" * 64,
+        "notebooks": [], "code_version": "x", "profile": {"sha256": profile_sha},
+    }))  # fmt: skip
+
+
+def test_pick_version_latest_or_by_profile(tmp_path):
+    import pytest
+
+    from takedown.errors import RenderError
+    from takedown.hashing import sha256_file
+    from takedown.pipeline.compare import pick_version
+
+    profile = tmp_path / "p.yml"
+    profile.write_text("name: p\ntitle: P\n", encoding="utf-8")
+    reports = tmp_path / "reports"
+    _fake_version(reports, "ds", "20200101T000000Z-aaaa", sha256_file(profile))
+    _fake_version(reports, "ds", "20200102T000000Z-bbbb", "other")
+    (reports / "ds" / ".20200103T000000Z-cccc.tmp-x").mkdir()  # a scratch folder is no version
+    assert pick_version(reports, "ds", None).name == "20200102T000000Z-bbbb"
+    assert pick_version(reports, "ds", profile).name == "20200101T000000Z-aaaa"
+    with pytest.raises(RenderError, match=r"no rendered report; run takedown render nope"):
+        pick_version(reports, "nope", None)
+    other = tmp_path / "q.yml"
+    other.write_text("name: q\ntitle: Q\n", encoding="utf-8")
+    with pytest.raises(RenderError, match=r"no rendered report with that profile; run takedown "
+                       r"render ds --profile .*q\.yml"):  # fmt: skip
+        pick_version(reports, "ds", other)
+
+
+def test_compare_argument_errors(tmp_path):
+    import pytest
+
+    from takedown.errors import RenderError
+    from takedown.pipeline.compare import compare
+
+    kw = {"data_dir": tmp_path, "out_root": tmp_path}
+    with pytest.raises(RenderError, match="at least two datasets"):
+        compare(["a"], **kw)
+    with pytest.raises(RenderError, match="named twice"):
+        compare(["a", "a"], **kw)
+    with pytest.raises(RenderError, match="--profile given 1 times for 2 datasets"):
+        compare(["a", "b"], profiles=[tmp_path / "p.yml"], **kw)
+    assert not (tmp_path / "compare").exists()  # nothing created on a bad call
+
+
+def test_generated_sections_note_left_out_inputs():
+    inputs = [
+        {**A, "synthetic": True, "profile": {"name": "p"}, "timezone": "Asia/Shanghai"},
+        {**B, "synthetic": False, "profile": {"name": "q"}, "timezone": "UTC"},
+    ]
+    rows = ct.core_rows([A, B])
+    left_out = {
+        "creation": [{"dataset": "b", "reason": "account_creation_date is not in it"}],
+        "followers": [{"dataset": "a", "reason": "x"}, {"dataset": "b", "reason": "y"}],
+    }
+    gen = ct.generated_sections(inputs, rows, ["a", "b"], left_out)
+    assert "Synthetic demo data** in a:" in gen["inputs.qmd"] and "v\\-b" in gen["inputs.qmd"]
+    assert gen["figure_notes.qmd"] == (
+        "- The account creation figure leaves out b: account\\_creation\\_date is not in it.\n"
+    )  # the followers figure, drawn by no input, says so in its own place
+    assert "{#tbl-core}" in gen["table.qmd"] and "b: 14 of 16 findings" in gen["table.qmd"]
