@@ -15,12 +15,8 @@ from typing import Any
 
 from takedown import __version__
 from takedown.findings.candidates import MIN_ACCOUNTS, MIN_TWEETS, OVERLAP, SAMPLE_TEXTS
-from takedown.findings.clock_fit import (
-    BUSY_FRACTION,
-    EARLIEST_START,
-    LATEST_START,
-    PLAUSIBLE_SHARE,
-)
+from takedown.findings.clock_fit import BUSY_FRACTION, EARLIEST_START, LATEST_START
+from takedown.findings.clock_offset import ALPHA
 from takedown.findings.traits import MIN_SHARE
 from takedown.profile import WEEKDAYS, WorkingHours
 
@@ -95,12 +91,12 @@ def _clock(facts: dict) -> list[str]:
     others = [o for o in fit.plausible if o != fit.best]
     if others:
         unsure = (
-            f"#   AMBIGUOUS: {', '.join(_off(o) for o in others)} also won in at least "
-            f"{_pct(PLAUSIBLE_SHARE)} of the draws and cannot be told apart from {_off(fit.best)}:"
+            f"#   UNSURE: {', '.join(_off(o) for o in others)} scored at least as high in "
+            f"{_pct(ALPHA)} or more of the draws and cannot be told apart from {_off(fit.best)}:"
             " check the hour-of-week heatmap in the report."
         )
     else:
-        unsure = f"#   No other offset won in {_pct(PLAUSIBLE_SHARE)} or more of the draws."
+        unsure = f"#   No other offset scored as high in {_pct(ALPHA)} or more of the draws."
     lines = [
         "# timezone: the operation's local clock (an IANA zone name). The report draws the",
         "# posting clock and reads working hours on it.",
@@ -109,7 +105,8 @@ def _clock(facts: dict) -> list[str]:
         f"#   working day is {_off(fit.best)} ({_pct(fit.share)} of {fit.tweets:,} tweets inside).",
         f"#   Uncertainty: a bootstrap over {fit.days:,} UTC calendar days ({fit.draws} draws) puts "
         "that offset",
-        f"#   between {_off(fit.low)} and {_off(fit.high)} (95%).",
+        f"#   between {_off(fit.low)} and {_off(fit.high)}"
+        + (" (AMBIGUOUS: offsets far apart fit about as well)." if fit.ambiguous else "."),
         unsure,
         "#   The clock fixes when the working day falls in UTC, not when it starts locally: a day",
         f"#   starting between {EARLIEST_START:02d}:00 and {LATEST_START:02d}:00 local puts the "
