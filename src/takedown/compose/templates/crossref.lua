@@ -255,7 +255,26 @@ local function notebook_link(div)
   end
 end
 
+-- A pipe table's caption may end in `{#tbl-x}`. Quarto reads tables without pandoc's
+-- table_attributes and takes the label from the caption text; so does this composer.
+local function caption_label(tbl)
+  if tbl.identifier ~= "" or #tbl.caption.long == 0 then return nil end
+  local block = tbl.caption.long[#tbl.caption.long]
+  if block.t ~= "Plain" and block.t ~= "Para" then return nil end
+  local inlines = block.content
+  local last = inlines[#inlines]
+  local id = last and last.t == "Str" and last.text:match("^{#([%w_-]+)}$")
+  if not id then return nil end
+  inlines:remove(#inlines)
+  while #inlines > 0 and (inlines[#inlines].t == "Space" or inlines[#inlines].t == "SoftBreak") do
+    inlines:remove(#inlines)
+  end
+  tbl.identifier = id
+  return tbl
+end
+
 function Pandoc(doc)
+  doc = doc:walk({ Table = caption_label })
   doc = doc:walk({
     RawInline = refuse_raw,
     RawBlock = refuse_raw,
