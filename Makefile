@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR := demo
 DATA_DIR := data
+QUARTO_KIT ?= ../shared/quarto/setup.sh
 
-.PHONY: report test lint format bench clean
+.PHONY: report test lint format bench clean quarto
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11)" 2>/dev/null || { echo "error: Python 3.11 not found ($(PYTHON)); install it or run make PYTHON=/path/to/python3.11" >&2; exit 2; }
@@ -25,6 +26,11 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/python -m pytest
+
+# Real Quarto 1.10.18 from the team kit into the ignored .quarto-engine/ (what .ci/run does);
+# then: export PATH="$$PWD/.quarto-engine/bin:$$PATH"
+quarto: $(STAMP)
+	bash $(QUARTO_KIT) $(CURDIR)/.quarto-engine $(CURDIR)/$(BIN)/python
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

@@ -113,10 +113,13 @@ def docs(rendered, quarto_rendered) -> tuple[Doc, Doc]:
 
 
 def test_quarto_is_the_pinned_version_in_ci(quarto_bin):
-    version = subprocess.run(
+    out = subprocess.run(
         [quarto_bin, "--version"], capture_output=True, text=True, timeout=120, check=True
-    ).stdout.strip()
-    assert re.fullmatch(r"\d+\.\d+\.\d+", version), version
+    ).stdout
+    # An installed Quarto prints "1.10.18"; the kit's development-mode launcher "quarto 1.10.18"
+    # in colour.
+    version = re.sub(r"\x1b\[[0-9;]*m", "", out).split()[-1]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version), out
     if IN_CI:
         assert version == QUARTO_CI_VERSION
 
