@@ -97,3 +97,14 @@ def test_notebook_links_in_side_toc_and_after_first_embed_html_only(tmp_path):
 
     text = "".join(p.extract_text() for p in PdfReader(out["pdf"]).pages)
     assert "Source: My notebook" not in text
+
+
+def test_pipe_table_caption_label_is_read_as_quarto_reads_it(tmp_path):
+    html = html_of(
+        tmp_path,
+        "See @tbl-a.\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\n: Two numbers. {#tbl-a}\n",
+    )
+    assert '<a href="#tbl-a" class="xref">Table 1</a>' in html
+    assert re.search(r'<table[^>]*id="tbl-a"', html)
+    assert re.search(r"Table 1:</span> Two\s+numbers.</caption>", html)
+    assert "{#tbl-a}" not in html
