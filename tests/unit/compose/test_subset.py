@@ -113,3 +113,17 @@ def test_cell_options_outside_the_subset_are_named():
         "nb cell 2: cell option 'echo' is not one of label, fig-cap, tbl-cap, fig-alt",
         "nb cell 2: label fig-a needs `#| fig-cap: ...`",
     ]
+
+
+@pytest.mark.parametrize("profile", sorted((ROOT / "profiles").glob("*.yml")), ids=lambda p: p.name)
+def test_profile_context_paragraphs_are_inside_the_subset(profile):
+    # Published context is included under each section heading, so it is report source too.
+    from takedown.profile import load_profile
+
+    problems = [
+        problem
+        for topic, items in load_profile(profile).context.items()
+        for i, item in enumerate(items)
+        for problem in subset.check_qmd(item.text, f"{profile.name} context.{topic}[{i}]")
+    ]
+    assert problems == []
