@@ -108,11 +108,13 @@ class Doc(HTMLParser):
 
 
 def docs(rendered, quarto_rendered) -> tuple[Doc, Doc]:
-    """Both reports parsed, each one's own version name replaced by <version>."""
+    """Both reports parsed, with what must differ masked: each one's own version name and the
+    engine named in the appendix's provenance paragraph."""
 
     def read(folder: Path) -> Doc:
         text = (folder / "report.html").read_text(encoding="utf-8")
-        return Doc(text.replace(folder.name, "<version>"))
+        text = text.replace(folder.name, "VERSION")
+        return Doc(re.sub(r"engine (builtin|quarto)\.", "engine ENGINE.", text))
 
     return read(rendered["folder"]), read(quarto_rendered["folder"])
 
