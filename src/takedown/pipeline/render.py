@@ -125,8 +125,8 @@ def _failed_section(o: Outcome, title: str) -> str:
         else "not run (--fail-fast)"
     )
     return (
-        f"# {md_escape(title)} (failed)\n\n::: {{.callout-failed}}\n"
-        f"**This section failed.** Notebook {md_escape(o.name + '.ipynb')} stopped at "
+        f'# {md_escape(title)} (failed)\n\n::: {{.callout-important title="This section failed"}}\n'
+        f"Notebook {md_escape(o.name + '.ipynb')} stopped at "
         f"{md_escape(where)}: {md_escape(what)}. The other sections are unaffected; the executed "
         f"notebook is in this version's notebooks/ folder.\n:::\n"
     )
@@ -203,7 +203,7 @@ def _summary(ds: Dataset, profile: Profile, version: str, failed: list[Outcome])
     if failed:
         names = ", ".join(md_escape(o.name) for o in failed)
         lines.append(
-            f"::: {{.callout-failed}}\n**Incomplete report.** Failed sections: {names}.\n:::\n"
+            f'::: {{.callout-important title="Incomplete report"}}\nFailed sections: {names}.\n:::\n'
         )
     lines.append(
         f"Dataset **{md_escape(ds.name)}**, profile **{md_escape(profile.name)}**, report version "
