@@ -234,3 +234,44 @@ def test_synthetic_callout_is_titled(rendered, quarto_rendered):
     for folder in (rendered["folder"], quarto_rendered["folder"]):
         text = (folder / "report.html").read_text(encoding="utf-8")
         assert re.search(r"callout-title[^>]*>.*?Synthetic demo data", text, re.S)
+
+
+LAYOUT_JS = """() => {
+  const main = document.querySelector('main').getBoundingClientRect();
+  const toc = document.querySelector('nav#TOC');
+  const overflow = [];
+  for (const t of document.querySelectorAll('main table')) {
+    const r = t.getBoundingClientRect();
+    let s = t.parentElement, scroll = null;
+    while (s && s !== document.body) {
+      if (['auto', 'scroll'].includes(getComputedStyle(s).overflowX)) { scroll = s; break; }
+      s = s.parentElement;
+    }
+    const edge = (scroll || t).getBoundingClientRect().right;
+    if (edge > main.right + 1) overflow.push(t.id || t.closest('[id]').id);
+  }
+  const tr = toc && toc.getBoundingClientRect();
+  return {overflow, mainRight: main.right, tocLeft: tr ? tr.left : null};
+}"""
+
+
+@pytest.mark.browser
+def test_wide_tables_stay_in_the_column_and_the_toc_sits_beside_it(rendered, quarto_rendered):
+    from tests.integration.test_browser import CHROMIUM
+
+    if CHROMIUM is None:
+        pytest.fail("Debian's chromium is not installed; .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for folder in (rendered["folder"], quarto_rendered["folder"]):
+            for width in (1400, 800):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto((folder / "report.html").as_uri())
+                state = page.evaluate(LAYOUT_JS)
+                page.close()
+                assert state["overflow"] == [], (folder.parent.parent.name, width, state)
+                if width == 1400:  # a side table of contents, right of the text
+                    assert state["tocLeft"] is not None and state["tocLeft"] >= state["mainRight"]
+        browser.close()
