@@ -108,3 +108,14 @@ def test_pipe_table_caption_label_is_read_as_quarto_reads_it(tmp_path):
     assert re.search(r'<table[^>]*id="tbl-a"', html)
     assert re.search(r"Table 1:</span> Two\s+numbers.</caption>", html)
     assert "{#tbl-a}" not in html
+
+
+def test_refused_text_from_a_notebook_output_says_so(tmp_path):
+    from tests.unit.test_compose_shortcodes import md_out
+
+    root = write_project(tmp_path / "p", "{{< embed ../notebooks/nb.ipynb#summary >}}\n")
+    write_notebook(
+        root / "notebooks" / "nb.ipynb", code_cell("#| label: summary", md_out("Costs $x$."))
+    )
+    with pytest.raises(ComposeError, match=r"^math '\$x\$'.*\(in an embedded notebook output\)$"):
+        render(root, tmp_path / "out")
