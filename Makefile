@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR := demo
 DATA_DIR := data
+QUARTO_KIT ?= ../shared/quarto/setup.sh
 
 LOCK := requirements.lock
 
-.PHONY: report test test-fast lint format bench lock clean
+.PHONY: report test test-fast lint format bench lock clean quarto
 
 # Installs the exact versions (and hashes) in requirements.lock, then the project itself.
 $(STAMP): pyproject.toml $(LOCK)
@@ -38,6 +39,11 @@ lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/python -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
 		--generate-hashes --quiet -o $(LOCK)
+
+# Real Quarto 1.10.18 from the team kit into the ignored .quarto-engine/ (what .ci/run does);
+# then: export PATH="$$PWD/.quarto-engine/bin:$$PATH"
+quarto: $(STAMP)
+	bash $(QUARTO_KIT) $(CURDIR)/.quarto-engine $(CURDIR)/$(BIN)/python
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

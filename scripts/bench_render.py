@@ -2,6 +2,8 @@
 
   python scripts/bench_render.py                       # demo size (348,608 tweets)
   python scripts/bench_render.py --tweets 10000000     # the 10M-tweet scale test
+  python scripts/bench_render.py --engine both         # cold and warm with each engine
+                                                       # (quarto: a `quarto` on PATH)
 Prints absolute times against the issue targets, and each time as a ratio to a baseline measured
 in the same run (one bare papermill execution of a notebook that only imports the stack),
 since these machines are noisy.
@@ -100,7 +102,16 @@ def main() -> None:
     ap.add_argument("--tweets", type=int, default=348_608)
     ap.add_argument("--accounts", type=int, default=23_750)
     ap.add_argument("--dir", type=Path, default=ROOT / "build" / "bench-render")
+    ap.add_argument(
+        "--engine",
+        choices=("builtin", "quarto", "both"),
+        default="builtin",
+        help="composer to measure; each gets its own cold (empty cache) and warm render",
+    )
     args = ap.parse_args()
+    engines = ["builtin", "quarto"] if args.engine == "both" else [args.engine]
+    if "quarto" in engines and shutil.which("quarto") is None:
+        sys.exit("--engine quarto: no quarto on PATH (see README, Quarto)")
     big = args.tweets > 1_000_000
     base = args.dir / f"t{args.tweets}"
     raw, data, out, cache = base / "raw", base / "data", base / "reports", base / "cache"
@@ -138,13 +149,19 @@ def main() -> None:
     ref = baseline(tmp)
     print(f"baseline (1 bare notebook): {ref:7.1f} s")
 
-    render = [PY, "-m", "takedown.cli", "render", "bench", "--data-dir", str(data), "--out", str(out),
-              "--profile", str(ROOT / "profiles/china_052020.yml")]  # fmt: skip
-    env = {"TAKEDOWN_CACHE_DIR": str(cache)}
-    cold, cold_rss = run(render, env)
-    first_version = sorted(p for p in (out / "bench").iterdir() if not p.name.startswith("."))[-1]
-    manifest_cold = json.loads((first_version / "manifest.json").read_text())
-    warm, _ = run(render, env)
+    per_engine = {}
+    for engine in engines:
+        render = [PY, "-m", "takedown.cli", "render", "bench", "--data-dir", str(data),
+                  "--out", str(out), "--profile", str(ROOT / "profiles/china_052020.yml"),
+                  "--engine", engine]  # fmt: skip
+        env = {"TAKEDOWN_CACHE_DIR": str(cache / engine)}
+        cold, cold_rss = run(render, env)
+        manifest_cold = _latest_manifest(out)
+        warm, _ = run(render, env)
+        per_engine[engine] = (cold, cold_rss, warm, _latest_manifest(out), manifest_cold)
+    cold, cold_rss, warm, _, manifest_cold = per_engine[engines[0]]
+    env = {"TAKEDOWN_CACHE_DIR": str(cache / engines[0])}
+    render = render[:-1] + [engines[0]]
 
     project = tmp / "project"
     shutil.copytree(
@@ -180,6 +197,18 @@ def main() -> None:
     )
     slowest = max(manifest_cold["notebooks"], key=lambda n: n["seconds"])
     print(f"slowest notebook (cold): {slowest['name']} {slowest['seconds']:.1f} s")
+    for engine, (c, rss, w, m_warm, m_cold) in per_engine.items():
+        print(
+            f"engine {engine:8} cold {c:7.1f} s (compose {m_cold['timings']['compose_s']:5.1f} s)"
+            f"  warm {w:7.1f} s (compose {m_warm['timings']['compose_s']:5.1f} s)"
+            f"  = {w / ref:5.1f}x baseline  peak RSS {rss:.2f} GiB"
+        )
+
+
+def _latest_manifest(out: Path) -> dict:
+    """manifest.json of the newest version folder under out/bench."""
+    versions = sorted(p for p in (out / "bench").iterdir() if not p.name.startswith("."))
+    return json.loads((versions[-1] / "manifest.json").read_text())
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,52 @@ import pytest
 from takedown.schema import TWEET_COLUMNS, USER_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
+IN_CI = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+QUARTO_HOW = (
+    "install Quarto (quarto.org, or conda-forge: environment.yml) or run "
+    "`bash ../shared/quarto/setup.sh .quarto-engine $PWD/.venv/bin/python` and put "
+    ".quarto-engine/bin on PATH"
+)
+
+
+def require(what: str, available: bool, how: str) -> None:
+    """Skip with the reason on a developer's machine; under CI=true a missing need fails."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is missing and CI=true requires it: {how}", pytrace=False)
+    pytest.skip(f"{what} is missing: {how}")
+
+
+def shared_dir() -> Path | None:
+    """The team's shared/ folder beside the checkout (CI) or beside the worktrees' parent."""
+    env = os.environ.get("TAKEDOWN_SHARED")
+    for c in ([Path(env)] if env else []) + [ROOT.parent / "shared", ROOT.parent.parent / "shared"]:
+        if c.is_dir():
+            return c
+    return None
+
+
+@pytest.fixture(scope="session")
+def quarto_bin() -> str:
+    """Path of the `quarto` on PATH; skipped with the reason without one (a failure in CI)."""
+    path = shutil.which("quarto")
+    require("quarto on PATH", path is not None, QUARTO_HOW)
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data (real archives); skipped with the reason without it (a failure in CI)."""
+    base = shared_dir()
+    data = base / "data" if base else None
+    require(
+        "../shared/data",
+        data is not None and data.is_dir(),
+        "tests on real archives need the team's shared/data folder beside the checkout "
+        "(or TAKEDOWN_SHARED=/path/to/shared)",
+    )
+    return data  # type: ignore[return-value]
 
 
 def user_row(i: int, **over: str) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -32,11 +33,12 @@ def add_cell(notebook: Path, source: str) -> None:
     nbformat.write(nb, notebook)
 
 
-def render(rendered, project: Path, *extra: str):
+def render(rendered, project: Path, *extra: str, path: str | None = None):
+    env = {"TAKEDOWN_CACHE_DIR": str(rendered["cache"]), "TAKEDOWN_PROJECT": str(project)}
     return run_cli(
         "render", "demo", "--data-dir", rendered["data"], "--out", project.parent / "reports",
         "--profile", ROOT / "profiles/china_052020.yml", *extra, cwd=ROOT,
-        env={"TAKEDOWN_CACHE_DIR": str(rendered["cache"]), "TAKEDOWN_PROJECT": str(project)},
+        env=env | ({"PATH": path} if path is not None else {}),
     )  # fmt: skip
 
 
@@ -103,9 +105,11 @@ def test_editing_one_notebook_reruns_only_that_one(rendered, tmp_path):
 
 
 def test_engine_quarto_without_binary_says_so(rendered, tmp_path):
-    if shutil.which("quarto"):
-        pytest.skip("a quarto binary is installed here; this test checks the message without one")
-    r = render(rendered, project_copy(tmp_path), "--engine", "quarto")
+    # CI puts Quarto on PATH: the command runs with every folder holding a `quarto` left out.
+    path = os.pathsep.join(
+        d for d in os.environ.get("PATH", "").split(os.pathsep) if not (Path(d) / "quarto").exists()
+    )
+    r = render(rendered, project_copy(tmp_path), "--engine", "quarto", path=path)
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == [
         "error: --engine quarto: no quarto binary on PATH (conda-forge's quarto, see "

@@ -37,7 +37,7 @@ PDF_LITERALS = [
 BODY = """\
 # Findings
 
-See @fig-first, then @tbl-top and @fig-second; also [-@fig-second] and @jack.
+See @fig-first, then @tbl-top and @fig-second; also [-@fig-second] and \\@jack.
 
 {{{< var accounts >}}} is how you quote a value.
 

@@ -185,7 +185,7 @@ def test_embed_figure_table_text_and_failure(project):
     assert "\\{\\{\\< include \\/etc\\/passwd \\>\\}\\}" in md  # table text, not an include
     assert "`````" in md and "```` {{< var nope >}}\n@fig-a\n`````" in md  # verbatim, not resolved
     assert "a warning" not in md
-    assert "::: {#fig-d}\n::: {.callout-failed}" in md
+    assert '::: {#fig-d}\n::: {.callout-important title="Not rendered"}' in md
     assert "ValueError\\: \\<b\\>bad\\<\\/b\\> \\{\\{\\< var x \\>\\}\\}" in md
 
 
@@ -197,7 +197,7 @@ def test_cells_after_a_failure_are_marked_failed_not_missing(project):
         code_cell("#| label: fig-late\n#| fig-cap: Late"),
     )
     md = compose(root)
-    assert "callout-failed" in md and "stopped at cell 1" in md and "KeyError" in md
+    assert "callout-important" in md and "stopped at cell 1" in md and "KeyError" in md
 
 
 @pytest.mark.parametrize(

@@ -21,11 +21,12 @@ from takedown.compose.notebooks import NotebookEmbedder
 from takedown.compose.shortcodes import Resolver, split_front_matter
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-# Markdown without anything that could turn text into code or fetches: no raw HTML/TeX, no math.
-READER = (
-    "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
-    "-latex_macros-pandoc_title_block-markdown_in_html_blocks"
-)
+# The reader Quarto 1.10 uses: its qmd reader (src/resources/pandoc/datadir/readqmd.lua) reads
+# pandoc `markdown` with pandoc's default extensions, citations included, less
+# `table_attributes`. Reading the same way means both engines see the same document; what this
+# composer will not pass on (raw HTML/TeX, math, citations other than cross-references) is
+# refused by crossref.lua with file:line rather than read differently.
+READER = "markdown-table_attributes"
 FORMATS = ("html", "pdf")
 # Front-matter keys that would pull outside files or code into the output: dropped.
 UNSAFE_META = (
@@ -144,7 +145,9 @@ def compose_markdown(
     raw_meta = deep_merge(
         deep_merge(project_meta or {}, directory_metadata(project_dir, main)), raw_meta
     )
-    resolver = Resolver(project_dir, variables, raw_meta, NotebookEmbedder(work / "media"))
+    resolver = Resolver(
+        project_dir, variables, raw_meta, NotebookEmbedder(work / "media"), main_dir=main.parent
+    )
     resolver.prefilter = lambda text, where, offset: filter_text(text, where, offset, raw_meta)
     resolver.files.append(main)
     meta = _resolve_meta(resolver, raw_meta, fm_text, main)
@@ -301,17 +304,28 @@ def _pandoc(args: list[str], cwd: Path) -> None:
 
 
 def _locate(message: str, sources: list[Path], project_dir: Path) -> str:
-    """Prefix a cross-reference error with the first file:line that uses the reference."""
-    m = re.search(r"cross-reference (@[\w-]+)", message)
-    if not m:
+    """Prefix an error about a piece of source text with the first file:line that holds it.
+
+    crossref.lua appends the text to look for after a unit separator; an @reference is matched
+    only where it is not escaped (`\\@`) and is not part of a word, as pandoc reads it.
+    """
+    message, _, token = message.partition("\x1f")
+    if not token:
+        m = re.search(r"cross-reference (@[\w-]+)", message)
+        token = m.group(1) if m else ""
+    if not token:
         return message
-    ref = re.compile(re.escape(m.group(1)) + r"(?![\w-])")
+    ref = (
+        re.compile(r"(?<![\\\w])" + re.escape(token) + r"(?![\w-])")
+        if token.startswith("@")
+        else re.compile(re.escape(token))
+    )
     for path in sources:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if ref.search(line):
                 rel = path.relative_to(project_dir) if path.is_relative_to(project_dir) else path
                 return f"{rel}:{number}: {message}"
-    return message
+    return f"{message} (in an embedded notebook output)"
 
 
 def _first_error(stderr: str) -> str:

@@ -193,7 +193,7 @@ class NotebookEmbedder:
     def _failed(self, label: str, cell: _Cell, reason: str, nb_path: Path) -> str:
         """A marked 'failed' callout in place of the output; keeps the label so refs resolve."""
         note = (
-            f"::: {{.callout-failed}}\n**Not rendered.** {md_escape(nb_path.name)}: "
+            f'::: {{.callout-important title="Not rendered"}}\n{md_escape(nb_path.name)}: '
             f"{md_escape(reason)}\n:::\n"
         )
         kind = label.split("-", 1)[0]

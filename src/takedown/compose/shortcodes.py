@@ -47,6 +47,18 @@ def lookup(tree: Any, dotted: str) -> Any:
     return node
 
 
+def notebook_view(meta: Mapping[str, Any], main_dir: Path | None) -> dict[Path, dict[str, Any]]:
+    """Quarto's `notebook-view` entries ({notebook, title, url}) by resolved notebook path."""
+    views = meta.get("notebook-view")
+    if main_dir is None or not isinstance(views, list):
+        return {}
+    return {
+        (main_dir / str(v["notebook"])).resolve(): v
+        for v in views
+        if isinstance(v, Mapping) and v.get("notebook")
+    }
+
+
 def scalar_text(value: Any) -> str | None:
     """Plain text of a scalar value (None for mappings, lists and nulls)."""
     if isinstance(value, bool):
@@ -69,6 +81,8 @@ class Resolver:
     files: list[Path] = field(default_factory=list)  # every source file read, for error lookup
     # Applied to each file's text before its shortcodes: (text, file for errors, line offset).
     prefilter: Callable[[str, str, int], str] | None = None
+    main_dir: Path | None = None  # folder of the main document: notebook-view paths start there
+    linked: set[Path] = field(default_factory=set)  # notebooks that already have a Source link
 
     def resolve_file(self, path: Path, stack: tuple[Path, ...] = ()) -> str:
         """Read and resolve one source file (its front matter, if any, is left in place)."""
@@ -219,7 +233,21 @@ class Resolver:
         if not nb.endswith(".ipynb"):
             raise ComposeError(f"{where}: embed supports .ipynb notebooks only, got '{nb}'")
         target = self._inside(path.parent / nb, where, "embed")
-        return self.embedder.embed(target, label, where)
+        return self.embedder.embed(target, label, where) + self._notebook_link(target)
+
+    def _notebook_link(self, notebook: Path) -> str:
+        """Quarto's "Source: <title>" link after a notebook's first embed, when the front
+        matter's `notebook-view` gives that notebook a `url` (Quarto would otherwise link to an
+        HTML preview it renders itself). An HTML-only div; crossref.lua drops it elsewhere."""
+        if notebook in self.linked:
+            return ""
+        self.linked.add(notebook)
+        view = notebook_view(self.meta, self.main_dir).get(notebook)
+        if not view or not view.get("url"):
+            return ""
+        title = md_escape(view.get("title") or notebook.stem)
+        url = str(view["url"]).replace(" ", "%20").replace(")", "%29").replace("<", "%3C")
+        return f"\n::: {{.quarto-notebook-link}}\n[Source: {title}](<{url}>)\n:::\n"
 
     def _inside(self, candidate: Path, where: str, kind: str) -> Path:
         """`candidate` resolved, refused if it leaves the project directory."""

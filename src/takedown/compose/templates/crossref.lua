@@ -14,6 +14,12 @@ local function fail(msg)
   error("takedown: " .. msg, 0)
 end
 
+-- An error about a piece of source text: the text after the unit separator (\31) is what the
+-- Python side searches for in the sources to prefix the message with file:line.
+local function fail_at(token, msg)
+  error("takedown: " .. msg .. "\31" .. token, 0)
+end
+
 local function prefix_of(id)
   return id and id:match("^(%a+)%-") or nil
 end
@@ -119,8 +125,11 @@ local function cite_to_link(cite)
     if KINDS[p] or UNSUPPORTED[p] then refs = refs + 1 else others = others + 1 end
   end
   if refs == 0 then
-    -- Not a cross-reference (e.g. an @handle in prose): keep the literal text.
-    return cite.content
+    -- Quarto reads `@name` as a citation too; with no bibliography its Typst output fails and
+    -- its HTML shows "?name". A literal @ in prose must be written \@.
+    local key = cite.citations[1].id
+    fail_at("@" .. key, "'@" .. key .. "' is read as a citation (Quarto reads it the same way " ..
+      "and this report has no bibliography); write \\@" .. key .. " for a literal @")
   end
   if others > 0 then
     fail("citation " .. pandoc.utils.stringify(cite.content) ..
@@ -164,6 +173,10 @@ local function callout(div)
   if not kind then return nil end
   local content = div.content
   local title = div.attributes.title
+  if not title and (#content == 0 or content[1].t ~= "Header") and kind ~= "failed" then
+    -- Quarto titles an untitled callout with its type ("Warning"); so does this composer.
+    title = kind:sub(1, 1):upper() .. kind:sub(2)
+  end
   if title then
     div.attributes.title = nil
     content:insert(1, pandoc.Div(pandoc.Plain({ pandoc.Strong({ pandoc.Str(title) }) }),
@@ -204,7 +217,71 @@ local function soft_break(str)
   return str
 end
 
+-- Quarto's reader (pandoc markdown) turns raw HTML/TeX, `{=format}` blocks and $math$ into
+-- elements this composer will not pass on (they could run as markup); a source that uses them
+-- is refused, so both engines never show different things. HTML comments are dropped, as
+-- Quarto's Typst output does and its HTML output shows them: invisibly.
+local function is_comment(raw)
+  return raw.format == "html" and raw.text:match("^%s*<!%-%-.*%-%->%s*$") ~= nil
+end
+
+local function refuse_raw(raw)
+  if is_comment(raw) then return {} end
+  local first = raw.text:match("^%s*([^\n]*)") or raw.text
+  fail_at(first, "raw " .. raw.format .. " '" .. first:sub(1, 40) .. "' is not supported by " ..
+    "the built-in composer; write it as Markdown, or escape the < or \\ with a backslash")
+end
+
+local function refuse_math(math)
+  fail_at("$" .. math.text, "math '$" .. math.text:sub(1, 40) .. "$' is not supported by " ..
+    "the built-in composer; write a literal dollar as \\$")
+end
+
+-- Quarto links each embedded notebook's first cell to the notebook ("Source: ..."); in the
+-- HTML only, as Quarto does.
+-- Event-handler attributes (`<span onclick=...>`, `[x]{onclick=...}`) never reach the HTML.
+local function refuse_handlers(el)
+  for k, _ in pairs(el.attributes) do
+    if k:lower():match("^on") then
+      fail_at(k .. "=", "attribute '" .. k .. "' is not allowed: the report runs no script")
+    end
+  end
+end
+
+local function notebook_link(div)
+  refuse_handlers(div)
+  if div.classes:includes("quarto-notebook-link") and not FORMAT:match("html") then
+    return {}
+  end
+end
+
+-- A pipe table's caption may end in `{#tbl-x}`. Quarto reads tables without pandoc's
+-- table_attributes and takes the label from the caption text; so does this composer.
+local function caption_label(tbl)
+  if tbl.identifier ~= "" or #tbl.caption.long == 0 then return nil end
+  local block = tbl.caption.long[#tbl.caption.long]
+  if block.t ~= "Plain" and block.t ~= "Para" then return nil end
+  local inlines = block.content
+  local last = inlines[#inlines]
+  local id = last and last.t == "Str" and last.text:match("^{#([%w_-]+)}$")
+  if not id then return nil end
+  inlines:remove(#inlines)
+  while #inlines > 0 and (inlines[#inlines].t == "Space" or inlines[#inlines].t == "SoftBreak") do
+    inlines:remove(#inlines)
+  end
+  tbl.identifier = id
+  return tbl
+end
+
 function Pandoc(doc)
+  doc = doc:walk({ Table = caption_label })
+  doc = doc:walk({
+    RawInline = refuse_raw,
+    RawBlock = refuse_raw,
+    Math = refuse_math,
+    Div = notebook_link,
+    Span = refuse_handlers,
+  })
   -- Pass 1 (document order): turn div floats into figures/tables, then number labels.
   doc = doc:walk({ Div = function(div)
     if KINDS[prefix_of(div.identifier)] then return div_to_float(div) end
