@@ -130,10 +130,13 @@ def read_header(path: Path, label: str) -> tuple[str, ...]:
             "convert the file to LF or CRLF line endings"
         ) from None
     cols = tuple(COLUMN_ALIASES.get(c.strip(), c.strip()) for c in first)
-    if len(cols) < 2:
+    if "" in cols:
+        # DuckDB cannot name an empty column; say where it is instead of a SQL error.
+        at = cols.index("") + 1
+        hint = "a trailing comma?" if at == len(cols) else "two commas in a row?"
         raise IngestError(
-            f"{label}: line 1 is not a comma-separated header (found {first[:1]!r}); "
-            "pass the archive's CSV files"
+            f"{label}: the header (line 1) has an empty column name at column {at} ({hint}); "
+            "remove it from the header"
         )
     return cols
 
@@ -141,17 +144,19 @@ def read_header(path: Path, label: str) -> tuple[str, ...]:
 def _check_columns(f: ArchiveFile) -> None:
     required = REQUIRED_USER_COLUMNS if f.kind == "users" else REQUIRED_TWEET_COLUMNS
     missing = [c for c in required if c not in f.columns]
+    # Messages name our own column names and positions, never text from the file (issue 10).
     if missing:
         raise IngestError(
-            f"{f.label}: missing required column {missing[0]!r} (header has "
-            f"{len(f.columns)} columns: {', '.join(f.columns[:6])}...); "
-            f"is this a Twitter IO {f.kind} file?"
+            f"{f.label}: missing required column {missing[0]!r} (the header's "
+            f"{len(f.columns)} columns have none by that name); is this a Twitter IO {f.kind} file?"
         )
-    dupes = sorted({c for c in f.columns if f.columns.count(c) > 1})
-    if dupes:
-        raise IngestError(
-            f"{f.label}: column {dupes[0]!r} appears twice in the header; fix the header"
-        )
+    seen: dict[str, int] = {}
+    for i, c in enumerate(f.columns, 1):
+        if c in seen:
+            raise IngestError(
+                f"{f.label}: header columns {seen[c]} and {i} have the same name; rename one"
+            )
+        seen[c] = i
 
 
 def discover(paths: list[Path], scratch: Path) -> tuple[list[ArchiveFile], list[Path]]:

@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from takedown import __version__
-from takedown.engine import connect
+from takedown.engine import connect, measure_coverage
 from takedown.errors import IngestError
 from takedown.hashing import sha256_file, sha256_json, sha256_tree
 from takedown.ingest.dataset import (
@@ -33,10 +32,16 @@ from takedown.ingest.dataset import (
     write_dataset,
 )
 from takedown.ingest.discover import ArchiveFile, discover
-from takedown.ingest.normalize import id_column, kept_select, lit, q, rejected_select
-from takedown.schema import OPTIONAL_TWEET_COLUMNS, SCHEMA_VERSION, TWEET_COLUMNS, USER_COLUMNS
+from takedown.ingest.normalize import id_column, lit, q
+from takedown.ingest.read import Progress, read_file, run
+from takedown.schema import (
+    OPTIONAL_TWEET_COLUMNS,
+    SCHEMA_VERSION,
+    TWEET_COLUMNS,
+    USER_COLUMNS,
+    Coverage,
+)
 
-Progress = Callable[[str, float | None], None]
 INGEST_DIR = Path(__file__).parent
 
 
@@ -47,106 +52,6 @@ def _noop(stage: str, fraction: float | None) -> None:
 def ingest_version() -> str:
     """Code identity of the ingest stage: a change to it invalidates cached datasets."""
     return f"{__version__}+{sha256_tree(INGEST_DIR)[:12]}"
-
-
-def _run(con: duckdb.DuckDBPyConnection, sql: str, stage: str, progress: Progress) -> None:
-    """Execute sql while reporting DuckDB's own progress estimate."""
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            con.execute(sql)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-            errors.append(exc)
-
-    t = threading.Thread(target=work)
-    t.start()
-    while t.is_alive():
-        t.join(0.2)
-        try:
-            pct = con.query_progress()
-        except duckdb.Error:
-            pct = -1
-        progress(stage, pct / 100 if pct is not None and pct >= 0 else None)
-    if errors:
-        raise errors[0]
-    progress(stage, 1.0)
-
-
-def _read_csv_sql(f: ArchiveFile) -> str:
-    """Columns from our own header check, so DuckDB never has to sniff (a bad row can fool it)."""
-    cols = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in f.columns) + "}"
-    return (
-        f"read_csv({lit(f.path.as_posix())}, columns={cols}, header=true, auto_detect=false, "
-        f"delim=',', quote='\"', escape='\"', store_rejects=true, max_line_size=20000000, "
-        f"null_padding=false, encoding='utf-8')"
-    )
-
-
-def _duckdb_error(f: ArchiveFile, exc: duckdb.Error) -> IngestError:
-    first = str(exc).strip().splitlines()[0]
-    if "GZIP" in first.upper() or "gzip" in first:
-        return IngestError(f"{f.label}: truncated or corrupt gzip ({first}); re-download it")
-    if "unicode" in first.lower() or "utf" in first.lower():
-        return IngestError(f"{f.label}: not UTF-8 text ({first}); convert it to UTF-8")
-    return IngestError(f"{f.label}: cannot read as CSV ({first}); check the file is an archive CSV")
-
-
-def _guarded(
-    con: duckdb.DuckDBPyConnection, f: ArchiveFile, sql: str, stage: str, progress: Progress
-) -> None:
-    try:
-        _run(con, sql, stage, progress)
-    except (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException):
-        raise
-    except duckdb.Error as exc:
-        raise _duckdb_error(f, exc) from None
-
-
-def _read_file(
-    con: duckdb.DuckDBPyConnection, f: ArchiveFile, out: Path, progress: Progress
-) -> tuple[int, int, int]:
-    """Two passes over one raw file: kept rows to Parquet, then the reasons rows were rejected.
-
-    Returns (kept, value-level rejects, CSV-level rejects).
-    """
-    src = _read_csv_sql(f)
-    sql = (
-        f"COPY ({kept_select(f.kind, f.columns, src)}) TO {lit(out.as_posix())} "
-        f"(FORMAT parquet, COMPRESSION snappy)"
-    )
-    _guarded(con, f, sql, f"reading {f.label}", progress)
-    csv_bad = _collect_csv_rejects(con, f)
-    kept = con.execute(f"SELECT count(*) FROM read_parquet({lit(out.as_posix())})").fetchone()[0]
-    # A bare count is cheap; only when rows are missing is the reason pass worth its cost.
-    # (count(*) skips values, so a row rejected above for a bad byte may still count here: the
-    # reason pass then finds nothing for it, and it stays counted once, as a CSV-level reject.)
-    parsed = con.execute(f"SELECT count(*) FROM {src}").fetchone()[0]
-    value_bad = 0
-    if parsed != kept:
-        sql = f"""INSERT INTO rejects SELECT {lit(f.label)}, {lit(f.kind)}, NULL, _rec, _id, _reason, NULL
-                  FROM ({rejected_select(f.kind, f.columns, src)})"""
-        before = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
-        _guarded(con, f, sql, f"checking {f.label}", progress)
-        value_bad = con.execute("SELECT count(*) FROM rejects").fetchone()[0] - before
-    con.execute("DELETE FROM reject_errors")
-    con.execute("DELETE FROM reject_scans")
-    if kept == 0 and value_bad == 0 and csv_bad == 0:
-        raise IngestError(f"{f.label}: header only, no data rows; re-download it")
-    return int(kept), int(value_bad), int(csv_bad)
-
-
-def _collect_csv_rejects(con: duckdb.DuckDBPyConnection, f: ArchiveFile) -> int:
-    """Move DuckDB's CSV-level rejects (wrong column count, bad quoting) into our rejects table."""
-    con.execute(
-        f"""INSERT INTO rejects SELECT {lit(f.label)}, {lit(f.kind)}, line, NULL, NULL,
-            arg_min(error_type || ': ' || error_message, coalesce(column_idx, -1)), left(any_value(csv_line), 500)
-            FROM reject_errors GROUP BY line"""
-    )
-    n = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]
-    con.execute("DELETE FROM reject_errors")
-    con.execute("DELETE FROM reject_scans")
-    return int(n)
 
 
 def _combine(
@@ -193,8 +98,28 @@ def _combine(
                 SELECT 1 FROM dup_{kind} d
                 WHERE d.id = k.{idc} AND d.first_pos <> (k._fileno, k.file_row_number)))
               TO {lit(out.as_posix())} (FORMAT parquet, COMPRESSION snappy)"""
-    _run(con, sql, f"writing {out.name}", progress)
+    run(con, sql, f"writing {out.name}", progress)
     return {k: int(v) for k, v in per_file.items()}
+
+
+def _coverage(
+    con: duckdb.DuckDBPyConnection,
+    parts: dict[str, list[tuple[ArchiveFile, Path]]],
+    users_pq: str,
+    tweets_pq: str,
+) -> Coverage:
+    """Per column: did the input have it, and how many values it holds (issue 7).
+
+    When shards of one kind disagree (one has a column, another lacks it), the column counts
+    as present if any file had it; the rows of the file without it hold NULL there, and
+    `values` says how many rows really have one.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP VIEW users AS SELECT * FROM read_parquet({users_pq})")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW tweets AS SELECT * FROM read_parquet({tweets_pq})")
+    present = {
+        kind: sorted({c for f, _ in files for c in f.columns}) for kind, files in parts.items()
+    }
+    return measure_coverage(con, present)
 
 
 def _cache_key(files: list[ArchiveFile], hashes: dict[str, str], version: str) -> str:
@@ -320,7 +245,7 @@ def _build(
     parts: dict[str, list[tuple[ArchiveFile, Path]]] = {"users": [], "tweets": []}
     for i, f in enumerate(files):
         p = work / f"part_{i}.parquet"
-        counts[f.label] = _read_file(con, f, p, progress)
+        counts[f.label] = read_file(con, f, p, progress)
         parts[f.kind].append((f, p))
 
     columns: dict[str, list[str]] = {}
@@ -354,6 +279,7 @@ def _build(
             ANTI JOIN read_parquet({users_pq}) u USING (userid)"""
     ).fetchone()[0]
     n_rejects = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
+    coverage = _coverage(con, parts, users_pq, tweets_pq)
     con.close()
 
     hashes = hashes_of()
@@ -407,6 +333,7 @@ def _build(
         tweet_time_max=tmax.isoformat() if tmax else None,
         input_stats=_stats(files),
         synthetic=synthetic,
+        coverage=coverage,
     )
     write_dataset(ds, out / "dataset.json")
     return ds
