@@ -7,14 +7,17 @@ plain, gzipped or zipped; media zips and other files in a folder are ignored and
 from __future__ import annotations
 
 import csv
+import errno
 import gzip
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from takedown.errors import IngestError
+from takedown.ingest.limits import Budget, Limits
 from takedown.schema import REQUIRED_TWEET_COLUMNS, REQUIRED_USER_COLUMNS
 
 NAME = re.compile(
@@ -46,6 +49,14 @@ class ArchiveFile:
         return f"{self.source.name}:{self.path.name}"
 
 
+def _inside(child: Path, folder: Path) -> bool:
+    """A symlink in an input folder is followed only while it stays inside that folder."""
+    try:
+        return child.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a loop or an unreadable target
+        return False
+
+
 def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     """Files named explicitly must match; files found in folders may be skipped (and are listed)."""
     chosen: list[Path] = []
@@ -55,7 +66,14 @@ def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
             raise IngestError(f"{p}: no such file or folder; check the path")
         if p.is_dir():
             for child in sorted(p.iterdir()):
-                if child.is_file() and NAME.match(child.name):
+                if child.is_symlink() and not _inside(child, p):
+                    if NAME.match(child.name):
+                        raise IngestError(
+                            f"{child}: a symlink that points outside {p}; copy the file into "
+                            "the folder or pass it by its own path"
+                        )
+                    ignored.append(child)
+                elif child.is_file() and NAME.match(child.name):
                     chosen.append(child)
                 elif child.is_file():
                     ignored.append(child)
@@ -72,8 +90,22 @@ def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     return chosen, ignored
 
 
-def _extract_zip(zpath: Path, scratch: Path) -> list[tuple[Path, Path]]:
-    """Unpack the CSV members of a zip (DuckDB cannot read zips without a network extension)."""
+def _unsafe_member(filename: str) -> bool:
+    """An absolute path or a `..` step: a genuine archive never has one (issue 10 item 11)."""
+    parts = filename.replace("\\", "/").split("/")
+    return (
+        filename.startswith(("/", "\\"))
+        or ".." in parts
+        or (len(filename) > 1 and filename[1] == ":")
+    )
+
+
+def _extract_zip(zpath: Path, scratch: Path, budget: Budget) -> list[tuple[Path, Path]]:
+    """Unpack the CSV members of a zip (DuckDB cannot read zips without a network extension).
+
+    zipfile checks each member's CRC-32 as it reads; the expanded size is counted against the
+    limits as it is written, since a member's declared size can lie.
+    """
     try:
         zf = zipfile.ZipFile(zpath)
     except zipfile.BadZipFile:
@@ -81,20 +113,35 @@ def _extract_zip(zpath: Path, scratch: Path) -> list[tuple[Path, Path]]:
     out: list[tuple[Path, Path]] = []
     with zf:
         for info in zf.infolist():
+            if _unsafe_member(info.filename):
+                raise IngestError(
+                    f"{zpath}: member {info.filename!r} has an absolute path or '..'; refusing "
+                    "the zip (a genuine archive has neither); re-download it"
+                )
+        for info in zf.infolist():
             name = Path(info.filename).name
             if info.is_dir() or not NAME.match(name) or name.lower().endswith(".zip"):
                 continue
             folder = scratch / f"zip{len(list(scratch.glob('zip*')))}"
             folder.mkdir()
             target = folder / name
+            label = f"{zpath.name}:{name}"
+            written = 0
             try:
                 with zf.open(info) as src, open(target, "wb") as dst:
                     while chunk := src.read(1 << 20):
+                        written += len(chunk)
+                        budget.add(label, len(chunk), written, info.compress_size)
                         dst.write(chunk)
-            except (zipfile.BadZipFile, EOFError, OSError) as exc:
-                raise IngestError(
-                    f"{zpath}:{name}: corrupt zip member ({exc}); re-download it"
-                ) from None
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise IngestError(
+                        f"{label}: the disk is full while unpacking it to {scratch.parent}; "
+                        "free some space or pass --data-dir on a larger disk"
+                    ) from None
+                raise IngestError(f"{label}: corrupt zip member ({exc}); re-download it") from None
+            except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+                raise IngestError(f"{label}: corrupt zip member ({exc}); re-download it") from None
             out.append((zpath, target))
     if not out:
         raise IngestError(
@@ -159,13 +206,16 @@ def _check_columns(f: ArchiveFile) -> None:
         seen[c] = i
 
 
-def discover(paths: list[Path], scratch: Path) -> tuple[list[ArchiveFile], list[Path]]:
+def discover(
+    paths: list[Path], scratch: Path, budget: Budget | None = None
+) -> tuple[list[ArchiveFile], list[Path]]:
     """Resolve paths to checked archive files of one operation; returns (files, ignored)."""
+    budget = budget or Budget(Limits())
     chosen, ignored = _expand(paths)
     pairs: list[tuple[Path, Path]] = []
     for p in chosen:
         if p.name.lower().endswith(".zip"):
-            pairs.extend(_extract_zip(p, scratch))
+            pairs.extend(_extract_zip(p, scratch, budget))
         else:
             pairs.append((p, p))
     files: list[ArchiveFile] = []

@@ -12,8 +12,6 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,8 +30,10 @@ from takedown.ingest.dataset import (
     write_dataset,
 )
 from takedown.ingest.discover import ArchiveFile, discover
+from takedown.ingest.limits import Budget, Limits
 from takedown.ingest.normalize import id_column, lit, q
 from takedown.ingest.read import Progress, read_file, run
+from takedown.ingest.verify import Checks, hash_sources
 from takedown.schema import (
     OPTIONAL_TWEET_COLUMNS,
     SCHEMA_VERSION,
@@ -136,22 +136,6 @@ def _stats(files: list[ArchiveFile]) -> dict[str, list[int]]:
     return out
 
 
-def _hash_sources(files: list[ArchiveFile], previous: Dataset | None) -> dict[str, str]:
-    """sha256 per source file, reusing the previous ingest's when size and mtime are unchanged."""
-    known: dict[str, str] = {}
-    if previous is not None:
-        for rec in previous.files:
-            stat = previous.input_stats.get(rec.source)
-            p = Path(rec.source)
-            if stat and p.exists() and [p.stat().st_size, p.stat().st_mtime_ns] == stat:
-                known[rec.source] = rec.sha256
-    todo = sorted({str(f.source.resolve()) for f in files} - set(known))
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for src, digest in zip(todo, pool.map(lambda s: sha256_file(Path(s)), todo), strict=True):
-            known[src] = digest
-    return known
-
-
 def _is_synthetic(paths: list[Path]) -> bool:
     """`takedown demo` leaves truth.json (synthetic: true) beside its files; reports say so."""
     for p in paths:
@@ -171,9 +155,11 @@ def ingest(
     *,
     force: bool = False,
     progress: Progress = _noop,
+    limits: Limits | None = None,
 ) -> tuple[Dataset, bool]:
     """Ingest the archive at paths into data_dir/dataset; returns (dataset, reused_from_cache)."""
     check_dataset_name(dataset, "--dataset")
+    budget = Budget(limits or Limits())
     target = data_dir / dataset
     previous: Dataset | None = None
     if (target / "dataset.json").exists():
@@ -189,26 +175,23 @@ def ingest(
         ) from None
     work = Path(tempfile.mkdtemp(prefix=f".{dataset}.tmp-", dir=data_dir))
     try:
-        files, ignored = discover(paths, work)
+        files, ignored = discover(paths, work, budget)
         version = ingest_version()
+        hashes: dict[str, str] = {}
         if previous is not None and not force:
+            # Content, never size+mtime alone: a file edited in place keeps both (issue 10).
             progress("hashing inputs", None)
-            hashes = _hash_sources(files, previous)
+            hashes = hash_sources(files)
             if (
                 previous.cache_key == _cache_key(files, hashes, version)
                 and (target / "tweets.parquet").exists()
                 and (target / "users.parquet").exists()
             ):
                 return previous, True
-            hashes_of: Callable[[], dict[str, str]] = lambda: hashes  # noqa: E731
-        else:
-            # Nothing to compare against: checksum the inputs while DuckDB reads them.
-            pool = ThreadPoolExecutor(max_workers=1)
-            pending = pool.submit(_hash_sources, files, previous)
-            pool.shutdown(wait=False)
-            hashes_of = pending.result
+        # Checksum (and gzip-check) the inputs while DuckDB reads them.
+        checks = Checks(files, budget, hashes)
         dataset_obj = _build(
-            files, ignored, hashes_of, dataset, version, _is_synthetic(paths), work, progress
+            files, ignored, checks, dataset, version, _is_synthetic(paths), work, progress
         )
         final = work / "out"
         if target.exists():
@@ -226,7 +209,7 @@ def ingest(
 def _build(
     files: list[ArchiveFile],
     ignored: list[Path],
-    hashes_of: Callable[[], dict[str, str]],
+    checks: Checks,
     dataset: str,
     version: str,
     synthetic: bool,
@@ -241,11 +224,19 @@ def _build(
         """CREATE TABLE rejects (file VARCHAR, kind VARCHAR, line BIGINT, record BIGINT,
            id VARCHAR, reason VARCHAR, raw VARCHAR)"""
     )
+    checks.watch(con)
     counts: dict[str, tuple[int, int, int]] = {}
     parts: dict[str, list[tuple[ArchiveFile, Path]]] = {"users": [], "tweets": []}
     for i, f in enumerate(files):
         p = work / f"part_{i}.parquet"
-        counts[f.label] = read_file(con, f, p, progress)
+        try:
+            counts[f.label] = read_file(con, f, p, progress)
+        except IngestError:
+            # A failed byte-level check (corrupt gzip, bomb) interrupts DuckDB: its error wins.
+            failed = checks.failed()
+            if failed is not None:
+                raise failed from None
+            raise
         parts[f.kind].append((f, p))
 
     columns: dict[str, list[str]] = {}
@@ -282,7 +273,7 @@ def _build(
     coverage = _coverage(con, parts, users_pq, tweets_pq)
     con.close()
 
-    hashes = hashes_of()
+    hashes = checks.hashes()
     records = []
     for f in files:
         kept, value_bad, csv_bad = counts[f.label]
