@@ -160,7 +160,7 @@ def read_header(path: Path, label: str) -> tuple[str, ...]:
         with opener(path, "rb") as f:
             head = f.read(SNIFF_BYTES)
     except (OSError, EOFError) as exc:
-        raise IngestError(f"{label}: cannot decompress ({exc}); re-download it") from None
+        raise IngestError(f"{label}: corrupt or truncated gzip ({exc}); re-download it") from None
     if not head.strip():
         raise IngestError(f"{label}: file has no header row; re-download it")
     nul = head.find(b"\0")

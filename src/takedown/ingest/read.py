@@ -71,14 +71,15 @@ def is_disk_full(exc: BaseException) -> bool:
 
 def disk_full_error(where: str) -> IngestError:
     return IngestError(
-        f"{where}: the disk is full; free some space or pass --data-dir on a larger disk"
+        f"{where}: the disk is full (writing the ingested data); free some space or pass "
+        "--data-dir on a larger disk"
     )
 
 
 def duckdb_error(f: ArchiveFile, exc: duckdb.Error) -> IngestError:
     """One line naming the file, without any text DuckDB quoted from it."""
     if is_disk_full(exc):
-        return disk_full_error(f"while reading {f.label}")
+        return disk_full_error(f.label)
     first = _QUOTED.sub("'…'", str(exc).strip().splitlines()[0])[:160]
     if "GZIP" in first.upper():
         return IngestError(f"{f.label}: truncated or corrupt gzip ({first}); re-download it")

@@ -32,7 +32,7 @@ from takedown.ingest.dataset import (
 from takedown.ingest.discover import ArchiveFile, discover
 from takedown.ingest.limits import Budget, Limits
 from takedown.ingest.normalize import id_column, lit, q
-from takedown.ingest.read import Progress, read_file, run
+from takedown.ingest.read import Progress, disk_full_error, is_disk_full, read_file, run
 from takedown.ingest.verify import Checks, hash_sources
 from takedown.schema import (
     OPTIONAL_TWEET_COLUMNS,
@@ -173,6 +173,27 @@ def ingest(
         raise IngestError(
             f"--data-dir {data_dir}: cannot create it ({exc.strerror}); pass a folder"
         ) from None
+    try:
+        return _ingest(paths, dataset, data_dir, target, previous, force, progress, budget)
+    except (OSError, duckdb.IOException) as exc:
+        # Anything not already named by a reader: disk full is said as such, never "corrupt".
+        if is_disk_full(exc):
+            raise disk_full_error(str(data_dir)) from None
+        where = getattr(exc, "filename", None) or data_dir
+        why = getattr(exc, "strerror", None) or str(exc).splitlines()[0][:120]
+        raise IngestError(f"{where}: {why}; check the path and its permissions") from None
+
+
+def _ingest(
+    paths: list[Path],
+    dataset: str,
+    data_dir: Path,
+    target: Path,
+    previous: Dataset | None,
+    force: bool,
+    progress: Progress,
+    budget: Budget,
+) -> tuple[Dataset, bool]:
     work = Path(tempfile.mkdtemp(prefix=f".{dataset}.tmp-", dir=data_dir))
     try:
         files, ignored = discover(paths, work, budget)
