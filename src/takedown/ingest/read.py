@@ -158,7 +158,7 @@ def _collect_csv_rejects(con: duckdb.DuckDBPyConnection, f: ArchiveFile) -> int:
     con.execute(
         f"""INSERT INTO rejects SELECT {lit(f.label)}, {lit(f.kind)}, line, line - 1, NULL,
             arg_min(error_type || ': ' || error_message, coalesce(column_idx, -1)),
-            left(any_value(csv_line), 500)
+            left(ltrim(any_value(csv_line), chr(13) || chr(10)), 500)
             FROM reject_errors GROUP BY line"""
     )
     n = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]

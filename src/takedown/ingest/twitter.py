@@ -33,6 +33,7 @@ from takedown.ingest.discover import ArchiveFile, discover
 from takedown.ingest.limits import Budget, Limits
 from takedown.ingest.normalize import id_column, lit, q
 from takedown.ingest.read import Progress, disk_full_error, is_disk_full, read_file, run
+from takedown.ingest.rejects import write_rejects
 from takedown.ingest.verify import Checks, hash_sources
 from takedown.schema import (
     OPTIONAL_TWEET_COLUMNS,
@@ -274,10 +275,7 @@ def _build(
         dup_by_file.update(removed)
         dups[kind] = sum(removed.values())
 
-    con.execute(
-        f"""COPY (SELECT * FROM rejects ORDER BY kind, file, coalesce(line, 0), coalesce(record, 0))
-            TO {lit((out / "rejects.csv").as_posix())} (HEADER, DELIMITER ',')"""
-    )
+    write_rejects(con, out)
     users_pq, tweets_pq = (
         lit((out / "users.parquet").as_posix()),
         lit((out / "tweets.parquet").as_posix()),
