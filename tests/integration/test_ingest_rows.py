@@ -76,11 +76,15 @@ def test_mixed_lf_and_crlf_line_endings_are_read(tmp_path):
     path = raw / f"{OP}_tweets_csv_hashed.csv"
     lines = path.read_bytes().split(b"\r\n")
     mixed = b"".join(ln + (b"\n" if i % 2 else b"\r\n") for i, ln in enumerate(lines[:-1]))
-    path.write_bytes(mixed)
+    surplus = lines[3] + b",surplus\r\n"  # still rejected: strict parsing stays on
+    path.write_bytes(mixed + surplus)
     r = _ingest(tmp_path, raw)
     assert r.returncode == 0, r.stderr
     tw = _tweets_record(tmp_path / "data")
-    assert (tw["rows_read"], tw["rows_kept"], tw["rows_rejected"]) == (12, 12, 0)
+    assert (tw["rows_read"], tw["rows_kept"], tw["rows_rejected"]) == (13, 12, 1)
+    rej = _rejects(tmp_path / "data")
+    assert rej[0]["record"] == "13" and "TOO MANY COLUMNS" in rej[0]["reason"]
+    assert rej[0]["file"] == f"{OP}_tweets_csv_hashed.csv"
 
 
 @pytest.mark.parametrize(("header_end", "hint"), [(",", "trailing comma"), (",,x", "two commas")])

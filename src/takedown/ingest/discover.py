@@ -41,6 +41,7 @@ class ArchiveFile:
     variant: str
     shard: int
     columns: tuple[str, ...] = field(default=())
+    read_from: Path | None = None  # a normalized copy DuckDB reads instead of `path`
 
     @property
     def label(self) -> str:

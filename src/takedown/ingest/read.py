@@ -7,9 +7,12 @@ rejects, and each reject carries its record number (1 = first row after the head
 from __future__ import annotations
 
 import errno
+import gzip
 import re
 import threading
+import zlib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -50,15 +53,43 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, stage: str, progress: Progress
 def read_csv_sql(f: ArchiveFile) -> str:
     """Columns from our own header check, so DuckDB never has to sniff (a bad row can fool it).
 
-    strict_mode=false: real exports mix LF and CRLF line endings, which strict mode refuses
-    for the whole file; rows that still do not fit the header are rejected one by one.
+    Strict mode stays on: without it DuckDB silently drops a row's surplus fields.
     """
     cols = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in f.columns) + "}"
     return (
-        f"read_csv({lit(f.path.as_posix())}, columns={cols}, header=true, auto_detect=false, "
+        f"read_csv({lit((f.read_from or f.path).as_posix())}, columns={cols}, header=true, auto_detect=false, "
         f"delim=',', quote='\"', escape='\"', store_rejects=true, max_line_size=20000000, "
-        f"null_padding=false, encoding='utf-8', strict_mode=false)"
+        f"null_padding=false, encoding='utf-8')"
     )
+
+
+def _mixed_line_endings(exc: duckdb.Error) -> bool:
+    """DuckDB's strict parser refuses a file whose lines end in both LF and CRLF."""
+    return "state machine reached an invalid state" in str(exc)
+
+
+def to_lf(f: ArchiveFile, scratch: Path) -> ArchiveFile:
+    """A copy of the file with every CRLF as LF (also inside quoted text), for DuckDB to read.
+
+    Only for files DuckDB refused as mixed; rows and record numbers are unchanged.
+    """
+    opener = gzip.open if f.path.name.lower().endswith(".gz") else open
+    target = scratch / f"lf{len(list(scratch.glob('lf*')))}_{f.path.name.removesuffix('.gz')}"
+    carry = b""
+    try:
+        with opener(f.path, "rb") as src, open(target, "wb") as dst:
+            while chunk := src.read(1 << 20):
+                chunk = carry + chunk
+                carry = b"\r" if chunk.endswith(b"\r") else b""
+                dst.write(chunk[: len(chunk) - len(carry)].replace(b"\r\n", b"\n"))
+            dst.write(carry)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise disk_full_error(f.label) from None
+        raise IngestError(f"{f.label}: cannot read it ({exc}); re-download it") from None
+    except (EOFError, zlib.error) as exc:
+        raise IngestError(f"{f.label}: corrupt or truncated gzip ({exc}); re-download it") from None
+    return replace(f, read_from=target)
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -111,7 +142,17 @@ def read_file(
         f"COPY ({kept_select(f.kind, f.columns, src)}) TO {lit(out.as_posix())} "
         f"(FORMAT parquet, COMPRESSION snappy)"
     )
-    guarded(con, f, sql, f"reading {f.label}", progress)
+    try:
+        run(con, sql, f"reading {f.label}", progress)
+    except duckdb.InvalidInputException as exc:
+        if f.read_from is not None or not _mixed_line_endings(exc):
+            raise duckdb_error(f, exc) from None
+        _clear_csv_rejects(con)
+        return read_file(con, to_lf(f, out.parent), out, progress)
+    except (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException):
+        raise
+    except duckdb.Error as exc:
+        raise duckdb_error(f, exc) from None
     csv_bad = _collect_csv_rejects(con, f)
     kept = con.execute(f"SELECT count(*) FROM read_parquet({lit(out.as_posix())})").fetchone()[0]
     # A bare count is cheap; only when rows are missing is the reason pass worth its cost.
@@ -165,3 +206,12 @@ def _collect_csv_rejects(con: duckdb.DuckDBPyConnection, f: ArchiveFile) -> int:
     con.execute("DELETE FROM reject_errors")
     con.execute("DELETE FROM reject_scans")
     return int(n)
+
+
+def _clear_csv_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget what DuckDB stored of a failed read (its tables exist only after a read)."""
+    for table in ("reject_errors", "reject_scans"):
+        try:
+            con.execute(f"DELETE FROM {table}")
+        except duckdb.CatalogException:
+            pass

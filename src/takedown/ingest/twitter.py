@@ -88,9 +88,25 @@ def _combine(
         return {}
     later = f"""SELECT k.* FROM kept_{kind} k JOIN dup_{kind} d ON k.{idc} = d.id
                 WHERE (k._fileno, k.file_row_number) <> d.first_pos"""
+    # A kept row's record number in its file: its position among kept rows plus the rejects
+    # (already numbered) before it.
     con.execute(
-        f"""INSERT INTO rejects SELECT _file, {lit(kind)}, NULL, NULL, {idc},
-                   'duplicate {id_column(kind)} (first seen in ' || d.first_file || ')', NULL
+        """CREATE OR REPLACE TEMP TABLE rec_map AS SELECT file, record AS rec,
+           row_number() OVER (PARTITION BY file ORDER BY record) AS idx
+           FROM rejects WHERE record IS NOT NULL"""
+    )
+
+    def record(file: str, pos: str) -> str:
+        return (
+            f"({pos} + 1 + (SELECT count(*) FROM rec_map m "
+            f"WHERE m.file = {file} AND m.rec - m.idx < {pos} + 1))"
+        )
+
+    con.execute(
+        f"""INSERT INTO rejects SELECT _file, {lit(kind)}, NULL,
+                   {record("k._file", "k.file_row_number")}, {idc},
+                   'duplicate {id_column(kind)} (first seen in ' || d.first_file || ' record '
+                   || {record("d.first_file", "d.first_pos[2]")} || ')', NULL
             FROM ({later}) k JOIN dup_{kind} d ON k.{idc} = d.id"""
     )
     per_file = dict(con.execute(f"SELECT _file, count(*) FROM ({later}) GROUP BY 1").fetchall())
