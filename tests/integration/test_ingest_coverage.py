@@ -34,9 +34,13 @@ def test_empty_account_creation_date_is_null_not_a_reject(tmp_path):
     assert cov.missing("users", "account_creation_date") == (
         "account_creation_date is empty in every row of this dataset's users file"
     )
-    got = duckdb.connect().execute(
-        f"SELECT account_creation_date, follower_count FROM '{_pq(tmp_path / 'data', 'd', 'users')}'"
-    ).fetchall()
+    got = (
+        duckdb.connect()
+        .execute(
+            f"SELECT account_creation_date, follower_count FROM '{_pq(tmp_path / 'data', 'd', 'users')}'"
+        )
+        .fetchall()
+    )
     assert got == [(None, None)] * 3
 
 
@@ -62,16 +66,22 @@ def test_absent_optional_columns_are_null_and_recorded_absent(tmp_path):
             assert cols[c].present == (c in ids), c
             assert cols[c].values == (ds.coverage.rows[table] if c in ids else 0), c
             if c not in ids:
-                n = duckdb.connect().execute(
-                    f"SELECT count(*) FROM '{_pq(data, 'm', table)}' WHERE {c} IS NOT NULL"
-                ).fetchone()[0]
+                n = (
+                    duckdb.connect()
+                    .execute(
+                        f"SELECT count(*) FROM '{_pq(data, 'm', table)}' WHERE {c} IS NOT NULL"
+                    )
+                    .fetchone()[0]
+                )
                 assert n == 0, c
     assert ds.coverage.missing("tweets", "like_count") == (
         "like_count is not in this dataset's tweets file"
     )
     types = {
         r[0]: r[1]
-        for r in duckdb.connect().execute(f"DESCRIBE SELECT * FROM '{_pq(data, 'm', 'tweets')}'").fetchall()
+        for r in duckdb.connect()
+        .execute(f"DESCRIBE SELECT * FROM '{_pq(data, 'm', 'tweets')}'")
+        .fetchall()
     }
     assert types["hashtags"] == "VARCHAR[]" and types["like_count"] == "BIGINT"
 
@@ -89,9 +99,13 @@ def test_shards_that_disagree_present_if_any_file_had_it(tmp_path):
         "present": True,
         "values": 3,
     }
-    got = duckdb.connect().execute(
-        f"SELECT like_count FROM '{_pq(tmp_path / 'data', 's', 'tweets')}' ORDER BY tweetid"
-    ).fetchall()
+    got = (
+        duckdb.connect()
+        .execute(
+            f"SELECT like_count FROM '{_pq(tmp_path / 'data', 's', 'tweets')}' ORDER BY tweetid"
+        )
+        .fetchall()
+    )
     assert got == [(0,), (1,), (2,), (None,), (None,), (None,)]
 
 

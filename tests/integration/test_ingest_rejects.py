@@ -9,7 +9,7 @@ import json
 from tests.conftest import run_cli, tweet_row, user_row, write_csv
 
 OP = "test_012020"
-FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
 
 
 def test_formula_cells_are_neutralized_and_raw_kept_in_jsonl(tmp_path):

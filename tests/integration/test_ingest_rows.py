@@ -58,7 +58,7 @@ def test_invalid_utf8_and_bad_value_in_one_row_counted_once_and_later_records_ri
     rows[9]["tweet_text"] = "BADUTF"
     rows[19]["tweet_text"] = "BADUTF"
     rows[29]["retweet_count"] = "inf"
-    rows[34]["tweet_text"] = "multi\nline, \"quoted\""
+    rows[34]["tweet_text"] = 'multi\nline, "quoted"'
     write_csv(path, rows)
     path.write_bytes(path.read_bytes().replace(b"BADUTF", b"bad \xff\xfe bytes"))
     r = _ingest(tmp_path, raw)
