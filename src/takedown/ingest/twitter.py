@@ -18,9 +18,10 @@ from pathlib import Path
 import duckdb
 
 from takedown import __version__
-from takedown.engine import connect, measure_coverage
+from takedown.engine import connect
 from takedown.errors import IngestError
 from takedown.hashing import sha256_file, sha256_json, sha256_tree
+from takedown.ingest.combine import combine, coverage_of
 from takedown.ingest.dataset import (
     Counts,
     Dataset,
@@ -31,8 +32,8 @@ from takedown.ingest.dataset import (
 )
 from takedown.ingest.discover import ArchiveFile, discover
 from takedown.ingest.limits import Budget, Limits
-from takedown.ingest.normalize import id_column, lit, q
-from takedown.ingest.read import Progress, disk_full_error, is_disk_full, read_file, run
+from takedown.ingest.normalize import lit
+from takedown.ingest.read import Progress, disk_full_error, is_disk_full, read_file
 from takedown.ingest.rejects import write_rejects
 from takedown.ingest.verify import Checks, hash_sources
 from takedown.schema import (
@@ -40,7 +41,6 @@ from takedown.schema import (
     SCHEMA_VERSION,
     TWEET_COLUMNS,
     USER_COLUMNS,
-    Coverage,
 )
 
 INGEST_DIR = Path(__file__).parent
@@ -53,90 +53,6 @@ def _noop(stage: str, fraction: float | None) -> None:
 def ingest_version() -> str:
     """Code identity of the ingest stage: a change to it invalidates cached datasets."""
     return f"{__version__}+{sha256_tree(INGEST_DIR)[:12]}"
-
-
-def _combine(
-    con: duckdb.DuckDBPyConnection,
-    kind: str,
-    parts: list[tuple[ArchiveFile, Path]],
-    out: Path,
-    columns: list[str],
-    progress: Progress,
-) -> dict[str, int]:
-    """One Parquet file per table; later copies of a duplicate id go to rejects.
-
-    The common case (one file, no duplicates) is a rename, not another pass over the data.
-    Returns duplicates removed per file.
-    """
-    idc = q(id_column(kind))
-    union = " UNION ALL BY NAME ".join(
-        f"SELECT *, {lit(f.label)} AS _file, {i} AS _fileno "
-        f"FROM read_parquet({lit(p.as_posix())}, file_row_number=true)"
-        for i, (f, p) in enumerate(parts)
-    )
-    con.execute(f"CREATE OR REPLACE TEMP VIEW kept_{kind} AS {union}")
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE dup_{kind} AS
-            SELECT {idc} AS id, arg_min(_file, (_fileno, file_row_number)) AS first_file,
-                   min((_fileno, file_row_number)) AS first_pos
-            FROM kept_{kind} GROUP BY 1 HAVING count(*) > 1"""
-    )
-    n_dups = con.execute(f"SELECT count(*) FROM dup_{kind}").fetchone()[0]
-    first = con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit(parts[0][1].as_posix())})")
-    if n_dups == 0 and len(parts) == 1 and [c[0] for c in first.fetchall()] == columns:
-        parts[0][1].rename(out)
-        return {}
-    later = f"""SELECT k.* FROM kept_{kind} k JOIN dup_{kind} d ON k.{idc} = d.id
-                WHERE (k._fileno, k.file_row_number) <> d.first_pos"""
-    # A kept row's record number in its file: its position among kept rows plus the rejects
-    # (already numbered) before it.
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE rec_map AS SELECT file, record AS rec,
-           row_number() OVER (PARTITION BY file ORDER BY record) AS idx
-           FROM rejects WHERE record IS NOT NULL"""
-    )
-
-    def record(file: str, pos: str) -> str:
-        return (
-            f"({pos} + 1 + (SELECT count(*) FROM rec_map m "
-            f"WHERE m.file = {file} AND m.rec - m.idx < {pos} + 1))"
-        )
-
-    con.execute(
-        f"""INSERT INTO rejects SELECT _file, {lit(kind)}, NULL,
-                   {record("k._file", "k.file_row_number")}, {idc},
-                   'duplicate {id_column(kind)} (first seen in ' || d.first_file || ' record '
-                   || {record("d.first_file", "d.first_pos[2]")} || ')', NULL
-            FROM ({later}) k JOIN dup_{kind} d ON k.{idc} = d.id"""
-    )
-    per_file = dict(con.execute(f"SELECT _file, count(*) FROM ({later}) GROUP BY 1").fetchall())
-    cols = ", ".join(q(c) for c in columns)
-    sql = f"""COPY (SELECT {cols} FROM kept_{kind} k WHERE NOT EXISTS (
-                SELECT 1 FROM dup_{kind} d
-                WHERE d.id = k.{idc} AND d.first_pos <> (k._fileno, k.file_row_number)))
-              TO {lit(out.as_posix())} (FORMAT parquet, COMPRESSION snappy)"""
-    run(con, sql, f"writing {out.name}", progress)
-    return {k: int(v) for k, v in per_file.items()}
-
-
-def _coverage(
-    con: duckdb.DuckDBPyConnection,
-    parts: dict[str, list[tuple[ArchiveFile, Path]]],
-    users_pq: str,
-    tweets_pq: str,
-) -> Coverage:
-    """Per column: did the input have it, and how many values it holds (issue 7).
-
-    When shards of one kind disagree (one has a column, another lacks it), the column counts
-    as present if any file had it; the rows of the file without it hold NULL there, and
-    `values` says how many rows really have one.
-    """
-    con.execute(f"CREATE OR REPLACE TEMP VIEW users AS SELECT * FROM read_parquet({users_pq})")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW tweets AS SELECT * FROM read_parquet({tweets_pq})")
-    present = {
-        kind: sorted({c for f, _ in files for c in f.columns}) for kind, files in parts.items()
-    }
-    return measure_coverage(con, present)
 
 
 def _cache_key(files: list[ArchiveFile], hashes: dict[str, str], version: str) -> str:
@@ -287,7 +203,7 @@ def _build(
         extra = sorted({c for c in seen if c not in canonical and c not in opt})
         columns[kind] = list(canonical) + opt + extra
         extras[kind] = extra
-        removed = _combine(con, kind, parts[kind], out / f"{kind}.parquet", columns[kind], progress)
+        removed = combine(con, kind, parts[kind], out / f"{kind}.parquet", columns[kind], progress)
         dup_by_file.update(removed)
         dups[kind] = sum(removed.values())
 
@@ -305,7 +221,7 @@ def _build(
             ANTI JOIN read_parquet({users_pq}) u USING (userid)"""
     ).fetchone()[0]
     n_rejects = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
-    coverage = _coverage(con, parts, users_pq, tweets_pq)
+    coverage = coverage_of(con, parts, users_pq, tweets_pq)
     con.close()
 
     hashes = checks.hashes()
