@@ -1,8 +1,9 @@
 """Ingest a Twitter information-operations archive into normalized Parquet with DuckDB.
 
-Per raw file, one pass writes the rows whose values all parse, and a lighter second pass reads
-only the columns that can fail to list the others with their reasons. Duplicate ids are found
-on the Parquet. Nothing is dropped silently.
+Per raw file, one pass writes the rows whose values all parse; only for a file with rejects, a
+second pass lists the others with their reasons and record numbers (ingest/read.py). The raw
+bytes are hashed and gzip-checked beside it (ingest/verify.py). Duplicate ids are found on the
+Parquet (ingest/combine.py). Nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -144,9 +145,13 @@ def _ingest(
                 return previous, True
         # Checksum (and gzip-check) the inputs while DuckDB reads them.
         checks = Checks(files, budget, hashes)
-        dataset_obj = _build(
-            files, ignored, checks, dataset, version, _is_synthetic(paths), work, progress
-        )
+        try:
+            dataset_obj = _build(
+                files, ignored, checks, dataset, version, _is_synthetic(paths), work, progress
+            )
+        except BaseException:
+            checks.cancel()
+            raise
         final = work / "out"
         if target.exists():
             trash = data_dir / f".{dataset}.old-{os.getpid()}-{time.time_ns()}"

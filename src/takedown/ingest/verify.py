@@ -22,13 +22,24 @@ from takedown.ingest.limits import Budget
 CHUNK = 1 << 20
 
 
-def sha256_of(path: Path, budget: Budget | None = None, label: str = "") -> str:
+class Cancelled(Exception):
+    """The ingest failed elsewhere; the check stops instead of reading on."""
+
+
+def sha256_of(
+    path: Path,
+    budget: Budget | None = None,
+    label: str = "",
+    stop: threading.Event | None = None,
+) -> str:
     """sha256 of the file as given; a .gz is also decompressed to the end to check it."""
     h = hashlib.sha256()
     gz = budget is not None and path.name.lower().endswith(".gz")
     check = _GzipCheck(label, path.stat().st_size, budget) if gz else None
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
+            if stop is not None and stop.is_set():
+                raise Cancelled
             h.update(chunk)
             if check is not None:
                 check.feed(chunk)
@@ -74,19 +85,26 @@ class Checks:
 
     def __init__(self, files: list[ArchiveFile], budget: Budget, known: dict[str, str]) -> None:
         self._lock = threading.Lock()
+        self._stop = threading.Event()
         self._cons: list[duckdb.DuckDBPyConnection] = []
         sources = {str(f.source.resolve()): f.label for f in files}
         todo = {s: lab for s, lab in sources.items() if s not in known or s.lower().endswith(".gz")}
         pool = ThreadPoolExecutor(max_workers=2)
-        futures = {s: pool.submit(sha256_of, Path(s), budget, lab) for s, lab in todo.items()}
+        futures = {
+            s: pool.submit(sha256_of, Path(s), budget, lab, self._stop) for s, lab in todo.items()
+        }
         pool.shutdown(wait=False)
         self._known = dict(known)
         self._futures: dict[str, Future[str]] = futures
         for fut in futures.values():
             fut.add_done_callback(self._on_done)
 
+    def cancel(self) -> None:
+        """Stop reading: the ingest failed, and the process should not wait for the hashes."""
+        self._stop.set()
+
     def _on_done(self, fut: Future[str]) -> None:
-        if fut.exception() is not None:
+        if fut.exception() is not None and not self._stop.is_set():
             with self._lock:
                 for con in self._cons:
                     con.interrupt()
@@ -100,7 +118,7 @@ class Checks:
 
     def failed(self) -> BaseException | None:
         for fut in self._futures.values():
-            if fut.done() and fut.exception() is not None:
+            if fut.done() and not isinstance(fut.exception(), (type(None), Cancelled)):
                 return fut.exception()
         return None
 
