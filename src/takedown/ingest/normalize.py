@@ -33,7 +33,7 @@ TIME_FORMATS = (
 
 
 # Counts above 2**53 lose precision as doubles; no account or tweet comes near it.
-MAX_COUNT = 2**53
+MAX_COUNT = 2**53 - 1
 
 
 def q(name: str) -> str:
@@ -65,11 +65,9 @@ def _typed(col: str, raw: str) -> tuple[str, str | None]:
     elif col in COUNT_COLUMNS:
         # Whole numbers, "12.0" as some vintages write them, never inf/NaN/negative/overflow:
         # try_cast keeps one bad value a reject of its row instead of an error for the file.
+        # BETWEEN is false for NaN and +-inf too; one range test keeps this cheap per row.
         d = f"try_cast({v} AS DOUBLE)"
-        expr = (
-            f"CASE WHEN isfinite({d}) AND {d} >= 0 AND {d} < {MAX_COUNT} "
-            f"THEN try_cast(round({d}) AS BIGINT) END"
-        )
+        expr = f"CAST(round(CASE WHEN {d} BETWEEN 0 AND {MAX_COUNT} THEN {d} END) AS BIGINT)"
         fmt_hint = "expected a whole number from 0 up"
     elif col in BOOL_COLUMNS:
         expr = (
@@ -82,7 +80,7 @@ def _typed(col: str, raw: str) -> tuple[str, str | None]:
         bound = 90 if col == "latitude" else 180
         expr = (
             f"CASE WHEN lower({v}) = 'absent' THEN NULL "
-            f"WHEN isfinite({d}) AND abs({d}) <= {bound} THEN {d} END"
+            f"WHEN {d} BETWEEN -{bound} AND {bound} THEN {d} END"
         )
         reason = (
             f"CASE WHEN {v} IS NOT NULL AND lower({v}) <> 'absent' AND ({expr}) "
