@@ -137,14 +137,28 @@ def ingest(
     force: Annotated[
         bool, typer.Option(help="Re-ingest even if the inputs are unchanged.")
     ] = False,
+    max_expanded_gb: Annotated[
+        float,
+        typer.Option(help="Refuse zip/gzip inputs that expand to more than this in total."),
+    ] = 50.0,
+    max_expansion_ratio: Annotated[
+        float,
+        typer.Option(help="Refuse a zip/gzip input that expands more than this many times."),
+    ] = 100.0,
 ) -> None:
     """Read a takedown archive into normalized Parquet (DATA_DIR/NAME) with a dataset.json."""
     from takedown.ingest import ingest as run_ingest
+    from takedown.ingest.limits import GB, Limits
 
     with errors():
+        if max_expanded_gb <= 0 or max_expansion_ratio <= 0:
+            raise TakedownError("--max-expanded-gb and --max-expansion-ratio must be above 0")
+        limits = Limits(int(max_expanded_gb * GB), max_expansion_ratio)
         t0 = time.perf_counter()
         with progress_bar() as report:
-            ds, cached = run_ingest(paths, dataset, data_dir, force=force, progress=report)
+            ds, cached = run_ingest(
+                paths, dataset, data_dir, force=force, progress=report, limits=limits
+            )
         took = time.perf_counter() - t0
         where = data_dir / dataset
         if cached:

@@ -28,7 +28,8 @@ def connect(
         con.execute("SET enable_progress_bar = true")
         con.execute("SET enable_progress_bar_print = false")
     if temp_dir is not None:
-        con.execute(f"SET temp_directory = '{temp_dir.as_posix()}'")
+        # Escaped: a folder name may hold an apostrophe (issue 10 item 15).
+        con.execute(f"SET temp_directory = '{temp_dir.as_posix().replace(chr(39), chr(39) * 2)}'")
     return con
 
 

@@ -58,8 +58,10 @@ TWEET_COLUMNS: tuple[str, ...] = (
 # Columns some vintages add; kept when present, NULL when absent.
 OPTIONAL_TWEET_COLUMNS: tuple[str, ...] = ("poll_choices",)
 
-# Without these a finding cannot be computed: their absence is an error naming the file.
-REQUIRED_USER_COLUMNS: tuple[str, ...] = ("userid", "follower_count", "account_creation_date")
+# What identifies a row: a file without one of these columns is an error naming the file, and
+# a row with an empty value in one is rejected. Every other column is optional (issue 7): absent
+# from a file it is NULL, an empty value is NULL, and findings that need it are unavailable.
+REQUIRED_USER_COLUMNS: tuple[str, ...] = ("userid",)
 REQUIRED_TWEET_COLUMNS: tuple[str, ...] = ("tweetid", "userid", "tweet_time")
 
 # Normalized types (DuckDB SQL types) for the columns that are not plain text.

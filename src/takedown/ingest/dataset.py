@@ -58,8 +58,17 @@ class Dataset(BaseModel):
     coverage: Coverage | None = None
 
 
+# Folder names are at most 255 bytes; scratch and version folders add a prefix and suffix.
+MAX_NAME_BYTES = 100
+
+
 def check_dataset_name(name: str, option: str) -> None:
     """Dataset names become folder names under --data-dir and --out: no paths."""
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise TakedownError(
+            f"{option}: name too long ({len(name.encode('utf-8'))} bytes, at most "
+            f"{MAX_NAME_BYTES}); use a short name such as china_052020"
+        )
     if not name or "/" in name or "\\" in name or name.startswith("."):
         raise TakedownError(f"{option} {name!r}: use a plain name such as china_052020")
 

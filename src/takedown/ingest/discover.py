@@ -7,14 +7,17 @@ plain, gzipped or zipped; media zips and other files in a folder are ignored and
 from __future__ import annotations
 
 import csv
+import errno
 import gzip
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from takedown.errors import IngestError
+from takedown.ingest.limits import Budget, Limits
 from takedown.schema import REQUIRED_TWEET_COLUMNS, REQUIRED_USER_COLUMNS
 
 NAME = re.compile(
@@ -38,12 +41,21 @@ class ArchiveFile:
     variant: str
     shard: int
     columns: tuple[str, ...] = field(default=())
+    read_from: Path | None = None  # a normalized copy DuckDB reads instead of `path`
 
     @property
     def label(self) -> str:
         if self.source == self.path:
             return self.source.name
         return f"{self.source.name}:{self.path.name}"
+
+
+def _inside(child: Path, folder: Path) -> bool:
+    """A symlink in an input folder is followed only while it stays inside that folder."""
+    try:
+        return child.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a loop or an unreadable target
+        return False
 
 
 def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -55,7 +67,14 @@ def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
             raise IngestError(f"{p}: no such file or folder; check the path")
         if p.is_dir():
             for child in sorted(p.iterdir()):
-                if child.is_file() and NAME.match(child.name):
+                if child.is_symlink() and not _inside(child, p):
+                    if NAME.match(child.name):
+                        raise IngestError(
+                            f"{child}: a symlink that points outside {p}; copy the file into "
+                            "the folder or pass it by its own path"
+                        )
+                    ignored.append(child)
+                elif child.is_file() and NAME.match(child.name):
                     chosen.append(child)
                 elif child.is_file():
                     ignored.append(child)
@@ -72,8 +91,22 @@ def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     return chosen, ignored
 
 
-def _extract_zip(zpath: Path, scratch: Path) -> list[tuple[Path, Path]]:
-    """Unpack the CSV members of a zip (DuckDB cannot read zips without a network extension)."""
+def _unsafe_member(filename: str) -> bool:
+    """An absolute path or a `..` step: a genuine archive never has one (issue 10 item 11)."""
+    parts = filename.replace("\\", "/").split("/")
+    return (
+        filename.startswith(("/", "\\"))
+        or ".." in parts
+        or (len(filename) > 1 and filename[1] == ":")
+    )
+
+
+def _extract_zip(zpath: Path, scratch: Path, budget: Budget) -> list[tuple[Path, Path]]:
+    """Unpack the CSV members of a zip (DuckDB cannot read zips without a network extension).
+
+    zipfile checks each member's CRC-32 as it reads; the expanded size is counted against the
+    limits as it is written, since a member's declared size can lie.
+    """
     try:
         zf = zipfile.ZipFile(zpath)
     except zipfile.BadZipFile:
@@ -81,20 +114,35 @@ def _extract_zip(zpath: Path, scratch: Path) -> list[tuple[Path, Path]]:
     out: list[tuple[Path, Path]] = []
     with zf:
         for info in zf.infolist():
+            if _unsafe_member(info.filename):
+                raise IngestError(
+                    f"{zpath}: member {info.filename!r} has an absolute path or '..'; refusing "
+                    "the zip (a genuine archive has neither); re-download it"
+                )
+        for info in zf.infolist():
             name = Path(info.filename).name
             if info.is_dir() or not NAME.match(name) or name.lower().endswith(".zip"):
                 continue
             folder = scratch / f"zip{len(list(scratch.glob('zip*')))}"
             folder.mkdir()
             target = folder / name
+            label = f"{zpath.name}:{name}"
+            written = 0
             try:
                 with zf.open(info) as src, open(target, "wb") as dst:
                     while chunk := src.read(1 << 20):
+                        written += len(chunk)
+                        budget.add(label, len(chunk), written, info.compress_size)
                         dst.write(chunk)
-            except (zipfile.BadZipFile, EOFError, OSError) as exc:
-                raise IngestError(
-                    f"{zpath}:{name}: corrupt zip member ({exc}); re-download it"
-                ) from None
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise IngestError(
+                        f"{label}: the disk is full while unpacking it to {scratch.parent}; "
+                        "free some space or pass --data-dir on a larger disk"
+                    ) from None
+                raise IngestError(f"{label}: corrupt zip member ({exc}); re-download it") from None
+            except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+                raise IngestError(f"{label}: corrupt zip member ({exc}); re-download it") from None
             out.append((zpath, target))
     if not out:
         raise IngestError(
@@ -113,7 +161,7 @@ def read_header(path: Path, label: str) -> tuple[str, ...]:
         with opener(path, "rb") as f:
             head = f.read(SNIFF_BYTES)
     except (OSError, EOFError) as exc:
-        raise IngestError(f"{label}: cannot decompress ({exc}); re-download it") from None
+        raise IngestError(f"{label}: corrupt or truncated gzip ({exc}); re-download it") from None
     if not head.strip():
         raise IngestError(f"{label}: file has no header row; re-download it")
     nul = head.find(b"\0")
@@ -130,10 +178,13 @@ def read_header(path: Path, label: str) -> tuple[str, ...]:
             "convert the file to LF or CRLF line endings"
         ) from None
     cols = tuple(COLUMN_ALIASES.get(c.strip(), c.strip()) for c in first)
-    if len(cols) < 2:
+    if "" in cols:
+        # DuckDB cannot name an empty column; say where it is instead of a SQL error.
+        at = cols.index("") + 1
+        hint = "a trailing comma?" if at == len(cols) else "two commas in a row?"
         raise IngestError(
-            f"{label}: line 1 is not a comma-separated header (found {first[:1]!r}); "
-            "pass the archive's CSV files"
+            f"{label}: the header (line 1) has an empty column name at column {at} ({hint}); "
+            "remove it from the header"
         )
     return cols
 
@@ -141,26 +192,31 @@ def read_header(path: Path, label: str) -> tuple[str, ...]:
 def _check_columns(f: ArchiveFile) -> None:
     required = REQUIRED_USER_COLUMNS if f.kind == "users" else REQUIRED_TWEET_COLUMNS
     missing = [c for c in required if c not in f.columns]
+    # Messages name our own column names and positions, never text from the file (issue 10).
     if missing:
         raise IngestError(
-            f"{f.label}: missing required column {missing[0]!r} (header has "
-            f"{len(f.columns)} columns: {', '.join(f.columns[:6])}...); "
-            f"is this a Twitter IO {f.kind} file?"
+            f"{f.label}: missing required column {missing[0]!r} (the header's "
+            f"{len(f.columns)} columns have none by that name); is this a Twitter IO {f.kind} file?"
         )
-    dupes = sorted({c for c in f.columns if f.columns.count(c) > 1})
-    if dupes:
-        raise IngestError(
-            f"{f.label}: column {dupes[0]!r} appears twice in the header; fix the header"
-        )
+    seen: dict[str, int] = {}
+    for i, c in enumerate(f.columns, 1):
+        if c in seen:
+            raise IngestError(
+                f"{f.label}: header columns {seen[c]} and {i} have the same name; rename one"
+            )
+        seen[c] = i
 
 
-def discover(paths: list[Path], scratch: Path) -> tuple[list[ArchiveFile], list[Path]]:
+def discover(
+    paths: list[Path], scratch: Path, budget: Budget | None = None
+) -> tuple[list[ArchiveFile], list[Path]]:
     """Resolve paths to checked archive files of one operation; returns (files, ignored)."""
+    budget = budget or Budget(Limits())
     chosen, ignored = _expand(paths)
     pairs: list[tuple[Path, Path]] = []
     for p in chosen:
         if p.name.lower().endswith(".zip"):
-            pairs.extend(_extract_zip(p, scratch))
+            pairs.extend(_extract_zip(p, scratch, budget))
         else:
             pairs.append((p, p))
     files: list[ArchiveFile] = []

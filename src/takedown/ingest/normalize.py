@@ -32,6 +32,10 @@ TIME_FORMATS = (
 )
 
 
+# Counts above 2**53 lose precision as doubles; no account or tweet comes near it.
+MAX_COUNT = 2**53 - 1
+
+
 def q(name: str) -> str:
     """Quote an identifier for DuckDB."""
     return '"' + name.replace('"', '""') + '"'
@@ -59,8 +63,12 @@ def _typed(col: str, raw: str) -> tuple[str, str | None]:
         )
         fmt_hint = "use YYYY-MM-DD HH:MM"
     elif col in COUNT_COLUMNS:
-        expr = f"CAST(round(try_cast({v} AS DOUBLE)) AS BIGINT)"
-        fmt_hint = "expected a whole number"
+        # Whole numbers, "12.0" as some vintages write them, never inf/NaN/negative/overflow:
+        # try_cast keeps one bad value a reject of its row instead of an error for the file.
+        # BETWEEN is false for NaN and +-inf too; one range test keeps this cheap per row.
+        d = f"try_cast({v} AS DOUBLE)"
+        expr = f"CAST(round(CASE WHEN {d} BETWEEN 0 AND {MAX_COUNT} THEN {d} END) AS BIGINT)"
+        fmt_hint = "expected a whole number from 0 up"
     elif col in BOOL_COLUMNS:
         expr = (
             f"CASE lower({v}) WHEN 'true' THEN true WHEN 'false' THEN false "
@@ -68,11 +76,16 @@ def _typed(col: str, raw: str) -> tuple[str, str | None]:
         )
         fmt_hint = "expected True or False"
     elif col in FLOAT_COLUMNS:
-        expr = f"CASE WHEN lower({v}) = 'absent' THEN NULL ELSE try_cast({v} AS DOUBLE) END"
+        d = f"try_cast({v} AS DOUBLE)"
+        bound = 90 if col == "latitude" else 180
+        expr = (
+            f"CASE WHEN lower({v}) = 'absent' THEN NULL "
+            f"WHEN {d} BETWEEN -{bound} AND {bound} THEN {d} END"
+        )
         reason = (
-            f"CASE WHEN {v} IS NOT NULL AND lower({v}) <> 'absent' AND try_cast({v} AS DOUBLE) "
+            f"CASE WHEN {v} IS NOT NULL AND lower({v}) <> 'absent' AND ({expr}) "
             f"IS NULL THEN {lit(col + ': cannot parse ')} || {shown} || "
-            f"{lit(' (expected a number or absent)')} END"
+            f"{lit(f' (expected a number from -{bound} to {bound} or absent)')} END"
         )
         return expr, reason
     elif col in LIST_COLUMNS:
@@ -123,7 +136,11 @@ def kept_select(kind: str, header: tuple[str, ...], source_sql: str) -> str:
     inner: list[str] = []
     bad: list[str] = []
     for col in canonical:
-        raw = q(col) if col in present else "CAST(NULL AS VARCHAR)"
+        if col not in present:
+            # Absent from the file: NULL of the column's type, never 0, "" or [] (issue 7).
+            inner.append(f"CAST(NULL AS {sql_type(col)}) AS {q(col)}")
+            continue
+        raw = q(col)
         expr, reason = _typed(col, raw)
         inner.append(f"{expr} AS {q(col)}")
         if col in present and (reason or col in required):
@@ -148,14 +165,33 @@ def kept_select(kind: str, header: tuple[str, ...], source_sql: str) -> str:
 
 
 def rejected_select(kind: str, header: tuple[str, ...], source_sql: str) -> str:
-    """Rows with a value that did not parse: record number, id and reason. It reads only the
-    columns that can fail, so this second pass costs far less than the first."""
+    """Rows with a value that did not parse: record number among the rows the CSV reader
+    accepted, id and reason. It runs only for files with rejects."""
     reason = _reason_sql(kind, header)
     idc = q(id_column(kind))
+    # Touch every column so the CSV reader validates (UTF-8) and rejects exactly the rows it
+    # rejected in the kept pass; otherwise such a row could be counted twice (issue 10 item 5).
+    touch = " OR ".join(f"{q(c)} IS NULL" for c in header)
     return (
         f"SELECT _rec, _id, _reason FROM (SELECT row_number() OVER () AS _rec, {idc} AS _id, "
-        f"{reason} AS _reason FROM {source_sql}) WHERE _reason IS NOT NULL"
+        f"{reason} AS _reason, ({touch}) AS _touch FROM {source_sql}) "
+        f"WHERE _reason IS NOT NULL AND _touch IS NOT NULL"
     )
+
+
+def sql_type(col: str) -> str:
+    """The normalized DuckDB type of a canonical column."""
+    if col in TIME_COLUMNS:
+        return "TIMESTAMPTZ"
+    if col in COUNT_COLUMNS:
+        return "BIGINT"
+    if col in BOOL_COLUMNS:
+        return "BOOLEAN"
+    if col in FLOAT_COLUMNS:
+        return "DOUBLE"
+    if col in LIST_COLUMNS:
+        return "VARCHAR[]"
+    return "VARCHAR"
 
 
 def id_column(kind: str) -> str:

@@ -1,0 +1,97 @@
+"""One table per kind from the per-file Parquet parts: duplicate ids to rejects, coverage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from takedown.engine import measure_coverage
+from takedown.ingest.discover import ArchiveFile
+from takedown.ingest.normalize import id_column, lit, q
+from takedown.ingest.read import Progress, run
+from takedown.schema import Coverage
+
+
+def combine(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    parts: list[tuple[ArchiveFile, Path]],
+    out: Path,
+    columns: list[str],
+    progress: Progress,
+) -> dict[str, int]:
+    """One Parquet file per table; later copies of a duplicate id go to rejects.
+
+    The common case (one file, no duplicates) is a rename, not another pass over the data.
+    Returns duplicates removed per file.
+    """
+    idc = q(id_column(kind))
+    union = " UNION ALL BY NAME ".join(
+        f"SELECT *, {lit(f.label)} AS _file, {i} AS _fileno "
+        f"FROM read_parquet({lit(p.as_posix())}, file_row_number=true)"
+        for i, (f, p) in enumerate(parts)
+    )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW kept_{kind} AS {union}")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE dup_{kind} AS
+            SELECT {idc} AS id, arg_min(_file, (_fileno, file_row_number)) AS first_file,
+                   min((_fileno, file_row_number)) AS first_pos
+            FROM kept_{kind} GROUP BY 1 HAVING count(*) > 1"""
+    )
+    n_dups = con.execute(f"SELECT count(*) FROM dup_{kind}").fetchone()[0]
+    first = con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit(parts[0][1].as_posix())})")
+    if n_dups == 0 and len(parts) == 1 and [c[0] for c in first.fetchall()] == columns:
+        parts[0][1].rename(out)
+        return {}
+    later = f"""SELECT k.* FROM kept_{kind} k JOIN dup_{kind} d ON k.{idc} = d.id
+                WHERE (k._fileno, k.file_row_number) <> d.first_pos"""
+    # A kept row's record number in its file: its position among kept rows plus the rejects
+    # (already numbered) before it.
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE rec_map AS SELECT file, record AS rec,
+           row_number() OVER (PARTITION BY file ORDER BY record) AS idx
+           FROM rejects WHERE record IS NOT NULL"""
+    )
+
+    def record(file: str, pos: str) -> str:
+        return (
+            f"({pos} + 1 + (SELECT count(*) FROM rec_map m "
+            f"WHERE m.file = {file} AND m.rec - m.idx < {pos} + 1))"
+        )
+
+    con.execute(
+        f"""INSERT INTO rejects SELECT _file, {lit(kind)}, NULL,
+                   {record("k._file", "k.file_row_number")}, {idc},
+                   'duplicate {id_column(kind)} (first seen in ' || d.first_file || ' record '
+                   || {record("d.first_file", "d.first_pos[2]")} || ')', NULL
+            FROM ({later}) k JOIN dup_{kind} d ON k.{idc} = d.id"""
+    )
+    per_file = dict(con.execute(f"SELECT _file, count(*) FROM ({later}) GROUP BY 1").fetchall())
+    cols = ", ".join(q(c) for c in columns)
+    sql = f"""COPY (SELECT {cols} FROM kept_{kind} k WHERE NOT EXISTS (
+                SELECT 1 FROM dup_{kind} d
+                WHERE d.id = k.{idc} AND d.first_pos <> (k._fileno, k.file_row_number)))
+              TO {lit(out.as_posix())} (FORMAT parquet, COMPRESSION snappy)"""
+    run(con, sql, f"writing {out.name}", progress)
+    return {k: int(v) for k, v in per_file.items()}
+
+
+def coverage_of(
+    con: duckdb.DuckDBPyConnection,
+    parts: dict[str, list[tuple[ArchiveFile, Path]]],
+    users_pq: str,
+    tweets_pq: str,
+) -> Coverage:
+    """Per column: did the input have it, and how many values it holds (issue 7).
+
+    When shards of one kind disagree (one has a column, another lacks it), the column counts
+    as present if any file had it; the rows of the file without it hold NULL there, and
+    `values` says how many rows really have one.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP VIEW users AS SELECT * FROM read_parquet({users_pq})")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW tweets AS SELECT * FROM read_parquet({tweets_pq})")
+    present = {
+        kind: sorted({c for f, _ in files for c in f.columns}) for kind, files in parts.items()
+    }
+    return measure_coverage(con, present)
