@@ -129,14 +129,30 @@ def ingest(
     force: Annotated[
         bool, typer.Option(help="Re-ingest even if the inputs are unchanged.")
     ] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="auto (from file names and headers), twitter, tweets-only, ira538, or mapped "
+            "(a column mapping in the profile's source: block).",
+        ),
+    ] = "auto",
+    profile: Annotated[
+        Path | None,
+        typer.Option(help="A profile whose source: block says how to read this export."),
+    ] = None,
 ) -> None:
-    """Read a takedown archive into normalized Parquet (DATA_DIR/NAME) with a dataset.json."""
+    """Read a takedown archive or another export into normalized Parquet (DATA_DIR/NAME)."""
     from takedown.ingest import ingest as run_ingest
+    from takedown.profile import load_profile
 
     with errors():
         t0 = time.perf_counter()
+        source = load_profile(profile).source if profile else None
         with progress_bar() as report:
-            ds, cached = run_ingest(paths, dataset, data_dir, force=force, progress=report)
+            ds, cached = run_ingest(
+                paths, dataset, data_dir, force=force, progress=report, fmt=fmt, source=source
+            )
         took = time.perf_counter() - t0
         where = data_dir / dataset
         if cached:

@@ -32,8 +32,10 @@ from takedown.ingest.dataset import (
     load_dataset,
     write_dataset,
 )
-from takedown.ingest.discover import ArchiveFile, discover
+from takedown.ingest.discover import ArchiveFile
+from takedown.ingest.formats import resolve
 from takedown.ingest.normalize import id_column, kept_select, lit, q, rejected_select
+from takedown.profile import Source
 from takedown.schema import OPTIONAL_TWEET_COLUMNS, SCHEMA_VERSION, TWEET_COLUMNS, USER_COLUMNS
 
 Progress = Callable[[str, float | None], None]
@@ -246,6 +248,8 @@ def ingest(
     *,
     force: bool = False,
     progress: Progress = _noop,
+    fmt: str = "auto",
+    source: Source | None = None,
 ) -> tuple[Dataset, bool]:
     """Ingest the archive at paths into data_dir/dataset; returns (dataset, reused_from_cache)."""
     check_dataset_name(dataset, "--dataset")
@@ -256,6 +260,7 @@ def ingest(
             previous = load_dataset(target)
         except Exception:  # noqa: BLE001 - an unreadable cache is simply rebuilt
             previous = None
+    created = [p for p in (data_dir, *data_dir.parents) if not p.exists()]
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -264,7 +269,8 @@ def ingest(
         ) from None
     work = Path(tempfile.mkdtemp(prefix=f".{dataset}.tmp-", dir=data_dir))
     try:
-        files, ignored = discover(paths, work)
+        inputs = resolve(paths, work, fmt, source or Source(), dataset)
+        files, ignored = inputs.files, inputs.ignored
         version = ingest_version()
         if previous is not None and not force:
             progress("hashing inputs", None)
@@ -285,6 +291,14 @@ def ingest(
         dataset_obj = _build(
             files, ignored, hashes_of, dataset, version, _is_synthetic(paths), work, progress
         )
+        dataset_obj = dataset_obj.model_copy(
+            update={
+                "source_format": inputs.format,
+                "source_notes": inputs.notes,
+                "source_timezone": inputs.source_timezone,
+            }
+        )
+        write_dataset(dataset_obj, work / "out" / "dataset.json")
         final = work / "out"
         if target.exists():
             trash = data_dir / f".{dataset}.old-{os.getpid()}-{time.time_ns()}"
@@ -293,9 +307,20 @@ def ingest(
             shutil.rmtree(trash, ignore_errors=True)
         else:
             final.rename(target)
+        created = []
         return dataset_obj, False
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        _remove_empty(created)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """A failed first ingest leaves no empty --data-dir behind (innermost folder first)."""
+    for p in folders:
+        try:
+            p.rmdir()
+        except OSError:
+            return
 
 
 def _build(
