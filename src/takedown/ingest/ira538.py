@@ -115,6 +115,17 @@ def convert(
             raise IngestError(f"{p}: cannot read as an IRA tweets CSV ({first})") from None
         out.append(archive_file(p, target, "tweets", operation))
     out.extend(_users(con, out, authors, work, operation))
+    if authors:
+        users_csv = out[-1].path
+        missing = con.execute(
+            f"""SELECT count(*) FROM {_csv(authors[0])} a WHERE a.author_id NOT IN
+                (SELECT userid FROM read_csv({lit(users_csv.as_posix())}, all_varchar=true))"""
+        ).fetchone()[0]
+        if missing:
+            notes.append(
+                f"{missing:,} authors in {authors[0].name} have no tweet in the given files and "
+                "are not counted as accounts."
+            )
     con.close()
     return out, ignored, notes
 
