@@ -145,19 +145,40 @@ def ingest(
         float,
         typer.Option(help="Refuse a zip/gzip input that expands more than this many times."),
     ] = 100.0,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="auto (from file names and headers), twitter, tweets-only, ira538, or mapped "
+            "(a column mapping in the profile's source: block).",
+        ),
+    ] = "auto",
+    profile: Annotated[
+        Path | None,
+        typer.Option(help="A profile whose source: block says how to read this export."),
+    ] = None,
 ) -> None:
-    """Read a takedown archive into normalized Parquet (DATA_DIR/NAME) with a dataset.json."""
+    """Read a takedown archive or another export into normalized Parquet (DATA_DIR/NAME)."""
     from takedown.ingest import ingest as run_ingest
     from takedown.ingest.limits import GB, Limits
+    from takedown.profile import load_profile
 
     with errors():
         if max_expanded_gb <= 0 or max_expansion_ratio <= 0:
             raise TakedownError("--max-expanded-gb and --max-expansion-ratio must be above 0")
         limits = Limits(int(max_expanded_gb * GB), max_expansion_ratio)
         t0 = time.perf_counter()
+        source = load_profile(profile).source if profile else None
         with progress_bar() as report:
             ds, cached = run_ingest(
-                paths, dataset, data_dir, force=force, progress=report, limits=limits
+                paths,
+                dataset,
+                data_dir,
+                force=force,
+                progress=report,
+                limits=limits,
+                fmt=fmt,
+                source=source,
             )
         took = time.perf_counter() - t0
         where = data_dir / dataset

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from takedown.errors import ProfileError
+from takedown.schema import TWEET_COLUMNS, USER_COLUMNS
 
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -96,11 +97,61 @@ class Context(Strict):
     via_press: bool = False
 
 
+Format = Literal["auto", "twitter", "tweets-only", "ira538", "mapped"]
+
+
+class FileMapping(Strict):
+    """One kind of export file: which files (a glob) and normalized field -> export column."""
+
+    file: str | None = None
+    columns: dict[str, str] = Field(min_length=1)
+    # Further columns to keep under their own names (account attributes to group by).
+    extra: dict[str, str] = {}
+
+
+class Source(Strict):
+    """Where a dataset's files come from and the clock its timestamps are written in."""
+
+    format: Format = "auto"
+    # The clock of the export's timestamps; Twitter's archive writes UTC.
+    source_timezone: str = "UTC"
+    # strptime format of the timestamps, or epoch / epoch_ms; None tries the common ones.
+    time_format: str | None = None
+    tweets: FileMapping | None = None
+    users: FileMapping | None = None
+
+    @field_validator("source_timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        return _check_zone(v)
+
+    @model_validator(mode="after")
+    def _mapped(self) -> Source:
+        if self.format == "mapped" and self.tweets is None:
+            raise ValueError("format mapped needs a tweets: mapping (columns: {tweetid: ...})")
+        for kind, m in (("tweets", self.tweets), ("users", self.users)):
+            if m is None:
+                continue
+            known = TWEET_COLUMNS if kind == "tweets" else USER_COLUMNS
+            unknown = sorted(set(m.columns) - set(known))
+            if unknown:
+                raise ValueError(f"{kind}.columns: {unknown[0]!r} is not a normalized field")
+        return self
+
+
+def _check_zone(v: str) -> str:
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown IANA timezone {v!r} (e.g. Asia/Shanghai)") from None
+    return v
+
+
 class Profile(Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     title: str
     description: str = ""
-    adapter: Literal["twitter_io"] = "twitter_io"
+    source: Source = Source()
     timezone: str = "UTC"
     working_hours: WorkingHours = WorkingHours()
     languages: list[str] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import shutil
 from pathlib import Path
 
 import pytest
@@ -83,11 +82,11 @@ def test_users_without_tweets(tmp_path):
     _assert_clean_failure(tmp_path, r, f"{OP}_users_csv_hashed.csv", "without a tweets file")
 
 
-def test_unrecognised_file_name(tmp_path):
-    raw = make_archive(tmp_path / "raw")
-    odd = shutil.copy(raw / f"{OP}_tweets_csv_hashed.csv", tmp_path / "mytweets.csv")
-    r = ingest(tmp_path, Path(odd))
-    _assert_clean_failure(tmp_path, r, "mytweets.csv", "not a takedown archive file name")
+def test_unrecognised_file_name_and_header(tmp_path):
+    odd = tmp_path / "mytweets.csv"
+    odd.write_text("when,what\n2020-01-01,hello\n")
+    r = ingest(tmp_path, odd)
+    _assert_clean_failure(tmp_path, r, "mytweets.csv", "cannot tell the export's format")
 
 
 def test_two_operations_in_one_folder(tmp_path):

@@ -56,6 +56,10 @@ class Dataset(BaseModel):
     synthetic: bool = False
     # Per table and column: present in the input, and how many values. None: an older ingest.
     coverage: Coverage | None = None
+    # How the files were read: the adapter, what it did (for the data appendix), the clock.
+    source_format: str = "twitter"
+    source_notes: list[str] = []
+    source_timezone: str = "UTC"
 
 
 # Folder names are at most 255 bytes; scratch and version folders add a prefix and suffix.

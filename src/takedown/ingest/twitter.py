@@ -31,12 +31,14 @@ from takedown.ingest.dataset import (
     load_dataset,
     write_dataset,
 )
-from takedown.ingest.discover import ArchiveFile, discover
+from takedown.ingest.discover import ArchiveFile
+from takedown.ingest.formats import resolve
 from takedown.ingest.limits import Budget, Limits
 from takedown.ingest.normalize import lit
 from takedown.ingest.read import Progress, disk_full_error, is_disk_full, read_file
 from takedown.ingest.rejects import write_rejects
 from takedown.ingest.verify import Checks, hash_sources
+from takedown.profile import Source
 from takedown.schema import (
     OPTIONAL_TWEET_COLUMNS,
     SCHEMA_VERSION,
@@ -90,6 +92,8 @@ def ingest(
     force: bool = False,
     progress: Progress = _noop,
     limits: Limits | None = None,
+    fmt: str = "auto",
+    source: Source | None = None,
 ) -> tuple[Dataset, bool]:
     """Ingest the archive at paths into data_dir/dataset; returns (dataset, reused_from_cache)."""
     check_dataset_name(dataset, "--dataset")
@@ -101,21 +105,30 @@ def ingest(
             previous = load_dataset(target)
         except Exception:  # noqa: BLE001 - an unreadable cache is simply rebuilt
             previous = None
+    created = [p for p in (data_dir, *data_dir.parents) if not p.exists()]
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise IngestError(
             f"--data-dir {data_dir}: cannot create it ({exc.strerror}); pass a folder"
         ) from None
+    if fmt != "auto":
+        source = (source or Source()).model_copy(update={"format": fmt})
     try:
-        return _ingest(paths, dataset, data_dir, target, previous, force, progress, budget)
+        return _ingest(
+            paths, dataset, data_dir, target, previous, force, progress, budget, source or Source()
+        )
     except (OSError, duckdb.IOException) as exc:
+        _remove_empty(created)
         # Anything not already named by a reader: disk full is said as such, never "corrupt".
         if is_disk_full(exc):
             raise disk_full_error(str(data_dir)) from None
         where = getattr(exc, "filename", None) or data_dir
         why = getattr(exc, "strerror", None) or str(exc).splitlines()[0][:120]
         raise IngestError(f"{where}: {why}; check the path and its permissions") from None
+    except BaseException:
+        _remove_empty(created)  # a failed first ingest leaves no empty --data-dir behind
+        raise
 
 
 def _ingest(
@@ -127,10 +140,12 @@ def _ingest(
     force: bool,
     progress: Progress,
     budget: Budget,
+    source: Source,
 ) -> tuple[Dataset, bool]:
     work = Path(tempfile.mkdtemp(prefix=f".{dataset}.tmp-", dir=data_dir))
     try:
-        files, ignored = discover(paths, work, budget)
+        inputs = resolve(paths, work, source.format, source, dataset, budget)
+        files, ignored = inputs.files, inputs.ignored
         version = ingest_version()
         hashes: dict[str, str] = {}
         if previous is not None and not force:
@@ -152,6 +167,14 @@ def _ingest(
         except BaseException:
             checks.cancel()
             raise
+        dataset_obj = dataset_obj.model_copy(
+            update={
+                "source_format": inputs.format,
+                "source_notes": inputs.notes,
+                "source_timezone": inputs.source_timezone,
+            }
+        )
+        write_dataset(dataset_obj, work / "out" / "dataset.json")
         final = work / "out"
         if target.exists():
             trash = data_dir / f".{dataset}.old-{os.getpid()}-{time.time_ns()}"
@@ -163,6 +186,15 @@ def _ingest(
         return dataset_obj, False
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """A failed first ingest leaves no empty --data-dir behind (innermost folder first)."""
+    for p in folders:
+        try:
+            p.rmdir()
+        except OSError:
+            return
 
 
 def _build(

@@ -1,0 +1,85 @@
+"""Shared steps of the non-archive adapters: write archive-shaped CSVs and derive accounts.
+
+An adapter maps a foreign export onto the archive's columns with one DuckDB query and writes
+the result as an archive-layout CSV in the ingest's scratch folder. The ordinary typed pass then
+reads it, so every format gets the same types, rejects, coverage and checksums (the checksums
+are of the user's own files: `ArchiveFile.source`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from takedown.ingest.discover import ArchiveFile, read_header
+from takedown.ingest.normalize import TIME_FORMATS, lit, q
+from takedown.schema import USER_COLUMNS
+
+# What the converted files are called: the archive's naming, so the rest of ingest applies.
+VARIANT = "converted"
+
+
+def utc_text(raw: str, time_format: str | None, source_timezone: str) -> str:
+    """SQL: a timestamp text on the source's clock -> 'YYYY-MM-DD HH:MM:SS' in UTC.
+
+    A value that does not parse passes through unchanged, so the typed pass rejects its row
+    with the reason instead of the adapter dropping it.
+    """
+    tz = lit(source_timezone)
+    if time_format in ("epoch", "epoch_ms"):
+        scale = "" if time_format == "epoch" else " / 1000.0"
+        tstz = f"to_timestamp(try_cast({raw} AS DOUBLE){scale})"
+    elif time_format and "%z" in time_format:
+        tstz = f"try_strptime({raw}, {lit(time_format)})"
+    else:
+        formats = [time_format] if time_format else list(TIME_FORMATS)
+        naive = f"try_strptime({raw}, [{', '.join(lit(f) for f in formats)}])"
+        tstz = f"timezone({tz}, {naive})"
+        if not time_format:
+            tstz = f"coalesce({tstz}, try_cast({raw} AS TIMESTAMPTZ))"
+    return f"coalesce(strftime(timezone('UTC', {tstz}), '%Y-%m-%d %H:%M:%S'), {raw})"
+
+
+def write_csv(con: duckdb.DuckDBPyConnection, select_sql: str, path: Path) -> tuple[str, ...]:
+    """COPY a query to an archive-layout CSV (NULL as empty); returns its header."""
+    con.execute(
+        f"COPY ({select_sql}) TO {lit(path.as_posix())} "
+        "(HEADER, DELIMITER ',', QUOTE '\"', ESCAPE '\"')"
+    )
+    return read_header(path, path.name)
+
+
+def users_from_tweets(
+    tweets_csvs: list[Path], header: tuple[str, ...], extra: tuple[str, ...] = ()
+) -> str:
+    """SQL: one row per account from the profile columns repeated on its tweet rows.
+
+    Each column takes its latest non-empty value by tweet_time, over all the given files (rows
+    whose time does not parse are skipped here; the tweets pass rejects them with the reason).
+    """
+    ts = f"try_strptime(tweet_time, [{', '.join(lit(f) for f in TIME_FORMATS)}])"
+    cols = [c for c in USER_COLUMNS[1:] if c in header] + [c for c in extra if c in header]
+    picks = "".join(f", arg_max(NULLIF(trim({q(c)}), ''), _ts) AS {q(c)}" for c in cols)
+    files = "[" + ", ".join(lit(p.as_posix()) for p in tweets_csvs) + "]"
+    src = (
+        f"read_csv({files}, all_varchar=true, header=true, union_by_name=true, delim=',', "
+        "quote='\"', escape='\"', ignore_errors=true, max_line_size=20000000)"
+    )
+    return (
+        f"SELECT userid{picks} FROM (SELECT *, {ts} AS _ts FROM {src}) "
+        "WHERE NULLIF(trim(userid), '') IS NOT NULL AND _ts IS NOT NULL "
+        "GROUP BY userid ORDER BY userid"
+    )
+
+
+def archive_file(source: Path, path: Path, kind: str, operation: str) -> ArchiveFile:
+    return ArchiveFile(
+        source=source,
+        path=path,
+        kind=kind,
+        operation=operation,
+        variant=VARIANT,
+        shard=0,
+        columns=read_header(path, f"{source.name}:{path.name}"),
+    )
