@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import csv
 import json
-import os
 from pathlib import Path
 
 import duckdb
@@ -14,9 +13,7 @@ import pytest
 from takedown.ingest import ingest, load_dataset
 from takedown.ingest.formats import detect
 from takedown.profile import Source
-from tests.conftest import ROOT, run_cli, tweet_row, write_csv
-
-IRA = ROOT.parent / "shared" / "data" / "ira_538_by_author"
+from tests.conftest import run_cli, tweet_row, write_csv
 
 
 def q(data: Path, sql: str) -> list[tuple]:
@@ -152,16 +149,8 @@ def test_mapped_without_mapping_says_what_to_do(tmp_path):
         ingest([tmp_path], "x", tmp_path / "data", fmt="mapped", source=Source())
 
 
-def _need_shared() -> None:
-    if not IRA.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{IRA} is missing; CI must have ../shared")
-        pytest.skip(f"{IRA} not found (the shared data sits beside the repo in CI)")
-
-
-def test_ira_sample_by_author_ingests_every_row(tmp_path):
-    _need_shared()
-    ds, _ = ingest([IRA], "ira", tmp_path / "data")
+def test_ira_sample_by_author_ingests_every_row(tmp_path, shared_data):
+    ds, _ = ingest([shared_data / "ira_538_by_author"], "ira", tmp_path / "data")
     data = tmp_path / "data/ira"
     assert ds.source_format == "ira538"
     assert ds.counts.tweets == 206_655 and ds.counts.rejected == 0
