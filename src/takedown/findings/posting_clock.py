@@ -99,13 +99,27 @@ def weekday_weekend_ratio(days: pd.DataFrame) -> dict[str, float | str]:
     }
 
 
-# The clock of the input timestamps. Twitter's archive gives UTC; a profile field declaring
-# another export's clock would be read here (none exists yet, so UTC is assumed and said so).
-CLOCK = "UTC"
-CLOCK_METHOD = (
-    "the timestamps carry no zone and are read as UTC, the clock of Twitter's archive; the "
-    "profile declares no other clock"
-)
+# The clock of the input timestamps, as ingest recorded it: the archive writes UTC; other exports
+# declare theirs in the profile's source block and ingest converts them to UTC.
+CLOCK = "UTC, as the archive writes them"
+CLOCK_METHOD = "Twitter's archive writes its timestamps in UTC; ingest keeps them as they are"
+
+
+def source_clock(source_format: str, source_timezone: str) -> tuple[str, str]:
+    """(what the report says about the timestamps' clock, the method) from dataset.json."""
+    if source_format in ("twitter", "tweets-only"):
+        return CLOCK, CLOCK_METHOD
+    if source_timezone != "UTC":
+        return (
+            f"UTC, converted at ingest from the export's declared {source_timezone} clock",
+            f"the profile's source block declares {source_timezone}; ingest converted to UTC",
+        )
+    if source_format == "mapped":
+        return "UTC, as the profile's source block declares", "declared in the profile"
+    return (
+        "UTC by assumption, since the export does not state its clock",
+        "the export's publishers state no clock; ingest read its timestamps as UTC",
+    )
 
 
 def _spec(profile: Profile) -> dict[str, tuple[str, str]]:
@@ -131,9 +145,14 @@ def _spec(profile: Profile) -> dict[str, tuple[str, str]]:
 
 
 def summarize(
-    con: duckdb.DuckDBPyConnection, profile: Profile, coverage: Coverage
+    con: duckdb.DuckDBPyConnection,
+    profile: Profile,
+    coverage: Coverage,
+    clock: tuple[str, str] = (CLOCK, CLOCK_METHOD),
 ) -> list[Finding]:
-    """Working-hours share, weekend dip, busiest hour and the offset fit with its uncertainty."""
+    """Working-hours share, weekend dip, busiest hour and the offset fit with its uncertainty.
+
+    `clock` is what ingest recorded about the timestamps' clock (`source_clock`)."""
     spec = _spec(profile)
 
     def f(name: str, value: object, **kw: object) -> Finding:
@@ -154,7 +173,7 @@ def summarize(
           method=f"local clock of the profile's timezone; {work.method}"),
         f("peak_hour", int(grid.sum(axis=0).idxmax()), n=work.n,
           method="hour of the day with the most tweets on the profile's clock (earliest on a tie)"),
-        f("timestamp_clock", CLOCK, method=CLOCK_METHOD),
+        f("timestamp_clock", clock[0], method=clock[1]),
     ]  # fmt: skip
     days = daily(con, tz)
     why = _ratio_unavailable(days)

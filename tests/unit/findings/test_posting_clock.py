@@ -69,7 +69,10 @@ def test_office_week_at_utc_plus_8_is_recovered_and_clear():
     assert f["offset_reading"].value.startswith("clear")
     assert f["indistinguishable_offsets"].value == "UTC+8"
     assert f["profile_utc_offset"].value == "UTC+8" and f["profile_offset_agrees"].value is True
-    assert f["timestamp_clock"].value == "UTC" and "read as UTC" in f["best_utc_offset"].method
+    assert (
+        f["timestamp_clock"].value.startswith("UTC")
+        and "read as UTC" in f["best_utc_offset"].method
+    )
     assert f["best_utc_offset"].n == 56
 
 
@@ -235,3 +238,11 @@ def test_reading_phrases():
     assert pc._reading(fit((3,), True)).startswith(
         "ambiguous: offsets 3 or more hours from the best score within 2 percentage points"
     )
+
+
+def test_source_clock_says_how_the_timestamps_were_read():
+    from takedown.findings.posting_clock import source_clock
+
+    assert source_clock("twitter", "UTC")[0] == "UTC, as the archive writes them"
+    assert "Europe/Moscow" in source_clock("mapped", "Europe/Moscow")[0]
+    assert "assumption" in source_clock("ira538", "UTC")[0]
