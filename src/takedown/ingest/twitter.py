@@ -8,11 +8,9 @@ on the Parquet. Nothing is dropped silently.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -30,6 +28,7 @@ from takedown.ingest.dataset import (
     FileRecord,
     check_dataset_name,
     load_dataset,
+    publish_version,
     write_dataset,
 )
 from takedown.ingest.discover import ArchiveFile, discover
@@ -285,14 +284,7 @@ def ingest(
         dataset_obj = _build(
             files, ignored, hashes_of, dataset, version, _is_synthetic(paths), work, progress
         )
-        final = work / "out"
-        if target.exists():
-            trash = data_dir / f".{dataset}.old-{os.getpid()}-{time.time_ns()}"
-            target.rename(trash)
-            final.rename(target)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            final.rename(target)
+        publish_version(work / "out", target)
         return dataset_obj, False
     finally:
         shutil.rmtree(work, ignore_errors=True)
