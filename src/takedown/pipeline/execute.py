@@ -7,11 +7,13 @@ stops the others.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import math
 import os
 import secrets
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -86,6 +88,20 @@ def ensure_kernel() -> str:
 
     install(kernel_name=KERNEL, display_name="takedown (venv)", prefix=sys.prefix)
     return KERNEL
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: a render killed with -9 takes its workers, and so their kernels, along.
+
+    (A kernel exits by itself when its worker goes: jupyter_client gives it JPY_PARENT_PID.)
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _run_one(
@@ -222,7 +238,10 @@ def execute_all(
     if not pending:
         return [outcomes[nb.stem] for nb in notebooks]
 
-    with ProcessPoolExecutor(max_workers=max(1, min(run.jobs, len(pending)))) as pool:
+    workers = max(1, min(run.jobs, len(pending)))
+    with ProcessPoolExecutor(
+        workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         futures: dict[Future[dict[str, Any]], tuple[Path, str, Path, Path]] = {}
         for nb, key, entry in pending:
             work = run.work_dir / nb.stem
