@@ -24,6 +24,25 @@ def cjk_font_path() -> Path:
     return path
 
 
+def emoji_font_path() -> Path:
+    """Path of Noto Emoji (monochrome, OFL) shipped by the manimgx-fonts package.
+
+    Without it a PDF shows an empty box for every emoji unless the machine happens to have an
+    emoji font installed; with it every machine sets them the same way.
+    """
+    import manimgx_fonts
+
+    path = Path(manimgx_fonts.__file__).resolve().parent / "NotoEmoji[wght].ttf"
+    if not path.is_file():
+        raise RenderError(f"emoji font missing at {path}; reinstall the manimgx-fonts package")
+    return path
+
+
+def font_dirs() -> list[Path]:
+    """Folders the PDF engine reads fonts from: CJK, emoji, and Noto for other scripts."""
+    return [cjk_font_path().parent, emoji_font_path().parent]
+
+
 def register_matplotlib_cjk_font() -> str:
     """Register the CJK font with matplotlib and append it to the sans-serif fallback list.
 
