@@ -26,7 +26,7 @@ import yaml
 
 from takedown import __version__
 from takedown.compose.escape import md_escape, md_table
-from takedown.errors import RenderError
+from takedown.errors import RenderError, TakedownError
 from takedown.hashing import sha256_file, sha256_json
 from takedown.ingest.dataset import Dataset, check_dataset_name, data_id, load_dataset, pinned
 from takedown.pipeline.execute import (
@@ -48,6 +48,8 @@ PACKAGES = (
 
 
 RUN_PREFIX = "run-"
+# Less free space than this after a failure: the failure is reported as a full disk.
+DISK_FULL_BYTES = 1 << 20
 
 
 @dataclass
@@ -280,13 +282,25 @@ def render(
                      timeout_s=timeout_s),
                 on_notebook, on_stage,
             )  # fmt: skip
-        except OSError as exc:
-            if exc.errno == errno.ENOSPC:
-                where = exc.filename or base
+        except (OSError, TakedownError) as exc:
+            # pandoc, typst or a copy may each word it differently: ask the disk itself.
+            full = next((d for d in (base, cache_dir) if _disk_full(d, exc)), None)
+            if full is not None:
                 raise RenderError(
-                    f"{where}: the disk is full; free some space and render again"
+                    f"{full}: the disk is full; free some space and render again"
                 ) from None
             raise
+
+
+def _disk_full(folder: Path, exc: BaseException) -> bool:
+    """True when `folder`'s file system has (almost) no room left, or exc says so."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC and exc.filename:
+        return Path(exc.filename).is_relative_to(folder)
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < DISK_FULL_BYTES
 
 
 def _writable_out(base: Path, out_root: Path) -> None:
