@@ -174,26 +174,6 @@ def test_a_tiny_archive_renders_every_section_with_the_generic_profile(tmp_path)
     assert {n["status"] for n in m["notebooks"]} == {"ok"}
 
 
-def test_a_hanging_notebook_is_stopped_at_its_timeout_named_and_not_retried(rendered, tmp_path):
-    project = project_copy(tmp_path)
-    add_cell(
-        project / "notebooks/01_overview.ipynb",
-        "#| label: tbl-hangs\nimport time\ntime.sleep(3600)",
-    )
-    r = render(rendered, project, "--timeout", "45")
-    assert r.returncode == 1
-    assert "01_overview" in r.stderr and "NotebookTimeout" in r.stderr and "tbl-hangs" in r.stderr
-    assert "Traceback" not in r.stderr
-    folder = only_version(project)
-    m = {n["name"]: n for n in json.loads((folder / "manifest.json").read_text())["notebooks"]}
-    err = m["01_overview"]["error"]
-    assert m["01_overview"]["status"] == "failed" and err["label"] == "tbl-hangs"
-    assert "timeout of 45 s" in err["evalue"] and err["cell"] is not None
-    assert 45 <= m["01_overview"]["seconds"] < 85  # stopped once, never tried a second time
-    assert {n["status"] for k, n in m.items() if k != "01_overview"} == {"cached"}
-    assert "This section failed" in (folder / "report.html").read_text(encoding="utf-8")
-
-
 def _tiny(tmp_path: Path) -> tuple[Path, Path]:
     from tests.conftest import make_archive
 
@@ -250,3 +230,29 @@ def test_a_full_disk_says_the_disk_is_full_and_leaves_nothing(tmp_path):
     assert lines[-1].startswith("error: ") and "the disk is full" in lines[-1], r.stderr
     assert "corrupt" not in r.stderr and "internal error" not in r.stderr
     assert listing.read_text() == ""  # no version, no scratch on the full disk
+
+
+def test_a_hanging_notebook_is_stopped_at_its_timeout_named_and_not_retried(tmp_path):
+    data, cache = _tiny(tmp_path)
+    args = ("render", "t", "--data-dir", data, "--out", tmp_path / "reports",
+            "--profile", ROOT / "profiles/generic.yml")  # fmt: skip
+    assert run_cli(*args, cwd=ROOT, env={"TAKEDOWN_CACHE_DIR": str(cache)}).returncode == 0
+    project = project_copy(tmp_path)
+    add_cell(
+        project / "notebooks/01_overview.ipynb",
+        "#| label: tbl-hangs\nimport time\ntime.sleep(3600)",
+    )
+    env = {"TAKEDOWN_CACHE_DIR": str(cache), "TAKEDOWN_PROJECT": str(project)}
+    out = tmp_path / "reports2"
+    r = run_cli(*args[:4], "--out", out, *args[6:], "--timeout", "45", cwd=ROOT, env=env)
+    assert r.returncode == 1
+    assert "01_overview" in r.stderr and "NotebookTimeout" in r.stderr and "tbl-hangs" in r.stderr
+    assert "Traceback" not in r.stderr
+    (folder,) = (out / "t").iterdir()
+    m = {n["name"]: n for n in json.loads((folder / "manifest.json").read_text())["notebooks"]}
+    err = m["01_overview"]["error"]
+    assert m["01_overview"]["status"] == "failed" and err["label"] == "tbl-hangs"
+    assert "timeout of 45 s" in err["evalue"] and err["cell"] is not None
+    assert 45 <= m["01_overview"]["seconds"] < 85  # stopped once, never tried a second time
+    assert {n["status"] for k, n in m.items() if k != "01_overview"} == {"cached"}
+    assert "This section failed" in (folder / "report.html").read_text(encoding="utf-8")

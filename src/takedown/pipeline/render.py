@@ -335,6 +335,8 @@ def _render_pinned(
     # Scratch of renders that were killed: their owners are dead, nobody else will remove it.
     sweep(cache_dir / "tmp", "*")
     sweep(base, ".*.tmp-*")
+    for pattern in (".*.tmp-*", ".*.old-*"):  # a cache entry's copy, cut short
+        sweep(cache_dir / "notebooks", pattern)
     with owned_dir(cache_dir / "tmp", f"{RUN_PREFIX}{os.getpid()}-") as work_dir:
         run = Run(dataset_dir=dataset_dir, data_id=data_id(dataset_dir), profile_path=profile_path,
                   cache_dir=cache_dir, work_dir=work_dir, **opts)  # fmt: skip
