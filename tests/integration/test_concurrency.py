@@ -23,8 +23,10 @@ pytestmark = pytest.mark.slow
 PROFILE = ROOT / "profiles/generic.yml"
 
 
-def start(*args: str | Path, cache: Path | None = None) -> subprocess.Popen[str]:
-    env = {**os.environ, **({"TAKEDOWN_CACHE_DIR": str(cache)} if cache else {})}
+def start(
+    *args: str | Path, cache: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    env = {**os.environ, **({"TAKEDOWN_CACHE_DIR": str(cache)} if cache else {}), **(env or {})}
     return subprocess.Popen(
         [sys.executable, "-m", "takedown.cli", *map(str, args)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
@@ -100,8 +102,11 @@ def tiny(tmp_path: Path) -> Path:
 
 def test_two_renders_at_once_both_land_complete_and_distinct(tiny):
     cache = tiny / "cache"
-    a = start(*render_args(tiny, "d", "--jobs", "2"), cache=cache)
-    b = start(*render_args(tiny, "d", "--jobs", "2"), cache=cache)
+    runtime = tiny / "jupyter-runtime"  # where kernel connection files would pile up
+    runtime.mkdir()
+    env = {"JUPYTER_RUNTIME_DIR": str(runtime)}
+    a = start(*render_args(tiny, "d", "--jobs", "2"), cache=cache, env=env)
+    b = start(*render_args(tiny, "d", "--jobs", "2"), cache=cache, env=env)
     (ra, ea), (rb, eb) = finish(a), finish(b)
     assert (ra, rb) == (0, 0), ea + eb
     folders = versions(tiny)
@@ -114,6 +119,7 @@ def test_two_renders_at_once_both_land_complete_and_distinct(tiny):
         folders[1] / "findings.json"
     ).read_bytes()
     assert_no_scratch(tiny, cache)
+    assert list(runtime.iterdir()) == []  # each run kept its kernel files in its own scratch
 
 
 def test_an_ingest_during_a_render_never_mixes_and_never_poisons_the_cache(tiny):

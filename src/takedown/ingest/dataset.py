@@ -149,6 +149,16 @@ def _readers_lock(version: Path) -> Path:
     return version.parent / f".{version.name}.readers"
 
 
+def _open_readers_lock(version: Path) -> int | None:
+    try:
+        return os.open(_readers_lock(version), os.O_RDONLY | os.O_CREAT, 0o644)
+    except OSError:
+        try:
+            return os.open(_readers_lock(version), os.O_RDONLY)
+        except OSError:
+            return None
+
+
 @contextmanager
 def pinned(dataset_dir: Path) -> Iterator[Path]:
     """The current version of a dataset, guarded against pruning while the caller reads it."""
@@ -157,7 +167,10 @@ def pinned(dataset_dir: Path) -> Iterator[Path]:
         if folder.parent.name != VERSIONS:
             yield folder  # a folder from before versions: nothing to guard
             return
-        fd = os.open(_readers_lock(folder), os.O_RDONLY | os.O_CREAT, 0o644)
+        fd = _open_readers_lock(folder)
+        if fd is None:  # a read-only data folder: no ingest can prune it either
+            yield folder
+            return
         try:
             fcntl.flock(fd, fcntl.LOCK_SH)
             if (folder / "dataset.json").is_file():  # not pruned between resolve and lock
