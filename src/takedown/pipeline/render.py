@@ -119,7 +119,7 @@ def _new_version(digest: str) -> str:
     the other's folder.
     """
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return f"{stamp}-{digest[:8]}-{secrets.token_hex(3)}"
+    return f"{stamp}-{digest[:8]}-{secrets.token_hex(4)}"
 
 
 def _section_title(path: Path) -> str:
