@@ -276,12 +276,10 @@ def render(
             os.environ.get("TAKEDOWN_CACHE_DIR") or root / ".takedown-cache"
         )
         try:
-            return _render_pinned(
-                root, ds, dataset_dir, profile, profile_path, base, cache_dir, engine,
-                dict(jobs=jobs or os.cpu_count() or 2, force=force, fail_fast=fail_fast,
-                     timeout_s=timeout_s),
-                on_notebook, on_stage,
-            )  # fmt: skip
+            job = _Job(root, ds, dataset_dir, profile, profile_path, base, cache_dir, engine)
+            opts = dict(jobs=jobs or os.cpu_count() or 2, force=force, fail_fast=fail_fast,
+                        timeout_s=timeout_s)  # fmt: skip
+            return _render_pinned(job, opts, on_notebook, on_stage)
         except (OSError, TakedownError) as exc:
             # pandoc, typst or a copy may each word it differently: ask the disk itself.
             full = next((d for d in (base, cache_dir) if _disk_full(d, exc)), None)
@@ -320,11 +318,28 @@ def _writable_out(base: Path, out_root: Path) -> None:
         ) from None
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What one render has settled before it runs anything: sources, pinned data, places."""
+
+    root: Path
+    ds: Dataset
+    dataset_dir: Path  # the pinned version folder
+    profile: Profile
+    profile_path: Path
+    base: Path  # out_root/dataset
+    cache_dir: Path
+    engine: str
+
+
 def _render_pinned(
-    root: Path, ds: Dataset, dataset_dir: Path, profile: Profile, profile_path: Path,
-    base: Path, cache_dir: Path, engine: str, opts: dict[str, Any], on_notebook: Any,
-    on_stage: Any,
-) -> RenderResult:  # fmt: skip
+    job: _Job, opts: dict[str, Any], on_notebook: Any, on_stage: Any
+) -> RenderResult:
+    """Run the notebooks and compose, each in scratch this run owns; land the version."""
+    root, ds, dataset_dir, profile, profile_path, base, cache_dir, engine = (
+        job.root, job.ds, job.dataset_dir, job.profile, job.profile_path, job.base,
+        job.cache_dir, job.engine,
+    )  # fmt: skip
     t_start = time.perf_counter()
     _writable_out(base, base.parent)
     notebooks = sorted(
