@@ -235,6 +235,10 @@ def render(
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast/--keep-going", help="Stop at the first failing notebook.")
     ] = False,
+    timeout: Annotated[
+        float,
+        typer.Option(min=1, help="Seconds one notebook may run before it is stopped and failed."),
+    ] = 600,
 ) -> None:
     """Run every finding notebook and compose a new versioned HTML + PDF report."""
     from takedown.pipeline.render import render as run_render
@@ -263,6 +267,7 @@ def render(
                 jobs=jobs or None,
                 force=force,
                 fail_fast=fail_fast,
+                timeout_s=timeout,
                 on_notebook=done,
                 on_stage=lambda s: status.update(s),
             )

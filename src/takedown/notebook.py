@@ -128,7 +128,7 @@ class Session:
         """Show a table as an escaped Markdown pipe table: data text can never become markup."""
         from IPython.display import Markdown, display
 
-        from takedown.compose.escape import md_table
+        from takedown.text import md_table
 
         display(Markdown(md_table(data, columns, **kw)))
 
@@ -158,7 +158,7 @@ def _style() -> None:
 
     sns.set_theme(style="whitegrid", context="notebook")
     mpl.rcParams.update({"figure.dpi": 110, "savefig.dpi": 110, "figure.figsize": (8, 3.6)})
-    from takedown.compose.fonts import register_matplotlib_cjk_font
+    from takedown.fonts import register_matplotlib_cjk_font
 
     register_matplotlib_cjk_font()
 

@@ -233,6 +233,10 @@ def load_profile(path: Path) -> Profile:
         raise ProfileError(f"{path}: {exc}") from None
     except UnicodeDecodeError:
         raise ProfileError(f"{path}: not UTF-8 text; save the profile as UTF-8") from None
+    except RecursionError:
+        raise ProfileError(
+            f"{path}: nested too deeply; a profile is a shallow YAML mapping"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""

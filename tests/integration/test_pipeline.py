@@ -176,3 +176,87 @@ def test_a_tiny_archive_renders_every_section_with_the_generic_profile(tmp_path)
     (folder,) = (tmp_path / "reports/tiny").iterdir()
     m = json.loads((folder / "manifest.json").read_text())
     assert {n["status"] for n in m["notebooks"]} == {"ok"}
+
+
+def _tiny(tmp_path: Path) -> tuple[Path, Path]:
+    from tests.conftest import make_archive
+
+    raw = make_archive(tmp_path / "raw", users=10, tweets=200)
+    assert run_cli("ingest", raw, "--dataset", "t", "--data-dir", tmp_path / "data").returncode == 0
+    return tmp_path / "data", tmp_path / "cache"
+
+
+def _in_mount_namespace(mount: str, *args: str | Path, cache: Path, after: str = "true"):
+    """Run the CLI in a private mount namespace after `mount` (a shell line) has run there."""
+    import os
+    import subprocess
+    import sys
+
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("needs `unshare -m` (root or CAP_SYS_ADMIN) to make a read-only or full disk")
+    cmd = " ".join(f"'{a}'" for a in [sys.executable, "-m", "takedown.cli", *map(str, args)])
+    return subprocess.run(
+        ["unshare", "-m", "sh", "-c", f"{mount} && {{ {cmd}; rc=$?; {after}; exit $rc; }}"], capture_output=True, text=True,
+        cwd=ROOT, env={**os.environ, "TAKEDOWN_CACHE_DIR": str(cache)}, timeout=900,
+    )  # fmt: skip
+
+
+def test_read_only_out_fails_before_any_notebook_runs(tmp_path):
+    data, cache = _tiny(tmp_path)
+    out = tmp_path / "ro"
+    (out / "t").mkdir(parents=True)
+    r = _in_mount_namespace(
+        f"mount --bind {out} {out} && mount -o remount,bind,ro {out}",
+        "render", "t", "--data-dir", data, "--out", out, "--profile", ROOT / "profiles/generic.yml",
+        cache=cache,
+    )  # fmt: skip
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        f"error: --out {out}: cannot write into {out}/t (Read-only file system); "
+        "pass a writable folder"
+    ]
+    assert not (cache / "notebooks").exists()
+
+
+def test_a_full_disk_says_the_disk_is_full_and_leaves_nothing(tmp_path):
+    data, cache = _tiny(tmp_path)
+    out = tmp_path / "small"
+    out.mkdir()
+    listing = tmp_path / "left-in-out.txt"
+    r = _in_mount_namespace(
+        f"mount -t tmpfs -o size=400k tmpfs {out}",
+        "render", "t", "--data-dir", data, "--out", out, "--profile", ROOT / "profiles/generic.yml",
+        cache=cache, after=f"ls -A {out}/t > {listing}",
+    )  # fmt: skip
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2, r.stderr
+    assert lines[-1].startswith("error: ") and "the disk is full" in lines[-1], r.stderr
+    assert "corrupt" not in r.stderr and "internal error" not in r.stderr
+    assert listing.read_text() == ""  # no version, no scratch on the full disk
+
+
+def test_a_hanging_notebook_is_stopped_at_its_timeout_named_and_not_retried(tmp_path):
+    data, cache = _tiny(tmp_path)
+    args = ("render", "t", "--data-dir", data, "--out", tmp_path / "reports",
+            "--profile", ROOT / "profiles/generic.yml")  # fmt: skip
+    assert run_cli(*args, cwd=ROOT, env={"TAKEDOWN_CACHE_DIR": str(cache)}).returncode == 0
+    project = project_copy(tmp_path)
+    add_cell(
+        project / "notebooks/01_overview.ipynb",
+        "#| label: tbl-hangs\nimport time\ntime.sleep(3600)",
+    )
+    env = {"TAKEDOWN_CACHE_DIR": str(cache), "TAKEDOWN_PROJECT": str(project)}
+    out = tmp_path / "reports2"
+    r = run_cli(*args[:4], "--out", out, *args[6:], "--timeout", "45", cwd=ROOT, env=env)
+    assert r.returncode == 1
+    assert "01_overview" in r.stderr and "NotebookTimeout" in r.stderr and "tbl-hangs" in r.stderr
+    assert "Traceback" not in r.stderr
+    (folder,) = (out / "t").iterdir()
+    m = {n["name"]: n for n in json.loads((folder / "manifest.json").read_text())["notebooks"]}
+    err = m["01_overview"]["error"]
+    assert m["01_overview"]["status"] == "failed" and err["label"] == "tbl-hangs"
+    assert "timeout of 45 s" in err["evalue"] and err["cell"] is not None
+    assert 45 <= m["01_overview"]["seconds"] < 85  # stopped once, never tried a second time
+    assert {n["status"] for k, n in m.items() if k != "01_overview"} == {"cached"}
+    assert "This section failed" in (folder / "report.html").read_text(encoding="utf-8")

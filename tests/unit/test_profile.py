@@ -54,3 +54,11 @@ def test_invalid_profile_is_one_line_naming_the_field(tmp_path, text, needle):
         load_profile(f)
     msg = str(exc.value)
     assert "\n" not in msg and str(f) in msg and needle in msg, msg
+
+
+def test_a_profile_nested_100000_levels_deep_is_one_clear_error(tmp_path):
+    deep = tmp_path / "deep.yml"
+    deep.write_text("name: x\ntitle: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(ProfileError, match="nested too deeply") as exc:
+        load_profile(deep)
+    assert str(deep) in str(exc.value) and "\n" not in str(exc.value)

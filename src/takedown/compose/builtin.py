@@ -16,7 +16,7 @@ import yaml
 
 from takedown.compose.conditional import deep_merge, directory_metadata, filter_text
 from takedown.compose.errors import ComposeError
-from takedown.compose.fonts import cjk_font_path
+from takedown.compose.fonts import font_dirs
 from takedown.compose.notebooks import NotebookEmbedder
 from takedown.compose.shortcodes import Resolver, split_front_matter
 
@@ -340,7 +340,7 @@ def _typst(typ: Path, pdf: Path, root: Path) -> None:
 
     try:
         typst.compile(
-            str(typ), output=str(pdf), root=str(root), font_paths=[str(cjk_font_path().parent)]
+            str(typ), output=str(pdf), root=str(root), font_paths=[str(d) for d in font_dirs()]
         )
     except Exception as exc:  # typst.TypstError, RuntimeError from the binding
         lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]

@@ -1,48 +1,19 @@
-"""Locate the bundled Noto Sans CJK font so Chinese renders in the PDF and in notebook figures."""
+"""The composer's fonts: re-exported from takedown.fonts, which the notebooks share."""
 
-from __future__ import annotations
+from takedown.fonts import (
+    CJK_FAMILY_SC,
+    CJK_MONO_FAMILY_SC,
+    cjk_font_path,
+    emoji_font_path,
+    font_dirs,
+    register_matplotlib_cjk_font,
+)
 
-from pathlib import Path
-
-# Families inside NotoSansCJK-Regular.ttc as Typst and FreeType see them (one face per region).
-CJK_FAMILY_SC = "Noto Sans CJK SC"
-CJK_MONO_FAMILY_SC = "Noto Sans Mono CJK SC"
-
-
-def cjk_font_path() -> Path:
-    """Path of NotoSansCJK-Regular.ttc shipped by the noto-cjk-sans-otc package."""
-    import noto_cjk_sans_otc
-
-    path = Path(noto_cjk_sans_otc.__file__).resolve().parent / "NotoSansCJK-Regular.ttc"
-    if not path.is_file():
-        from takedown.compose.errors import ComposeError
-
-        raise ComposeError(f"CJK font missing at {path}; reinstall the noto-cjk-sans-otc package")
-    return path
-
-
-def register_matplotlib_cjk_font() -> str:
-    """Register the CJK font with matplotlib and append it to the sans-serif fallback list.
-
-    Returns the family name used. Idempotent. Call it after `seaborn.set_theme()` (which resets
-    `font.sans-serif`), or call it again after any theme change.
-    """
-    import matplotlib as mpl
-    from matplotlib import font_manager
-
-    path = str(cjk_font_path())
-    fm = font_manager.fontManager
-    if not any(f.fname == path for f in fm.ttflist):
-        fm.addfont(path)  # matplotlib >= 3.10 adds every face of the collection
-    names = {f.name for f in fm.ttflist if f.fname == path}
-    # Older matplotlib only reads the first face (the JP one, which still covers Hanzi).
-    family = CJK_FAMILY_SC if CJK_FAMILY_SC in names else sorted(names)[0]
-    sans = list(mpl.rcParams["font.sans-serif"])
-    if family not in sans:
-        mpl.rcParams["font.sans-serif"] = sans + [family]
-    # Glyph fallback only walks the entries of font.family (a generic name like "sans-serif"
-    # resolves to one font), so the CJK family must also be listed there.
-    families = list(mpl.rcParams["font.family"])
-    if family not in families:
-        mpl.rcParams["font.family"] = families + [family]
-    return family
+__all__ = [
+    "CJK_FAMILY_SC",
+    "CJK_MONO_FAMILY_SC",
+    "cjk_font_path",
+    "emoji_font_path",
+    "font_dirs",
+    "register_matplotlib_cjk_font",
+]

@@ -9,10 +9,8 @@ Parquet (ingest/combine.py). Nothing is dropped silently.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from takedown.ingest.dataset import (
     FileRecord,
     check_dataset_name,
     load_dataset,
+    publish_version,
     write_dataset,
 )
 from takedown.ingest.discover import ArchiveFile
@@ -105,7 +104,6 @@ def ingest(
             previous = load_dataset(target)
         except Exception:  # noqa: BLE001 - an unreadable cache is simply rebuilt
             previous = None
-    created = [p for p in (data_dir, *data_dir.parents) if not p.exists()]
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -119,16 +117,12 @@ def ingest(
             paths, dataset, data_dir, target, previous, force, progress, budget, source or Source()
         )
     except (OSError, duckdb.IOException) as exc:
-        _remove_empty(created)
         # Anything not already named by a reader: disk full is said as such, never "corrupt".
         if is_disk_full(exc):
             raise disk_full_error(str(data_dir)) from None
         where = getattr(exc, "filename", None) or data_dir
         why = getattr(exc, "strerror", None) or str(exc).splitlines()[0][:120]
         raise IngestError(f"{where}: {why}; check the path and its permissions") from None
-    except BaseException:
-        _remove_empty(created)  # a failed first ingest leaves no empty --data-dir behind
-        raise
 
 
 def _ingest(
@@ -175,21 +169,14 @@ def _ingest(
             }
         )
         write_dataset(dataset_obj, work / "out" / "dataset.json")
-        final = work / "out"
-        if target.exists():
-            trash = data_dir / f".{dataset}.old-{os.getpid()}-{time.time_ns()}"
-            target.rename(trash)
-            final.rename(target)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            final.rename(target)
+        publish_version(work / "out", target)
         return dataset_obj, False
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _remove_empty(folders: list[Path]) -> None:
-    """A failed first ingest leaves no empty --data-dir behind (innermost folder first)."""
+def remove_empty(folders: list[Path]) -> None:
+    """Remove the folders an ingest created, innermost first, while they are empty."""
     for p in folders:
         try:
             p.rmdir()

@@ -1,14 +1,19 @@
 """Run every finding notebook with papermill, in parallel, cached by content.
 
-A notebook is re-run only when its source, its parameters, the dataset fingerprint or the
-library changed. A failing notebook is reported by name and cell and never stops the others.
+A notebook is re-run only when its source, its parameters, the data it reads or the library
+code it can import changed. A failing or hung notebook is reported by name and cell and never
+stops the others.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
+import math
 import os
+import secrets
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -21,9 +26,11 @@ import nbformat
 
 from takedown import __version__
 from takedown.hashing import sha256_json, sha256_tree
+from takedown.pipeline.closure import closure_hash
 
 KERNEL = "takedown"
-CELL_TIMEOUT_S = 1800
+# Default budget for one notebook, all its cells together; a profile or --timeout changes it.
+NOTEBOOK_TIMEOUT_S = 600
 LIBRARY_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -40,23 +47,24 @@ class Outcome:
     error: dict[str, Any] | None = None
 
 
-# What an executed notebook depends on besides its own source: a change here re-runs notebooks.
-NOTEBOOK_DEPENDENCIES = (
-    "findings/*.py",
-    "notebook.py",
-    "engine.py",
-    "profile.py",
-    "schema.py",
-    "ingest/dataset.py",
-    "compose/escape.py",
-    "compose/fonts.py",
-)
+@dataclass(frozen=True)
+class Run:
+    """What every notebook of one render shares: data, profile, where to work, the budget."""
+
+    dataset_dir: Path  # the pinned dataset version, resolved once by the render
+    data_id: str  # the identity of exactly that folder's content (see dataset.data_id)
+    profile_path: Path
+    cache_dir: Path
+    work_dir: Path  # this run's own scratch folder; nothing else writes there
+    jobs: int = 2
+    timeout_s: float = NOTEBOOK_TIMEOUT_S
+    force: bool = False
+    fail_fast: bool = False
 
 
 def library_version() -> str:
-    """Package version plus a hash of the library code notebooks call into."""
-    digest = sha256_json([sha256_tree(LIBRARY_DIR, pattern) for pattern in NOTEBOOK_DEPENDENCIES])
-    return f"{__version__}+{digest[:12]}"
+    """Package version plus a hash of the whole library source (for the manifest)."""
+    return f"{__version__}+{sha256_tree(LIBRARY_DIR)[:12]}"
 
 
 def source_hash(path: Path) -> str:
@@ -82,54 +90,97 @@ def ensure_kernel() -> str:
     return KERNEL
 
 
-def _run_one(src: str, out: str, params: dict[str, Any], cwd: str, kernel: str) -> dict[str, Any]:
-    """Worker process: execute one notebook; return timing and failure details, never raise."""
-    import papermill as pm
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: a render killed with -9 takes its workers, and so their kernels, along.
 
+    (A kernel exits by itself when its worker goes: jupyter_client gives it JPY_PARENT_PID.)
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _run_one(
+    src: str, out: str, params: dict[str, Any], cwd: str, kernel: str, timeout_s: float
+) -> dict[str, Any]:
+    """Worker process: execute one notebook within timeout_s; return timing and failure details.
+
+    Never raises. Kernel connection files go to this run's scratch folder, so a killed run
+    leaves them where the next run's sweep finds them. Only a kernel that fails to start is
+    tried again: a timeout or a cell error would only fail the same way, twice as slowly.
+    """
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError
+
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(Path(cwd) / "runtime")
     # The kernel inherits this worker's stderr: send its chatter to a log beside the notebook.
     log = os.open(str(Path(cwd) / "kernel.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 2)
     t0 = time.perf_counter()
+    deadline = t0 + timeout_s
+    current: list[Any] = []  # the cells started so far; the last one is running
+
+    def remaining(cell: Any) -> int:
+        if not current or current[-1] is not cell:
+            current.append(cell)
+        return max(1, math.ceil(deadline - time.perf_counter()))
+
     for attempt in (1, 2):
+        current.clear()
         try:
             pm.execute_notebook(
-                src,
-                out,
-                parameters=params,
-                kernel_name=kernel,
-                cwd=cwd,
-                progress_bar=False,
-                log_output=False,
-                execution_timeout=CELL_TIMEOUT_S,
-            )
+                src, out, parameters=params, kernel_name=kernel, cwd=cwd, progress_bar=False,
+                log_output=False, timeout_func=remaining,
+            )  # fmt: skip
             return {"ok": True, "seconds": time.perf_counter() - t0}
         except pm.PapermillExecutionError as exc:
-            return {
-                "ok": False,
-                "seconds": time.perf_counter() - t0,
-                "error": {
-                    "cell": exc.cell_index,
-                    "label": _cell_label(out, exc.cell_index),
-                    "ename": exc.ename,
-                    "evalue": str(exc.evalue)[:500],
-                },
-            }
+            return _failure(t0, exc.cell_index, _cell_label(out, exc.cell_index), exc.ename,
+                            str(exc.evalue))  # fmt: skip
+        except (CellTimeoutError, TimeoutError) as exc:
+            cell = current[-1] if current else None
+            label = _label_of(cell.source) if cell is not None else None
+            index = _cell_index(out, cell) if cell is not None else None
+            where = f"cell {index}" if index is not None else "a cell"
+            where += f" ({label})" if label else ""
+            msg = f"notebook timeout of {timeout_s:g} s reached in {where}; not retried"
+            os.write(2, f"{msg}: {exc}\n".encode())
+            return _failure(t0, index, label, "NotebookTimeout", msg)
         except Exception as exc:  # noqa: BLE001 - a kernel that dies is a failed notebook too
-            # A kernel that fails to start (a port race, a slow start) gets one more try;
-            # the first failure is kept in kernel.log.
             os.write(2, f"attempt {attempt}: {type(exc).__name__}: {exc}\n".encode())
-            if attempt == 2:
-                return {
-                    "ok": False,
-                    "seconds": time.perf_counter() - t0,
-                    "error": {
-                        "cell": None,
-                        "label": None,
-                        "ename": type(exc).__name__,
-                        "evalue": str(exc)[:500],
-                    },
-                }
+            if current or attempt == 2 or time.perf_counter() >= deadline:
+                return _failure(t0, None, None, type(exc).__name__, str(exc))
     raise AssertionError("unreachable")
+
+
+def _failure(
+    t0: float, cell: int | None, label: str | None, ename: str, evalue: str
+) -> dict[str, Any]:
+    return {
+        "ok": False,
+        "seconds": time.perf_counter() - t0,
+        "error": {"cell": cell, "label": label, "ename": ename, "evalue": evalue[:500]},
+    }
+
+
+def _label_of(source: str) -> str | None:
+    for line in source.splitlines():
+        if line.startswith("#| label:"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+def _cell_index(path: str, cell: Any) -> int | None:
+    """Index of `cell` in the executed notebook papermill wrote (it holds the injected cell)."""
+    try:
+        cells = nbformat.read(path, as_version=4).cells
+    except (OSError, ValueError):
+        return None
+    cid = cell.get("id")
+    return next((i for i, c in enumerate(cells) if cid and c.get("id") == cid), None)
 
 
 def _cell_label(path: str, index: int | None) -> str | None:
@@ -139,10 +190,7 @@ def _cell_label(path: str, index: int | None) -> str | None:
         cell = nbformat.read(path, as_version=4).cells[index]
     except (IndexError, OSError, ValueError):
         return None
-    for line in cell.source.splitlines():
-        if line.startswith("#| label:"):
-            return line.split(":", 1)[1].strip()
-    return None
+    return _label_of(cell.source)
 
 
 def _read_findings(path: Path) -> list[dict[str, Any]]:
@@ -151,107 +199,143 @@ def _read_findings(path: Path) -> list[dict[str, Any]]:
     return json.loads(path.read_text(encoding="utf-8"))["findings"]
 
 
+def cache_key(nb: Path, run: Run, profile_hash: str) -> str:
+    """What an executed notebook depends on: its source, the exact data folder's content, the
+    profile, and every library file the notebook can import (computed, not listed)."""
+    return sha256_json(
+        {
+            "notebook": source_hash(nb),
+            "data": run.data_id,
+            "profile": profile_hash,
+            "library": closure_hash(nb, LIBRARY_DIR),
+            "version": __version__,
+            "python": sys.version_info[:2],
+        }
+    )
+
+
 def execute_all(
-    notebooks: list[Path],
-    *,
-    dataset_dir: Path,
-    profile_path: Path,
-    fingerprint: str,
-    cache_dir: Path,
-    jobs: int,
-    force: bool = False,
-    fail_fast: bool = False,
-    on_done: Callable[[Outcome], None] = lambda o: None,
+    notebooks: list[Path], run: Run, on_done: Callable[[Outcome], None] = lambda o: None
 ) -> list[Outcome]:
-    """Execute (or reuse) every notebook; outcomes come back in notebook order."""
+    """Execute (or reuse) every notebook; outcomes come back in notebook order.
+
+    Every file an outcome points to lies in run.work_dir: cache entries are copied in, fresh
+    results are copied out, so another render replacing a cache entry cannot touch this one.
+    """
     kernel = ensure_kernel()
-    lib = library_version()
-    profile_hash = sha256_json(profile_path.read_text(encoding="utf-8"))
+    profile_hash = sha256_json(run.profile_path.read_text(encoding="utf-8"))
     outcomes: dict[str, Outcome] = {}
     pending: list[tuple[Path, str, Path]] = []
     for nb in notebooks:
-        name = nb.stem
-        key = sha256_json(
-            {
-                "notebook": source_hash(nb),
-                "fingerprint": fingerprint,
-                "profile": profile_hash,
-                "library": lib,
-                "python": sys.version_info[:2],
-            }
-        )
-        entry = cache_dir / "notebooks" / f"{name}-{key[:20]}"
-        if not force and (entry / "done").exists():
-            o = Outcome(
-                name=name,
-                status="cached",
-                executed=entry / f"{name}.ipynb",
-                findings=_read_findings(entry / "findings" / f"{name}.json"),
-                seconds=json.loads((entry / "done").read_text())["seconds"],
-                cache_key=key,
-            )
-            outcomes[name] = o
-            on_done(o)
+        key = cache_key(nb, run, profile_hash)
+        entry = run.cache_dir / "notebooks" / f"{nb.stem}-{key[:20]}"
+        hit = None if run.force else _from_cache(nb.stem, key, entry, run.work_dir)
+        if hit is not None:
+            outcomes[nb.stem] = hit
+            on_done(hit)
         else:
             pending.append((nb, key, entry))
+    if not pending:
+        return [outcomes[nb.stem] for nb in notebooks]
 
-    if pending:
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(pending)))) as pool:
-            futures: dict[Future[dict[str, Any]], tuple[Path, str, Path, Path]] = {}
-            for nb, key, entry in pending:
-                work = cache_dir / "tmp" / f"{nb.stem}-{key[:20]}-{os.getpid()}"
-                shutil.rmtree(work, ignore_errors=True)
-                (work / "findings").mkdir(parents=True)
-                params = {
-                    "dataset_dir": str(dataset_dir.resolve()),
-                    "profile": str(profile_path.resolve()),
-                    "output_dir": str((work / "findings").resolve()),
-                }
-                fut = pool.submit(_run_one, str(nb), str(work / nb.name), params, str(work), kernel)
-                futures[fut] = (nb, key, entry, work)
-            remaining = set(futures)
-            while remaining:
-                done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    nb, key, entry, work = futures[fut]
-                    res = fut.result()
-                    o = _finish(nb.stem, key, entry, work, res)
-                    outcomes[nb.stem] = o
-                    on_done(o)
-                    if o.status == "failed" and fail_fast:
-                        for f in remaining:
-                            f.cancel()
-                        for f in remaining:
-                            n2 = futures[f][0].stem
-                            outcomes.setdefault(
-                                n2, Outcome(name=n2, status="skipped", executed=None)
-                            )
-                        remaining = set()
-                        break
+    workers = max(1, min(run.jobs, len(pending)))
+    with ProcessPoolExecutor(
+        workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
+        futures: dict[Future[dict[str, Any]], tuple[Path, str, Path, Path]] = {}
+        for nb, key, entry in pending:
+            work = run.work_dir / nb.stem
+            (work / "findings").mkdir(parents=True)
+            params = {
+                "dataset_dir": str(run.dataset_dir.resolve()),
+                "profile": str(run.profile_path.resolve()),
+                "output_dir": str((work / "findings").resolve()),
+            }
+            fut = pool.submit(
+                _run_one, str(nb), str(work / nb.name), params, str(work), kernel, run.timeout_s
+            )
+            futures[fut] = (nb, key, entry, work)
+        remaining = set(futures)
+        while remaining:
+            done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
+            for fut in done:
+                nb, key, entry, work = futures[fut]
+                o = _finish(nb.stem, key, entry, work, fut.result(), run.force)
+                outcomes[nb.stem] = o
+                on_done(o)
+                if o.status == "failed" and run.fail_fast:
+                    for f in remaining:
+                        f.cancel()
+                        n2 = futures[f][0].stem
+                        outcomes.setdefault(n2, Outcome(name=n2, status="skipped", executed=None))
+                    remaining = set()
+                    break
     return [outcomes[nb.stem] for nb in notebooks if nb.stem in outcomes]
 
 
-def _finish(name: str, key: str, entry: Path, work: Path, res: dict[str, Any]) -> Outcome:
-    executed = work / f"{name}.ipynb"
-    if res["ok"]:
-        (work / "done").write_text(json.dumps({"seconds": round(res["seconds"], 3)}))
-        shutil.rmtree(entry, ignore_errors=True)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        work.rename(entry)
-        return Outcome(
-            name=name,
-            status="ok",
-            executed=entry / f"{name}.ipynb",
-            findings=_read_findings(entry / "findings" / f"{name}.json"),
-            seconds=res["seconds"],
-            cache_key=key,
-        )
+def _from_cache(name: str, key: str, entry: Path, work_dir: Path) -> Outcome | None:
+    """A copy of a complete cache entry in this run's folder, or None when there is none."""
+    if not (entry / "done").exists():
+        return None
+    mine = work_dir / name
+    try:
+        shutil.copytree(entry, mine, ignore=shutil.ignore_patterns("runtime", "kernel.log"))
+    except (FileNotFoundError, shutil.Error):
+        shutil.rmtree(mine, ignore_errors=True)
+        return None  # replaced under us by a --force run: just run it
     return Outcome(
         name=name,
-        status="failed",
-        executed=executed if executed.exists() else None,
-        findings=[],
+        status="cached",
+        executed=mine / f"{name}.ipynb",
+        findings=_read_findings(mine / "findings" / f"{name}.json"),
+        seconds=json.loads((mine / "done").read_text())["seconds"],
+        cache_key=key,
+    )
+
+
+def _finish(
+    name: str, key: str, entry: Path, work: Path, res: dict[str, Any], force: bool
+) -> Outcome:
+    executed = work / f"{name}.ipynb"
+    if not res["ok"]:
+        return Outcome(
+            name=name,
+            status="failed",
+            executed=executed if executed.exists() else None,
+            seconds=res["seconds"],
+            cache_key=key,
+            error=res["error"],
+        )
+    (work / "done").write_text(json.dumps({"seconds": round(res["seconds"], 3)}))
+    _publish_entry(work, entry, force)
+    return Outcome(
+        name=name,
+        status="ok",
+        executed=executed,
+        findings=_read_findings(work / "findings" / f"{name}.json"),
         seconds=res["seconds"],
         cache_key=key,
-        error=res["error"],
     )
+
+
+def _publish_entry(work: Path, entry: Path, force: bool) -> None:
+    """Copy a finished run into the cache, whole or not at all (a rename of a full copy).
+
+    An entry with the same key that is already there holds the same result; it is kept unless
+    --force asked for fresh runs, in which case it is swapped out, never emptied in place.
+    """
+    if (entry / "done").exists() and not force:
+        return
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    staging = entry.parent / f".{entry.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    shutil.copytree(work, staging, ignore=shutil.ignore_patterns("runtime", "kernel.log"))
+    trash = entry.parent / f".{entry.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        if entry.exists():
+            entry.rename(trash)
+        staging.rename(entry)
+    except OSError:
+        pass  # another run published the same key in between: theirs is as good
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(trash, ignore_errors=True)

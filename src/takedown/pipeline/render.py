@@ -7,9 +7,11 @@ looks whole.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -24,16 +26,22 @@ import yaml
 
 from takedown import __version__
 from takedown.compose.escape import md_escape, md_table
-from takedown.errors import RenderError
+from takedown.errors import RenderError, TakedownError
 from takedown.hashing import sha256_file, sha256_json
-from takedown.ingest.dataset import Dataset, check_dataset_name, load_dataset
+from takedown.ingest.dataset import Dataset, check_dataset_name, data_id, load_dataset, pinned
 from takedown.pipeline.availability import (
     availability_summary,
     unavailable_markdown,
     write_metadata,
 )
 from takedown.pipeline.context import write_context
-from takedown.pipeline.execute import Outcome, execute_all, library_version
+from takedown.pipeline.execute import (
+    NOTEBOOK_TIMEOUT_S,
+    Outcome,
+    Run,
+    execute_all,
+    library_version,
+)
 from takedown.pipeline.published import published_markdown
 from takedown.pipeline.variables import (
     display_value,
@@ -42,11 +50,17 @@ from takedown.pipeline.variables import (
     is_available,
 )
 from takedown.profile import Profile, load_profile
+from takedown.scratch import owned_dir, sweep
 
 PACKAGES = (
     "duckdb", "pandas", "numpy", "pyarrow", "papermill", "ipykernel", "matplotlib", "seaborn",
     "statsmodels", "pypandoc-binary", "typst", "pydantic", "typer", "rich",
 )  # fmt: skip
+
+
+RUN_PREFIX = "run-"
+# Less free space than this after a failure: the failure is reported as a full disk.
+DISK_FULL_BYTES = 1 << 20
 
 
 @dataclass
@@ -109,13 +123,14 @@ def findings_document(ds: Dataset, profile: Profile, outcomes: list[Outcome]) ->
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _new_version(base: Path, digest: str) -> str:
+def _new_version(digest: str) -> str:
+    """A version id unique per run, sortable by time: UTC second, findings hash, random tag.
+
+    Two renders in the same second get different ids (the random tag), so neither can land on
+    the other's folder.
+    """
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    version, i = f"{stamp}-{digest[:8]}", 1
-    while (base / version).exists():
-        i += 1
-        version = f"{stamp}-{digest[:8]}-{i}"
-    return version
+    return f"{stamp}-{digest[:8]}-{secrets.token_hex(4)}"
 
 
 def _section_title(path: Path) -> str:
@@ -252,61 +267,125 @@ def render(
     force: bool = False,
     fail_fast: bool = False,
     cache_dir: Path | None = None,
+    timeout_s: float = NOTEBOOK_TIMEOUT_S,
     on_notebook: Any = lambda o: None,
     on_stage: Any = lambda s: None,
 ) -> RenderResult:
-    """Render dataset into out_root/dataset/<version>/; returns the outcome of every notebook."""
-    t_start = time.perf_counter()
+    """Render dataset into out_root/dataset/<version>/; returns the outcome of every notebook.
+
+    The dataset version is resolved once and pinned for the whole run; every notebook reads
+    exactly that folder, whatever an ingest does meanwhile.
+    """
     check_dataset_name(dataset, "dataset")
     root = project_root()
-    ds = load_dataset(data_dir / dataset)
-    profile = load_profile(profile_path)
-    if engine == "quarto" and shutil.which("quarto") is None:
-        raise RenderError(
-            "--engine quarto: no quarto binary on PATH (conda-forge's quarto, see environment.yml); "
-            "use --engine builtin"
+    with pinned(data_dir / dataset) as dataset_dir:
+        ds = load_dataset(dataset_dir)
+        profile = load_profile(profile_path)
+        if engine == "quarto" and shutil.which("quarto") is None:
+            raise RenderError(
+                "--engine quarto: no quarto binary on PATH (conda-forge's quarto, see "
+                "environment.yml); use --engine builtin"
+            )
+        if engine not in ("builtin", "quarto"):
+            raise RenderError(f"--engine {engine!r}: use builtin or quarto")
+        base = out_root / dataset
+        cache_dir = cache_dir or Path(
+            os.environ.get("TAKEDOWN_CACHE_DIR") or root / ".takedown-cache"
         )
-    if engine not in ("builtin", "quarto"):
-        raise RenderError(f"--engine {engine!r}: use builtin or quarto")
-    base = out_root / dataset
+        try:
+            job = _Job(root, ds, dataset_dir, profile, profile_path, base, cache_dir, engine)
+            opts = dict(jobs=jobs or os.cpu_count() or 2, force=force, fail_fast=fail_fast,
+                        timeout_s=timeout_s)  # fmt: skip
+            return _render_pinned(job, opts, on_notebook, on_stage)
+        except (OSError, TakedownError) as exc:
+            # pandoc, typst or a copy may each word it differently: ask the disk itself.
+            full = next((d for d in (base, cache_dir) if _disk_full(d, exc)), None)
+            if full is not None:
+                raise RenderError(
+                    f"{full}: the disk is full; free some space and render again"
+                ) from None
+            raise
+
+
+def _disk_full(folder: Path, exc: BaseException) -> bool:
+    """True when `folder`'s file system has (almost) no room left, or exc says so."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC and exc.filename:
+        return Path(exc.filename).is_relative_to(folder)
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < DISK_FULL_BYTES
+
+
+def _writable_out(base: Path, out_root: Path) -> None:
+    """--out must take a new folder: checked before any notebook runs."""
     try:
         base.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenderError(
             f"--out {out_root}: cannot create {base} ({exc.strerror}); pass a folder"
         ) from None
+    try:
+        probe = Path(tempfile.mkdtemp(prefix=".write-check-", dir=base))
+        probe.rmdir()
+    except OSError as exc:
+        raise RenderError(
+            f"--out {out_root}: cannot write into {base} ({exc.strerror}); pass a writable folder"
+        ) from None
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What one render has settled before it runs anything: sources, pinned data, places."""
+
+    root: Path
+    ds: Dataset
+    dataset_dir: Path  # the pinned version folder
+    profile: Profile
+    profile_path: Path
+    base: Path  # out_root/dataset
+    cache_dir: Path
+    engine: str
+
+
+def _render_pinned(
+    job: _Job, opts: dict[str, Any], on_notebook: Any, on_stage: Any
+) -> RenderResult:
+    """Run the notebooks and compose, each in scratch this run owns; land the version."""
+    root, ds, dataset_dir, profile, profile_path, base, cache_dir, engine = (
+        job.root, job.ds, job.dataset_dir, job.profile, job.profile_path, job.base,
+        job.cache_dir, job.engine,
+    )  # fmt: skip
+    t_start = time.perf_counter()
+    _writable_out(base, base.parent)
     notebooks = sorted(
         p for p in (root / "notebooks").glob("*.ipynb") if not p.name.startswith(".")
     )
     if not notebooks:
         raise RenderError(f"{root / 'notebooks'}: no notebooks to run")
-    cache_dir = cache_dir or Path(os.environ.get("TAKEDOWN_CACHE_DIR") or root / ".takedown-cache")
-    on_stage("running notebooks")
-    outcomes = execute_all(
-        notebooks,
-        dataset_dir=data_dir / dataset,
-        profile_path=profile_path,
-        fingerprint=ds.fingerprint,
-        cache_dir=cache_dir,
-        jobs=jobs or os.cpu_count() or 2,
-        force=force,
-        fail_fast=fail_fast,
-        on_done=on_notebook,
-    )
-    t_exec = time.perf_counter() - t_start
-    findings_text = findings_document(ds, profile, outcomes)
-    version = _new_version(base, sha256_json(findings_text))
-    scratch = Path(tempfile.mkdtemp(prefix=f".{version}.tmp-", dir=base))
-    try:
-        folder = _compose(
-            root, scratch, ds, profile, profile_path, outcomes, findings_text, version, engine,
-            data_dir / dataset, t_exec, t_start, on_stage,
-        )  # fmt: skip
-        final = base / version
-        folder.rename(final)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-        shutil.rmtree(cache_dir / "tmp", ignore_errors=True)
+    # Scratch of renders that were killed: their owners are dead, nobody else will remove it.
+    sweep(cache_dir / "tmp", "*")
+    sweep(base, ".*.tmp-*")
+    for pattern in (".*.tmp-*", ".*.old-*"):  # a cache entry's copy, cut short
+        sweep(cache_dir / "notebooks", pattern)
+    with owned_dir(cache_dir / "tmp", f"{RUN_PREFIX}{os.getpid()}-") as work_dir:
+        run = Run(dataset_dir=dataset_dir, data_id=data_id(dataset_dir), profile_path=profile_path,
+                  cache_dir=cache_dir, work_dir=work_dir, **opts)  # fmt: skip
+        on_stage("running notebooks")
+        outcomes = execute_all(notebooks, run, on_done=on_notebook)
+        t_exec = time.perf_counter() - t_start
+        findings_text = findings_document(ds, profile, outcomes)
+        version = _new_version(sha256_json(findings_text))
+        with owned_dir(base, f".{version}.tmp-") as scratch:
+            folder = _compose(
+                root, scratch, ds, profile, profile_path, outcomes, findings_text, version,
+                engine, dataset_dir, t_exec, t_start, on_stage,
+            )  # fmt: skip
+            final = base / version
+            if final.exists():
+                raise RenderError(f"{final}: already exists; render again")
+            folder.rename(final)
     return RenderResult(version=version, folder=final, outcomes=outcomes)
 
 

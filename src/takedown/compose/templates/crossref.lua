@@ -197,24 +197,27 @@ local function callout(div)
 end
 
 -- Typst cannot break a long token (a hash, a URL) inside a table cell, so the table overflows
--- the page; a zero-width space every 8 ASCII characters gives it break points. Only between two
+-- the page. An empty box every 8 ASCII characters gives it break points that are not text, so
+-- a hash copied from the PDF comes out exactly as it is (a zero-width space would be copied
+-- too). `;` ends the box expression, so whatever text follows stays text. Only between two
 -- ASCII characters, so emoji sequences and combining marks are never split.
-local ZWSP = "\u{200B}"
+local BREAK = "#box[];"
 local function soft_break(str)
   if #str.text < 16 then return nil end
-  local out, run, prev_ascii = {}, 0, false
+  local out, piece, run, prev_ascii = pandoc.Inlines({}), {}, 0, false
   for _, cp in utf8.codes(str.text) do
     local ascii = cp < 128
     if ascii and prev_ascii and run >= 8 then
-      out[#out + 1] = ZWSP
-      run = 0
+      out:insert(pandoc.Str(table.concat(piece)))
+      out:insert(pandoc.RawInline("typst", BREAK))
+      piece, run = {}, 0
     end
-    out[#out + 1] = utf8.char(cp)
+    piece[#piece + 1] = utf8.char(cp)
     run = ascii and run + 1 or 0
     prev_ascii = ascii
   end
-  str.text = table.concat(out)
-  return str
+  out:insert(pandoc.Str(table.concat(piece)))
+  return out
 end
 
 -- Quarto's reader (pandoc markdown) turns raw HTML/TeX, `{=format}` blocks and $math$ into

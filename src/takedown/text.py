@@ -1,0 +1,174 @@
+"""Make untrusted strings inert and short in pandoc Markdown, so data can never become markup.
+
+Shared by the notebooks (their tables) and the composer (prose, appendix), so a kernel never
+has to load the composer. Text shown in the report is cut to a display length, the cut marked
+with "…": a 1 MB profile description must not stall pandoc or Typst. findings.json and the
+data keep the full text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from numbers import Integral, Real
+from typing import Any
+
+_PUNCT = frozenset(string.punctuation)
+# ASCII whitespace and other C0/C1 controls (and Unicode line separators) that could end a line,
+# start a block, or upset a writer; they all collapse to one space.
+_SPACE_RUN = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]+")
+# Bidirectional embeddings, overrides and isolates: an unclosed one would reverse the report's
+# own prose after the value, so data may not carry them.
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_BACKTICKS = re.compile(r"`+")
+# Longest text shown for one value in prose, a title or a caption; table cells are shorter.
+DISPLAY_LIMIT = 500
+CELL_LIMIT = 280
+ELLIPSIS = "…"
+
+
+def display_cut(text: str, limit: int = DISPLAY_LIMIT) -> str:
+    """`text` cut to at most `limit` characters, ending in "…" when it was cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - 1)].rstrip() + ELLIPSIS
+
+
+def md_escape(text: object, *, limit: int = DISPLAY_LIMIT) -> str:
+    """Return `text` as literal inline Markdown: every ASCII punctuation char backslash-escaped.
+
+    Whitespace runs collapse first, then the text is cut to `limit` characters (see
+    display_cut), so escaping can never turn a long value into an unbounded one.
+    """
+    s = _SPACE_RUN.sub(" ", _BIDI_CONTROLS.sub("", str(text)))
+    s = display_cut(s, limit)
+    return "".join("\\" + ch if ch in _PUNCT else ch for ch in s)
+
+
+def code_fence(text: str) -> str:
+    """A backtick fence longer than any backtick run in `text`, so the block cannot end early."""
+    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def format_cell(
+    value: Any, *, float_format: str = "{:,.2f}", int_format: str = "{:,}", na: str = "—"
+) -> str:
+    """Render one plain value for a table cell (numbers formatted, missing values as `na`)."""
+    if _is_missing(value):
+        return na
+    if isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b":
+        return "true" if value else "false"
+    if isinstance(value, Integral):
+        return int_format.format(int(value))
+    if isinstance(value, Real):
+        f = float(value)
+        if math.isinf(f):
+            return "∞" if f > 0 else "−∞"
+        return float_format.format(f)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):  # pandas Timestamp and friends
+        return value.isoformat()
+    return str(value)
+
+
+def _is_numeric(value: Any) -> bool:
+    """True for ints and floats (NaN included), false for booleans."""
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def _is_missing(value: Any) -> bool:
+    """True for None, NaN, pd.NA and NaT."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return True
+
+
+def md_table(
+    data: Any,
+    columns: Sequence[str] | Mapping[str, str] | None = None,
+    *,
+    float_format: str = "{:,.2f}",
+    int_format: str = "{:,}",
+    na: str = "—",
+    limit: int = CELL_LIMIT,
+) -> str:
+    """Build a pipe table from a DataFrame or rows of plain values, every cell escaped.
+
+    `columns` picks (and orders) the columns; a mapping also renames them {key: header}.
+    For rows given as sequences, `columns` are just the headers. Numeric columns align right.
+    Each cell is cut to `limit` characters (marked "…").
+    """
+    keys, headers, rows = _normalize(data, columns)
+    if not keys:
+        raise ValueError("md_table needs at least one column")
+    cells = [
+        [
+            md_escape(
+                format_cell(v, float_format=float_format, int_format=int_format, na=na),
+                limit=limit,
+            )
+            for v in row
+        ]
+        for row in rows
+    ]
+    numeric = [
+        any(_is_numeric(r[i]) for r in rows)
+        and all(_is_numeric(r[i]) or _is_missing(r[i]) for r in rows)
+        for i in range(len(keys))
+    ]
+    head = [md_escape(h) for h in headers]
+    # Dash counts set pandoc's relative column widths once a line is long: at least the header
+    # plus a margin (so it never overflows its column), at most 30 for long text.
+    widths = [
+        max(len(head[i]) + 2, min(30, max((len(r[i]) for r in cells), default=0)))
+        for i in range(len(keys))
+    ]
+    rule = [("-" * (w - 1) + ":") if numeric[i] else "-" * w for i, w in enumerate(widths)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(rule) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in cells]
+    return "\n".join(lines) + "\n"
+
+
+def _normalize(
+    data: Any, columns: Sequence[str] | Mapping[str, str] | None
+) -> tuple[list[Any], list[str], list[list[Any]]]:
+    """Turn a DataFrame, rows of mappings, or rows of sequences into (keys, headers, rows)."""
+    if isinstance(columns, Mapping):
+        keys: list[Any] | None = list(columns.keys())
+        headers: list[str] | None = [str(v) for v in columns.values()]
+    elif columns is not None:
+        keys = list(columns)
+        headers = [str(c) for c in columns]
+    else:
+        keys = headers = None
+
+    if hasattr(data, "columns") and hasattr(data, "itertuples"):  # pandas DataFrame
+        if keys is None:
+            keys = list(data.columns)
+            headers = [str(c) for c in keys]
+        frame = data[keys]
+        rows = [list(t) for t in frame.itertuples(index=False, name=None)]
+        return keys, headers or [], rows
+
+    materialized: list[Any] = list(data) if isinstance(data, Iterable) else []
+    if materialized and isinstance(materialized[0], Mapping):
+        if keys is None:
+            keys = list(materialized[0].keys())
+            headers = [str(k) for k in keys]
+        rows = [[row.get(k) for k in keys] for row in materialized]
+        return keys, headers or [], rows
+    if keys is None:
+        raise ValueError("md_table needs `columns` when rows are plain sequences")
+    rows = [list(row) for row in materialized]
+    for i, row in enumerate(rows):
+        if len(row) != len(keys):
+            raise ValueError(f"md_table row {i} has {len(row)} values for {len(keys)} columns")
+    return keys, headers or [], rows

@@ -1,0 +1,217 @@
+"""Real processes at once: renders, ingests, an ingest during a render, and kill -9.
+
+Nothing may mix, nothing may be lost, no scratch may outlive the next run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from takedown.hashing import sha256_file, sha256_json
+from takedown.schema import SCHEMA_VERSION
+from tests.conftest import ROOT, make_archive, run_cli
+
+pytestmark = pytest.mark.slow
+PROFILE = ROOT / "profiles/generic.yml"
+
+
+def start(
+    *args: str | Path, cache: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    env = {**os.environ, **({"TAKEDOWN_CACHE_DIR": str(cache)} if cache else {}), **(env or {})}
+    return subprocess.Popen(
+        [sys.executable, "-m", "takedown.cli", *map(str, args)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
+    )  # fmt: skip
+
+
+def render_args(base: Path, name: str = "d", *extra: str) -> list[str | Path]:
+    return ["render", name, "--data-dir", base / "data", "--out", base / "reports",
+            "--profile", PROFILE, *extra]  # fmt: skip
+
+
+def finish(proc: subprocess.Popen[str], timeout: float = 900) -> tuple[int, str]:
+    _, err = proc.communicate(timeout=timeout)
+    return proc.returncode, err
+
+
+def wait_for(pattern: str, root: Path, proc: subprocess.Popen[str], timeout: float = 300) -> Path:
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        hits = sorted(root.glob(pattern)) if root.exists() else []
+        if hits:
+            return hits[0]
+        assert proc.poll() is None, f"process ended before {pattern} appeared: {proc.stderr.read()}"
+        time.sleep(0.05)
+    raise AssertionError(f"{pattern} never appeared under {root}")
+
+
+def versions(base: Path, name: str = "d") -> list[Path]:
+    folder = base / "reports" / name
+    return (
+        sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.exists() else []
+    )
+
+
+def assert_no_partial_data(data: Path) -> None:
+    """Every dataset version is complete, and its fingerprint is that of its Parquet files."""
+    for v in sorted((data / "d" / "versions").iterdir()) if (data / "d").exists() else []:
+        if v.name.startswith("."):
+            assert v.is_file(), f"scratch left in versions/: {v}"  # reader locks only
+            continue
+        ds = json.loads((v / "dataset.json").read_text())
+        fp = sha256_json({"schema": SCHEMA_VERSION, "users": sha256_file(v / "users.parquet"),
+                          "tweets": sha256_file(v / "tweets.parquet")})  # fmt: skip
+        assert ds["fingerprint"] == fp, v
+
+
+def assert_no_scratch(base: Path, cache: Path) -> None:
+    data = base / "data"
+    assert [p.name for p in data.iterdir() if p.name.startswith(".")] == []
+    assert list((data / "d").glob(".*")) == []
+    assert list((cache / "tmp").iterdir()) == [] if (cache / "tmp").exists() else True
+    assert list((cache / "notebooks").glob(".*")) == [] if (cache / "notebooks").exists() else True
+    reports = base / "reports" / "d"
+    assert list(reports.glob(".*")) == [] if reports.exists() else True
+    for v in versions(base):
+        assert (v / "manifest.json").is_file() and (v / "report.pdf").is_file(), v
+
+
+def fingerprint_of(folder: Path) -> str:
+    return json.loads((folder / "manifest.json").read_text())["dataset"]["fingerprint"]
+
+
+def ingest(base: Path, raw: Path, *extra: str) -> None:
+    r = run_cli("ingest", raw, "--dataset", "d", "--data-dir", base / "data", *extra)
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    ingest(tmp_path, make_archive(tmp_path / "raw1", users=10, tweets=200))
+    return tmp_path
+
+
+def test_two_renders_at_once_both_land_complete_and_distinct(tiny):
+    cache = tiny / "cache"
+    runtime = tiny / "jupyter-runtime"  # where kernel connection files would pile up
+    runtime.mkdir()
+    env = {"JUPYTER_RUNTIME_DIR": str(runtime)}
+    a = start(*render_args(tiny, "d", "--jobs", "2"), cache=cache, env=env)
+    b = start(*render_args(tiny, "d", "--jobs", "2"), cache=cache, env=env)
+    (ra, ea), (rb, eb) = finish(a), finish(b)
+    assert (ra, rb) == (0, 0), ea + eb
+    folders = versions(tiny)
+    assert len(folders) == 2 and folders[0].name != folders[1].name
+    for f in folders:
+        m = json.loads((f / "manifest.json").read_text())
+        assert {n["status"] for n in m["notebooks"]} <= {"ok", "cached"}
+        assert "This section failed" not in (f / "report.html").read_text(encoding="utf-8")
+    assert (folders[0] / "findings.json").read_bytes() == (
+        folders[1] / "findings.json"
+    ).read_bytes()
+    assert_no_scratch(tiny, cache)
+    assert list(runtime.iterdir()) == []  # each run kept its kernel files in its own scratch
+
+
+def test_an_ingest_during_a_render_never_mixes_and_never_poisons_the_cache(tiny):
+    raw1 = tiny / "raw1"
+    raw2 = make_archive(tiny / "raw2", users=12, tweets=300)
+    reference = run_cli(*render_args(tiny), env={"TAKEDOWN_CACHE_DIR": str(tiny / "ref-cache")})
+    assert reference.returncode == 0, reference.stderr
+    (ref,) = versions(tiny)
+    v1 = fingerprint_of(ref)
+
+    cache = tiny / "cache"  # empty: this render really executes every notebook
+    proc = start(*render_args(tiny, "d", "--jobs", "1"), cache=cache)
+    wait_for("tmp/**/01_overview*", cache, proc)  # a notebook has started
+    ingest(tiny, raw2, "--force")  # lands while the notebooks run
+    rc, err = finish(proc)
+    assert rc == 0, err
+    during = next(v for v in versions(tiny) if v != ref)
+    assert fingerprint_of(during) == v1
+    assert (during / "findings.json").read_bytes() == (ref / "findings.json").read_bytes()
+
+    # The next render reads the new data; re-ingesting the old data gives the old findings.
+    r = run_cli(*render_args(tiny), env={"TAKEDOWN_CACHE_DIR": str(cache)})
+    assert r.returncode == 0, r.stderr
+    newest = versions(tiny)[-1]
+    assert fingerprint_of(newest) != v1
+    ingest(tiny, raw1, "--force")
+    r = run_cli(*render_args(tiny), env={"TAKEDOWN_CACHE_DIR": str(cache)})
+    assert r.returncode == 0, r.stderr
+    back = versions(tiny)[-1]
+    assert (back / "findings.json").read_bytes() == (ref / "findings.json").read_bytes()
+    assert_no_partial_data(tiny / "data")
+    assert_no_scratch(tiny, cache)
+
+
+def big_archive(folder: Path, tweets: int = 150_000) -> Path:
+    return make_archive(folder, users=50, tweets=tweets)
+
+
+def test_two_ingests_of_one_dataset_wait_for_each_other_and_say_so(tmp_path):
+    big, small = big_archive(tmp_path / "big"), make_archive(tmp_path / "small", tweets=7)
+    a = start("ingest", big, "--dataset", "d", "--data-dir", tmp_path / "data")
+    wait_for(".d.*", tmp_path / "data", a)  # a is under way
+    b = start("ingest", small, "--dataset", "d", "--data-dir", tmp_path / "data")
+    (ra, ea), (rb, eb) = finish(a), finish(b)
+    assert (ra, rb) == (0, 0), ea + eb
+    assert "another ingest of d is running" in eb and "waiting" in eb
+    ds = json.loads((tmp_path / "data/d/dataset.json").read_text())
+    assert ds["counts"]["tweets"] == 7  # the one that waited landed last, whole
+    assert_no_partial_data(tmp_path / "data")
+    assert [p.name for p in (tmp_path / "data/d/versions").iterdir()] == [
+        (tmp_path / "data/d/current").readlink().name
+    ]
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["d"]
+
+
+@pytest.mark.parametrize("point", [".d.lock", ".d.tmp-*", ".d.tmp-*/out/*.parquet"])
+def test_kill_9_during_ingest_leaves_no_partial_dataset_and_no_scratch(tmp_path, point):
+    raw, data = big_archive(tmp_path / "raw"), tmp_path / "data"
+    ingest(tmp_path, make_archive(tmp_path / "first", tweets=9))
+    before = (data / "d/dataset.json").read_bytes()
+    proc = start("ingest", raw, "--dataset", "d", "--data-dir", data, "--force")
+    wait_for(point, data, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert (data / "d/dataset.json").read_bytes() == before  # the old data is still what is read
+    assert_no_partial_data(data)
+    ingest(tmp_path, raw)
+    assert json.loads((data / "d/dataset.json").read_text())["counts"]["tweets"] == 150_000
+    assert_no_partial_data(data)
+    assert sorted(p.name for p in data.iterdir()) == ["d"]
+    assert list((data / "d").glob(".*")) == []
+
+
+@pytest.mark.parametrize(
+    ("sig", "point", "delay"),
+    [
+        (signal.SIGKILL, "cache/tmp/run-*/0*", 4.0),  # kernels running
+        (signal.SIGKILL, "reports/d/.*.tmp-*/project", 0.0),  # composing
+        (signal.SIGTERM, "reports/d/.*.tmp-*/out", 0.0),  # composing, near the end
+    ],
+)
+def test_killed_render_leaves_no_version_and_the_next_run_sweeps(tiny, sig, point, delay):
+    cache = tiny / "cache"
+    proc = start(*render_args(tiny), cache=cache)
+    wait_for(point, tiny, proc)
+    time.sleep(delay)
+    proc.send_signal(sig)
+    proc.wait()
+    assert versions(tiny) == []  # no partial version
+    time.sleep(1.5)  # the workers and kernels notice their parent is gone
+    r = run_cli(*render_args(tiny), env={"TAKEDOWN_CACHE_DIR": str(cache)})
+    assert r.returncode == 0, r.stderr
+    assert len(versions(tiny)) == 1
+    assert_no_scratch(tiny, cache)
+    assert not list((cache / "tmp").glob("**/kernel-*.json"))

@@ -1,0 +1,71 @@
+"""The notebook cache key covers every library file a notebook can import, with no list."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import takedown
+from takedown.pipeline.closure import closure, closure_hash, notebook_sources
+from takedown.pipeline.execute import LIBRARY_DIR
+from tests.conftest import ROOT
+
+PKG = Path(takedown.__file__).resolve().parent
+
+
+def _rel(paths: list[Path], pkg: Path) -> set[str]:
+    return {p.relative_to(pkg).as_posix() for p in paths}
+
+
+def test_the_executor_hashes_the_package_the_kernels_import():
+    assert LIBRARY_DIR == PKG
+
+
+def test_followers_closure_holds_its_modules_and_not_the_composer():
+    files = _rel(closure(notebook_sources(ROOT / "notebooks/02_followers.ipynb"), PKG), PKG)
+    assert {"notebook.py", "findings/followers.py", "findings/stats.py", "text.py"} <= files
+    assert "findings/topics.py" not in files
+
+
+def test_no_notebook_loads_the_composer_or_the_pipeline():
+    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        files = _rel(closure(notebook_sources(nb), PKG), PKG)
+        assert not [f for f in files if f.startswith(("compose/", "pipeline/", "cli"))], nb.name
+
+
+def test_a_new_import_in_a_finding_module_changes_only_that_notebooks_key(tmp_path):
+    pkg = tmp_path / "takedown"
+    shutil.copytree(PKG, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    followers = ROOT / "notebooks/02_followers.ipynb"
+    topics = ROOT / "notebooks/07_topics.ipynb"
+    before = closure_hash(followers, pkg), closure_hash(topics, pkg)
+
+    # A brand-new module that no list names, imported lazily inside a function.
+    (pkg / "findings" / "helper_new.py").write_text("FACTOR = 1\n")
+    src = (pkg / "findings" / "followers.py").read_text()
+    (pkg / "findings" / "followers.py").write_text(
+        src + "\n\ndef _uses_helper():\n    from takedown.findings import helper_new\n"
+        "    return helper_new.FACTOR\n"
+    )
+    after = closure_hash(followers, pkg), closure_hash(topics, pkg)
+    assert after[0] != before[0]
+    assert after[1] == before[1]
+
+    # Editing only the new module re-runs the notebook again.
+    (pkg / "findings" / "helper_new.py").write_text("FACTOR = 2\n")
+    assert closure_hash(followers, pkg) != after[0]
+
+
+def test_relative_imports_and_magics_are_followed(tmp_path):
+    pkg = tmp_path / "takedown"
+    (pkg / "findings").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "findings" / "__init__.py").write_text("")
+    (pkg / "findings" / "a.py").write_text("from . import b\nfrom .c import f\n")
+    (pkg / "findings" / "b.py").write_text("")
+    (pkg / "findings" / "c.py").write_text("def f(): ...\n")
+    (pkg / "unused.py").write_text("")
+    cell = "%matplotlib inline\nfrom takedown.findings import a"
+    files = _rel(closure([cell], pkg), pkg)
+    assert files == {"__init__.py", "findings/__init__.py", "findings/a.py", "findings/b.py",
+                     "findings/c.py"}  # fmt: skip

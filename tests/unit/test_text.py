@@ -1,0 +1,46 @@
+"""Shared text helpers: data cut to a display length, marked, and a 1 MB field never stalls."""
+
+from __future__ import annotations
+
+import time
+
+from pypdf import PdfReader
+
+from takedown.compose import render
+from takedown.text import CELL_LIMIT, DISPLAY_LIMIT, display_cut, md_escape, md_table
+from tests.unit.test_compose_shortcodes import write_project
+
+
+def test_display_cut_marks_the_cut_and_keeps_short_text():
+    assert display_cut("short") == "short"
+    cut = display_cut("x" * 1000, 300)
+    assert len(cut) == 300 and cut.endswith("…") and cut[:-1] == "x" * 299
+
+
+def test_md_escape_is_bounded_even_after_escaping():
+    out = md_escape("*" * 2_000_000)
+    assert out.endswith("…") and len(out) <= 2 * DISPLAY_LIMIT
+
+
+def test_table_cells_are_cut_but_the_rows_keep_their_data():
+    rows = [{"who": "a", "description": "é" * 1_000_000}]
+    table = md_table(rows)
+    assert len(table) < 2 * CELL_LIMIT + 200
+    assert "…" in table
+    assert len(rows[0]["description"]) == 1_000_000  # the caller's data is not touched
+
+
+def test_one_megabyte_description_composes_in_seconds(tmp_path):
+    desc = ("Patriot. News. #tag @user http://x.example/" + "长" * 40) * 12_000  # ~1 MB
+    assert len(desc.encode()) > 1_000_000
+    rows = [{"screen_name": "top", "description": desc, "tweets": 9_999}]
+    body = f"# Accounts\n\n{md_table(rows)}\n: Most active. {{#tbl-top}}\n"
+    root = write_project(tmp_path / "p", body, front=f'title: "{"T" * 10}"\n')
+    t0 = time.perf_counter()
+    res = render(root, tmp_path / "out")
+    took = time.perf_counter() - t0
+    assert took < 60, f"composition took {took:.0f} s"
+    text = "".join(p.extract_text() for p in PdfReader(res["pdf"]).pages)
+    assert "…" in text and "Patriot" in text
+    html = res["html"].read_text(encoding="utf-8")
+    assert html.count("长") < 1_000
