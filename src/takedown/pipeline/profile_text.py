@@ -65,9 +65,12 @@ def _header(name: str, facts: dict, created: datetime) -> list[str]:
             "# and date span (first and last tweet, UTC dates).",
             f"description: {q(desc)}",
         ]
+    fmt = ds.source_format if ds.source_format != "mapped" else "auto"
     lines += [
-        "# adapter: the input format (twitter_io: Twitter's information-operations archive).",
-        "adapter: twitter_io",
+        "# source: how ingest read the files (format: twitter, tweets-only, ira538 or mapped) and",
+        "# the clock their timestamps are in. Recorded by ingest; a mapped export keeps its",
+        "# column mapping here (see README).",
+        f"source: {{format: {fmt}, source_timezone: {ds.source_timezone}}}",
         "",
     ]
     return lines

@@ -158,6 +158,14 @@ def _failed_section(o: Outcome, title: str) -> str:
     )
 
 
+def _source_notes(ds: Dataset) -> str:
+    """How ingest read the files (the adapter, derived accounts, the clock), as a list."""
+    notes = [f"Files read as {md_escape(ds.source_format)}; timestamps on the "
+             f"{md_escape(ds.source_timezone)} clock, stored in UTC."]  # fmt: skip
+    notes += [md_escape(n) for n in ds.source_notes]
+    return "".join(f"- {n}\n" for n in notes)
+
+
 def _appendix(
     ds: Dataset, profile_path: Path, outcomes: list[Outcome], manifest: dict[str, Any]
 ) -> str:
@@ -192,6 +200,7 @@ ingested with schema version {ds.schema_version}. Dataset fingerprint
 duplicate tweet ids: {c.duplicate_tweetids:,}; tweets by accounts missing from the users file:
 {c.tweets_without_user:,}.
 
+{_source_notes(ds)}
 {files}
 : Input files, the first 16 hex digits of their SHA-256 checksums (in full in manifest.json) and row counts. {{#tbl-files}}
 
