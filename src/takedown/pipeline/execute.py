@@ -104,7 +104,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _run_one(
+def run_notebook(
     src: str, out: str, params: dict[str, Any], cwd: str, kernel: str, timeout_s: float
 ) -> dict[str, Any]:
     """Worker process: execute one notebook within timeout_s; return timing and failure details.
@@ -252,7 +252,7 @@ def execute_all(
                 "output_dir": str((work / "findings").resolve()),
             }
             fut = pool.submit(
-                _run_one, str(nb), str(work / nb.name), params, str(work), kernel, run.timeout_s
+                run_notebook, str(nb), str(work / nb.name), params, str(work), kernel, run.timeout_s
             )
             futures[fut] = (nb, key, entry, work)
         remaining = set(futures)
