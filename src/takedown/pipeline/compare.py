@@ -27,12 +27,8 @@ from takedown.hashing import sha256_file, sha256_json
 from takedown.ingest.dataset import check_dataset_name, load_dataset
 from takedown.pipeline import compare_table as ct
 from takedown.pipeline.composer import run_engine, set_front_matter
-from takedown.pipeline.execute import (
-    NOTEBOOK_TIMEOUT_S,
-    ensure_kernel,
-    library_version,
-    run_notebook,
-)
+from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, library_version
+from takedown.pipeline.kernel import ensure_kernel, run_notebook
 from takedown.pipeline.manifest import code_version, package_versions, write_json
 from takedown.pipeline.render import project_root
 from takedown.pipeline.versions import land, list_versions, new_version
