@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from takedown.engine import measure_coverage, open_dataset
+from takedown.db import measure_coverage, open_dataset
 from takedown.findings.contract import Finding
 from takedown.ingest.dataset import Dataset, load_dataset
 from takedown.profile import Profile, load_profile

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from takedown.engine import measure_coverage, open_dataset
+from takedown.db import measure_coverage, open_dataset
 from takedown.findings import coordination, posting_clock, topics
 from takedown.profile import load_profile
 from tests.conftest import ROOT

@@ -96,7 +96,7 @@ def render(
     work.mkdir(parents=True, exist_ok=True)
     try:
         config = _load_yaml(project_dir / "_quarto.yml", required=True)
-        main = _main_document(project_dir, config)
+        main = main_document(project_dir, config)
         variables = _load_yaml(project_dir / "_variables.yml", required=False)
         project_meta = {k: v for k, v in config.items() if k not in PROJECT_ONLY}
         meta, markdown, sources = compose_markdown(project_dir, main, variables, work, project_meta)
@@ -372,8 +372,15 @@ def _load_yaml(path: Path, *, required: bool) -> dict[str, Any]:
     return data
 
 
-def _main_document(project_dir: Path, config: Mapping[str, Any]) -> Path:
-    """The document named by project.render[0] in _quarto.yml, inside the project."""
+def main_document(project_dir: Path, config: Mapping[str, Any] | None = None) -> Path:
+    """The document named by project.render[0] in _quarto.yml, inside the project.
+
+    The one reading of which document is the report, for this composer and for Quarto's runs;
+    `config` is _quarto.yml when the caller has read it already.
+    """
+    project_dir = Path(project_dir).resolve()
+    if config is None:
+        config = _load_yaml(project_dir / "_quarto.yml", required=True)
     project = config.get("project")
     render_list = project.get("render") if isinstance(project, Mapping) else None
     if not isinstance(render_list, list) or not render_list:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from takedown.engine import measure_coverage
+from takedown.db import measure_coverage
 from takedown.ingest.discover import ArchiveFile
 from takedown.ingest.normalize import id_column, lit, q
 from takedown.ingest.read import Progress, run

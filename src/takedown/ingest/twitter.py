@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from takedown import __version__
-from takedown.engine import connect
+from takedown.db import connect
 from takedown.errors import IngestError
 from takedown.hashing import sha256_file, sha256_json, sha256_tree
 from takedown.ingest.combine import combine, coverage_of

@@ -26,18 +26,12 @@ from takedown.errors import RenderError
 from takedown.hashing import sha256_file, sha256_json
 from takedown.ingest.dataset import check_dataset_name, load_dataset
 from takedown.pipeline import compare_table as ct
-from takedown.pipeline.execute import _run_one, ensure_kernel, library_version
-
-# render.py's version folders, engines and provenance, reused rather than duplicated.
-from takedown.pipeline.render import (
-    _front_matter,
-    _new_version,
-    _run_engine,
-    code_version,
-    list_versions,
-    package_versions,
-    project_root,
-)
+from takedown.pipeline.composer import run_engine, set_front_matter
+from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, library_version
+from takedown.pipeline.kernel import ensure_kernel, run_notebook
+from takedown.pipeline.manifest import code_version, package_versions, write_json
+from takedown.pipeline.render import project_root
+from takedown.pipeline.versions import land, list_versions, new_version
 from takedown.profile import load_profile
 
 COMPARE_DIR = "compare"  # reports/compare/<version>/
@@ -153,12 +147,11 @@ def compare(
         rows.insert(7, ct.offset_range_row(inputs, fits))
         names = [i["name"] for i in inputs]
         findings_text = _findings_document(inputs, rows, names)
-        version = _new_version(base, sha256_json(findings_text))
+        version = new_version(sha256_json(findings_text))
         on_stage("composing report")
-        out = _compose(root, scratch, inputs, rows, names, left_out, findings_text, version,
-                       engine, nb_run, t_start)  # fmt: skip
-        out.rename(base / version)
-        final = base / version
+        comparison = _Comparison(inputs, rows, names, left_out, findings_text, version, nb_run)
+        out = _compose(root, scratch, comparison, engine, t_start)
+        final = land(out, base, version)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         if final is None and made and not any(base.iterdir()):
@@ -178,11 +171,11 @@ def _run_notebook(root: Path, scratch: Path, inputs: list[dict[str, Any]]) -> tu
         ],
         "output_dir": str((work / "findings").resolve()),
     }  # fmt: skip
-    # In a worker process, as render's notebooks: _run_one points its stderr at a kernel log.
+    # In a worker process, as render's notebooks: run_notebook points its stderr at a kernel log.
     with ProcessPoolExecutor(max_workers=1) as pool:
         res = pool.submit(
-            _run_one, str(root / NOTEBOOK), str(work / "compare.ipynb"), params, str(work),
-            ensure_kernel(),
+            run_notebook, str(root / NOTEBOOK), str(work / "compare.ipynb"), params, str(work),
+            ensure_kernel(), NOTEBOOK_TIMEOUT_S,
         ).result()  # fmt: skip
     if not res["ok"]:
         e = res["error"]
@@ -206,9 +199,23 @@ def _findings_document(inputs: list[dict[str, Any]], rows: list[dict], names: li
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _compose(root: Path, scratch: Path, inputs: list[dict[str, Any]], rows: list[dict],
-             names: list[str], left_out: dict[str, list], findings_text: str, version: str,
-             engine: str, nb_run: dict[str, Any], t_start: float) -> Path:  # fmt: skip
+@dataclass(frozen=True)
+class _Comparison:
+    """What the comparison settled before composing: its inputs, rows and version."""
+
+    inputs: list[dict[str, Any]]
+    rows: list[dict]
+    names: list[str]
+    left_out: dict[str, list]
+    findings_text: str  # findings.json, byte for byte
+    version: str
+    nb_run: dict[str, Any]  # the comparison notebook's run, for the manifest
+
+
+def _compose(root: Path, scratch: Path, c: _Comparison, engine: str, t_start: float) -> Path:
+    """Build the scratch project of compare.qmd, compose it, and return the out folder."""
+    inputs, rows, names, left_out = c.inputs, c.rows, c.names, c.left_out
+    findings_text, version, nb_run = c.findings_text, c.version, c.nb_run
     project = scratch / "project"
     (project / "report").mkdir(parents=True)
     conf = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8")) or {}
@@ -238,14 +245,14 @@ def _compose(root: Path, scratch: Path, inputs: list[dict[str, Any]], rows: list
     (project / "_variables.yml").write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
     )
-    _front_matter(project / MAIN, {
+    set_front_matter(project / MAIN, {
         "subtitle": md_escape(" · ".join(names)),
         "date": md_escape(f"{created.date().isoformat()} · version {version}"),
     })  # fmt: skip
     t0 = time.perf_counter()
     out = scratch / "out"
     out.mkdir()
-    _run_engine(engine, project, out)
+    run_engine(engine, project, out)
     manifest = {
         "version": version,
         "created_at": created.isoformat(timespec="seconds"),
@@ -270,7 +277,5 @@ def _compose(root: Path, scratch: Path, inputs: list[dict[str, Any]], rows: list
     (out / "findings.json").write_text(findings_text, encoding="utf-8")
     (out / "notebooks").mkdir()
     shutil.copy2(project / NOTEBOOK, out / "notebooks" / "compare.ipynb")
-    (out / "manifest.json").write_text(
-        json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    write_json(out / "manifest.json", manifest)
     return out

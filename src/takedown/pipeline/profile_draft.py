@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import TZPATH, ZoneInfo, available_timezones
 
-from takedown.engine import measure_coverage, open_dataset
+from takedown.db import measure_coverage, open_dataset
 from takedown.errors import TakedownError
 from takedown.findings import candidates, clock_fit, traits
 from takedown.findings.clock_fit import DEFAULT_START, EARLIEST_START, LATEST_START

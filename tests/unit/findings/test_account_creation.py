@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from takedown.engine import measure_coverage
+from takedown.db import measure_coverage
 from takedown.findings import account_creation as ac
 from takedown.profile import Profile
 

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from takedown.engine import measure_coverage
+from takedown.db import measure_coverage
 from takedown.findings.contract import Finding
 from takedown.profile import TOPICS, Profile, load_profile
 from takedown.schema import REQUIRED_TWEET_COLUMNS, REQUIRED_USER_COLUMNS

@@ -6,7 +6,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from takedown.engine import measure_coverage
+from takedown.db import measure_coverage
 from takedown.findings import followers
 from takedown.profile import Profile
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from takedown.engine import measure_coverage
+from takedown.db import measure_coverage
 from takedown.findings import overview
 from takedown.profile import Profile
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from takedown.engine import measure_coverage
+from takedown.db import measure_coverage
 from takedown.findings import clock_offset as co
 from takedown.findings import posting_clock as pc
 from takedown.profile import Profile, WorkingHours

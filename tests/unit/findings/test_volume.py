@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from takedown.engine import measure_coverage
+from takedown.db import measure_coverage
 from takedown.findings import volume
 from takedown.profile import Profile
 

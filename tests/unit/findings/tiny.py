@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from takedown.engine import measure_coverage
+from takedown.db import measure_coverage
 from takedown.schema import Coverage
 
 TWEET_DEFAULTS: dict[str, Any] = {

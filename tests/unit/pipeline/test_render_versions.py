@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from takedown.pipeline.render import _new_version
+from takedown.pipeline.versions import new_version
 
 
 def test_ids_made_in_the_same_second_never_collide_and_sort_by_time():
-    ids = [_new_version("ab" * 32) for _ in range(300)]
+    ids = [new_version("ab" * 32) for _ in range(300)]
     assert len(set(ids)) == len(ids)
     for v in ids:
         assert re.fullmatch(r"\d{8}T\d{6}Z-abababab-[0-9a-f]{8}", v), v
