@@ -37,8 +37,10 @@ def compared(rendered) -> dict:
     folders = [p for p in (out / "compare").iterdir() if not p.name.startswith(".")]
     assert len(folders) == 1
     second_version = [p.name for p in (out / "second").iterdir() if not p.name.startswith(".")]
+    # compare takes each dataset's newest version: other tests may have re-rendered the demo.
+    demo_version = max(p.name for p in (out / "demo").iterdir() if not p.name.startswith("."))
     return {**rendered, "second_truth": truth, "folder": folders[0], "stdout": r.stdout,
-            "stderr": r.stderr, "versions": {"demo": rendered["folder"].name,
+            "stderr": r.stderr, "versions": {"demo": demo_version,
                                              "second": second_version[0]}}  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from takedown.compose import render
 from takedown.text import CELL_LIMIT, DISPLAY_LIMIT, display_cut, md_escape, md_table
-from tests.unit.test_compose_shortcodes import write_project
+from tests.unit.compose.test_shortcodes import write_project
 
 
 def test_display_cut_marks_the_cut_and_keeps_short_text():

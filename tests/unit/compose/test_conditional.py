@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from takedown.compose import ComposeError, render
 from takedown.compose.conditional import filter_text
-from tests.unit.test_compose_shortcodes import compose, write_project
+from tests.unit.compose.test_shortcodes import compose, write_project
 
 META = {"available": {"engagement": {"any": True, "likes": False, "share": True}}, "n": 3}
 

@@ -7,7 +7,7 @@ import hashlib
 from pypdf import PdfReader
 
 from takedown.compose import md_table, render
-from tests.unit.test_compose_shortcodes import write_project
+from tests.unit.compose.test_shortcodes import write_project
 
 
 def test_a_hash_in_a_narrow_cell_wraps_and_copies_exactly(tmp_path):

@@ -11,8 +11,8 @@ import pytest
 
 from takedown.compose import ComposeError, render
 from takedown.compose.builtin import READER
-from tests.unit.test_compose_shortcodes import code_cell, png_out, tiny_png, write_notebook
-from tests.unit.test_compose_shortcodes import write_project as _write_project
+from tests.unit.compose.test_shortcodes import code_cell, png_out, tiny_png, write_notebook
+from tests.unit.compose.test_shortcodes import write_project as _write_project
 
 
 def write_project(root, body, front="title: T\n"):
@@ -111,7 +111,7 @@ def test_pipe_table_caption_label_is_read_as_quarto_reads_it(tmp_path):
 
 
 def test_refused_text_from_a_notebook_output_says_so(tmp_path):
-    from tests.unit.test_compose_shortcodes import md_out
+    from tests.unit.compose.test_shortcodes import md_out
 
     root = write_project(tmp_path / "p", "{{< embed ../notebooks/nb.ipynb#summary >}}\n")
     write_notebook(

@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from takedown.compose import ComposeError, md_table, render
-from tests.unit.test_compose_escape import HOSTILE
-from tests.unit.test_compose_shortcodes import (
+from tests.unit.compose.test_escape import HOSTILE
+from tests.unit.compose.test_shortcodes import (
     V4,
     code_cell,
     md_out,
