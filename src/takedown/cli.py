@@ -409,7 +409,7 @@ def profile_init(
         fit = facts.get("fit")
         clock = (
             f"clock UTC{facts['offset']:+d} ({facts['zone'][0]}); fitted offset {fit.best:+d} "
-            f"(95% {fit.low:+d} to {fit.high:+d}) for a day starting at 08:00"
+            f"(cannot be told apart: {fit.low:+d} to {fit.high:+d}) for a day starting at 08:00"
             if fit
             else "no clock"
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,7 +150,47 @@ def setup(
     )
     session.path.write_text(json.dumps({"notebook": notebook, "findings": []}) + "\n")
     _style()
+    _mark_empty_labelled_cells()
     return session
+
+
+EMPTY_CELL_TEXT = "Not available for this dataset."
+_LABELLED = re.compile(r"^#\|\s*label:\s*(fig|tbl)-", re.M)
+
+
+def _mark_empty_labelled_cells() -> None:
+    """A labelled figure or table cell that drew nothing still gets one line of output.
+
+    Real Quarto resolves `{{< embed >}}` even inside hidden conditional content and fails on a
+    cell without output; the report hides the line wherever the finding is unavailable.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    ip = get_ipython()
+    if ip is None or getattr(ip, "_takedown_marks_empty", False):
+        return
+    ip._takedown_marks_empty = True
+    shown = {"any": False}
+    publish = ip.display_pub.publish
+
+    def counting(*args: Any, **kw: Any) -> Any:
+        shown["any"] = True
+        return publish(*args, **kw)
+
+    def before(info: Any) -> None:
+        shown["any"] = False
+
+    def after(result: Any) -> None:
+        if not shown["any"] and _LABELLED.search(result.info.raw_cell or ""):
+            from IPython.display import Markdown, display
+
+            display(Markdown(EMPTY_CELL_TEXT))
+
+    ip.display_pub.publish = counting
+    ip.events.register("pre_run_cell", before)
+    ip.events.register("post_run_cell", after)
 
 
 def _style() -> None:

@@ -95,7 +95,7 @@ def check_dataset_name(name: str, option: str) -> None:
 
 CURRENT = "current"
 VERSIONS = "versions"
-FILES = ("users.parquet", "tweets.parquet", "dataset.json", "rejects.csv")
+FILES = ("users.parquet", "tweets.parquet", "dataset.json", "rejects.csv", "rejects.jsonl")
 
 
 def resolve_dataset(dataset_dir: Path) -> Path:

@@ -42,10 +42,12 @@ def _files(paths: list[Path]) -> list[Path]:
         if p.is_dir():
             for c in sorted(p.iterdir()):
                 if c.is_symlink() and not _inside(c, p):
-                    raise IngestError(
-                        f"{c}: a symlink that points outside {p}; copy the file into the folder "
-                        "or pass it by its own path"
-                    )
+                    if c.name.lower().endswith(READABLE):
+                        raise IngestError(
+                            f"{c}: a symlink that points outside {p}; copy the file into the "
+                            "folder or pass it by its own path"
+                        )
+                    continue  # not an export file; discover lists it as ignored
                 if c.is_file():
                     out.append(c)
         else:
