@@ -6,7 +6,6 @@ Validated when read; an invalid profile is one error line naming the file and th
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -61,12 +60,6 @@ class TopicGroup(Strict):
 # would collide with the topic-wide findings.
 TOPIC_ID = r"^[a-z0-9_]+$"
 RESERVED_TOPIC_IDS = ("matched", "unmatched", "top_topic", "topics_defined", "other")
-
-
-class Window(Strict):
-    name: str
-    start: date
-    end: date | None = None
 
 
 class Coordination(Strict):
@@ -157,7 +150,6 @@ class Profile(Strict):
     languages: list[str] = []
     topics: dict[str, Topic] = {}
     topic_groups: dict[str, TopicGroup] = {}
-    windows: list[Window] = []
     coordination: Coordination = Coordination()
     published: list[Published] = []
     # Per report section (the finding topic, e.g. followers): published context, with sources.

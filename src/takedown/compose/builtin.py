@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -16,17 +15,11 @@ import yaml
 
 from takedown.compose.conditional import deep_merge, directory_metadata, filter_text
 from takedown.compose.errors import ComposeError
-from takedown.compose.fonts import font_dirs
 from takedown.compose.notebooks import NotebookEmbedder
+from takedown.compose.pandoc import READER, html, pdf
 from takedown.compose.shortcodes import Resolver, split_front_matter
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-# The reader Quarto 1.10 uses: its qmd reader (src/resources/pandoc/datadir/readqmd.lua) reads
-# pandoc `markdown` with pandoc's default extensions, citations included, less
-# `table_attributes`. Reading the same way means both engines see the same document; what this
-# composer will not pass on (raw HTML/TeX, math, citations other than cross-references) is
-# refused by crossref.lua with file:line rather than read differently.
-READER = "markdown-table_attributes"
+__all__ = ["READER", "compose_markdown", "main_document", "render"]
 FORMATS = ("html", "pdf")
 # Front-matter keys that would pull outside files or code into the output: dropped.
 UNSAFE_META = (
@@ -65,7 +58,6 @@ _SAFE = {
     "fontsize": re.compile(r"^\d{1,2}(\.\d{1,2})?pt$"),
     "mainfont": re.compile(r"^[A-Za-z0-9 _-]{1,60}$"),
 }
-PANDOC_TIMEOUT_S = 300
 
 
 def render(
@@ -111,9 +103,9 @@ def render(
         produced: dict[str, Path] = {}
         try:
             if "html" in formats:
-                produced["html"] = _html(work, opts, resource_path)
+                produced["html"] = html(work, opts, resource_path)
             if "pdf" in formats:
-                produced["pdf"] = _pdf(work, opts, resource_path)
+                produced["pdf"] = pdf(work, opts, resource_path)
         except ComposeError as exc:
             raise ComposeError(_locate(str(exc), sources, project_dir)) from None
         return {fmt: _publish(path, out_dir / f"report.{fmt}") for fmt, path in produced.items()}
@@ -215,94 +207,6 @@ def _format_section(tree: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     return section if isinstance(section, Mapping) else {}
 
 
-def _common_args(opts: Mapping[str, Any], resource_path: list[Path]) -> list[str]:
-    """pandoc arguments shared by both outputs."""
-    args = [
-        "report.md",
-        "--from",
-        READER,
-        "--standalone",
-        "--lua-filter",
-        str(TEMPLATES / "conditional.lua"),
-        "--lua-filter",
-        str(TEMPLATES / "crossref.lua"),
-        "--resource-path",
-        os.pathsep.join(str(p) for p in resource_path),
-    ]
-    if opts.get("toc"):
-        args += ["--toc", f"--toc-depth={opts['toc-depth']}"]
-    if opts.get("number-sections"):
-        args += ["--number-sections", "--variable", "number-sections=true"]
-    for key in ("lang", "papersize", "fontsize", "mainfont"):
-        if opts.get(key):
-            args += ["--variable", f"{key}={opts[key]}"]
-    return args
-
-
-def _html(work: Path, opts: Mapping[str, Any], resource_path: list[Path]) -> Path:
-    """One self-contained HTML file (images and CSS inlined as data: URIs / <style>)."""
-    out = work / "report.html"
-    args = _common_args(opts["html"], resource_path) + [
-        "--to",
-        "html5",
-        "--embed-resources",
-        "--section-divs",
-        "--template",
-        str(TEMPLATES / "report.html"),
-        "--css",
-        str(TEMPLATES / "report.css"),
-        "--output",
-        out.name,
-    ]
-    _pandoc(args, work)
-    return out
-
-
-def _pdf(work: Path, opts: Mapping[str, Any], resource_path: list[Path]) -> Path:
-    """A Typst document from pandoc, compiled by the typst package with the CJK font available."""
-    typ = work / "report.typ"
-    args = _common_args(opts["pdf"], resource_path) + [
-        "--to",
-        "typst",
-        "--template",
-        str(TEMPLATES / "report.typ"),
-        "--extract-media",
-        "typst-media",
-        "--output",
-        typ.name,
-    ]
-    _pandoc(args, work)
-    pdf = work / "report.pdf"
-    _typst(typ, pdf, work)
-    return pdf
-
-
-def _pandoc(args: list[str], cwd: Path) -> None:
-    """Run pypandoc's pandoc 3 binary; failures and fatal warnings become ComposeError."""
-    import pypandoc
-
-    cmd = [pypandoc.get_pandoc_path(), *args]
-    try:
-        proc = subprocess.run(
-            cmd, cwd=cwd, capture_output=True, text=True, timeout=PANDOC_TIMEOUT_S, check=False
-        )
-    except subprocess.TimeoutExpired:
-        raise ComposeError(f"pandoc took longer than {PANDOC_TIMEOUT_S}s and was stopped") from None
-    stderr = proc.stderr or ""
-    if proc.returncode != 0:
-        m = re.search(r"takedown: (.*)", stderr)  # our filter's own, already actionable message
-        raise ComposeError(m.group(1).strip() if m else f"pandoc failed: {_first_error(stderr)}")
-    fatal = [
-        ln
-        for ln in stderr.splitlines()
-        if "Could not fetch resource" in ln
-        or "Could not find image" in ln
-        or "Duplicate identifier" in ln
-    ]
-    if fatal:
-        raise ComposeError(f"pandoc: {fatal[0].strip()}")
-
-
 def _locate(message: str, sources: list[Path], project_dir: Path) -> str:
     """Prefix an error about a piece of source text with the first file:line that holds it.
 
@@ -326,25 +230,6 @@ def _locate(message: str, sources: list[Path], project_dir: Path) -> str:
                 rel = path.relative_to(project_dir) if path.is_relative_to(project_dir) else path
                 return f"{rel}:{number}: {message}"
     return f"{message} (in an embedded notebook output)"
-
-
-def _first_error(stderr: str) -> str:
-    """The first non-empty line of a tool's error output."""
-    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
-    return lines[0] if lines else "no message"
-
-
-def _typst(typ: Path, pdf: Path, root: Path) -> None:
-    """Compile with the typst package; its first error line becomes a ComposeError."""
-    import typst
-
-    try:
-        typst.compile(
-            str(typ), output=str(pdf), root=str(root), font_paths=[str(d) for d in font_dirs()]
-        )
-    except Exception as exc:  # typst.TypstError, RuntimeError from the binding
-        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-        raise ComposeError(f"typst failed: {lines[0] if lines else type(exc).__name__}") from None
 
 
 def _publish(src: Path, final: Path) -> Path:

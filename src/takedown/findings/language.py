@@ -5,6 +5,8 @@ character classes so the check runs inside DuckDB rather than a Python loop over
 The script comparison applies only where Han text is a real share of the dataset (at least
 `HAN_MIN_SHARE` of tweets or `HAN_MIN_TWEETS` tweets): one stray character is not a finding.
 A missing or empty label is never reported as a language: such rows only count in denominators.
+The profile's `languages` (the operation's languages as its author describes them) are checked
+against the labels: the share of tweets labelled with one of them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import duckdb
 import pandas as pd
 from hanzidentifier import helpers
 
-from takedown.findings.contract import Coverage, Finding, Unit, ok
+from takedown.findings.contract import Coverage, Finding, Unit, ok, unavailable
 from takedown.findings.proportion import missing_all, proportion
 from takedown.profile import Profile
 
@@ -38,6 +40,8 @@ LABELS = {
     "language.top_tweet_language_share": (Unit.share, "Share of tweets with that label"),
     "language.tweet_languages": (Unit.count, "Distinct tweet language labels"),
 }
+PROFILE_SHARE = "language.profile_languages_share"
+PROFILE_SHARE_LABEL = "Tweets labelled with one of the profile's languages"
 ACCOUNT_LABELS = {
     "language.top_account_language": (
         Unit.text,
@@ -202,13 +206,43 @@ def _scripts(con: duckdb.DuckDBPyConnection, coverage: Coverage) -> list[Finding
     return out
 
 
+def _profile_languages(
+    con: duckdb.DuckDBPyConnection, languages: list[str], coverage: Coverage
+) -> Finding:
+    """Share of ALL tweets whose tweet_language label is one of the profile's `languages`.
+
+    A label matches only when it equals a listed code exactly (labels are ISO codes as the
+    archive writes them). Unlabelled tweets count in the denominator, as in the label shares.
+    """
+    reason = coverage.missing("tweets", "tweet_language")
+    if not reason and not languages:
+        reason = "the profile lists no languages (its languages: field is empty)"
+    if reason:
+        return unavailable(PROFILE_SHARE, unit=Unit.share, label=PROFILE_SHARE_LABEL, reason=reason)
+    k, labelled, n = con.execute(
+        """SELECT count(*) FILTER (WHERE list_contains(?, tweet_language)),
+                  count(*) FILTER (WHERE NULLIF(tweet_language, '') IS NOT NULL), count(*)
+           FROM tweets""",
+        [list(languages)],
+    ).fetchone()
+    if n and not labelled:
+        reason = "tweet_language is empty in every row of this dataset's tweets file"
+        return unavailable(PROFILE_SHARE, unit=Unit.share, label=PROFILE_SHARE_LABEL, reason=reason)
+    return proportion(
+        PROFILE_SHARE, int(k), int(n), label=PROFILE_SHARE_LABEL,
+        method=f"tweets labelled {', '.join(languages)} (the profile's languages) among all "
+        "tweets, tweets without a label included",
+        empty="this dataset's tweets file has no rows",
+    )  # fmt: skip
+
+
 def summarize(
     con: duckdb.DuckDBPyConnection, profile: Profile, coverage: Coverage
 ) -> list[Finding]:
     """Every language finding, measured or unavailable with the reason."""
-    del profile  # the labels and scripts are read from the data alone
     return [
         *_labels(con, coverage, "tweet_language", "tweets", "tweet"),
         *_labels(con, coverage, "account_language", "users", "account"),
         *_scripts(con, coverage),
+        _profile_languages(con, profile.languages, coverage),
     ]

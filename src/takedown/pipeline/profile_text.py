@@ -61,8 +61,8 @@ def _header(name: str, facts: dict, created: datetime) -> list[str]:
             f"{span['last']}."
         )
         lines += [
-            "# description: one sentence about the dataset. Suggested from the data: its size",
-            "# and date span (first and last tweet, UTC dates).",
+            "# description: one sentence about the dataset, shown under the report's summary line.",
+            "# Suggested from the data: its size and date span (first and last tweet, UTC dates).",
             f"description: {q(desc)}",
         ]
     fmt = ds.source_format if ds.source_format != "mapped" else "auto"
@@ -160,7 +160,8 @@ def _languages(facts: dict) -> list[str]:
     codes = [c for c in (langs["language"] if langs is not None else []) if c.isascii()]
     codes = [c for c in codes if c.isalpha() and 2 <= len(c) <= 3]
     lines = [
-        "# languages: the operation's languages (ISO 639-1 codes), as the report describes it.",
+        "# languages: the operation's languages (ISO 639-1 codes); the report gives the share of",
+        "# tweets whose tweet_language label is one of them.",
     ]
     if langs is None:
         lines.append(f"#   Not read from the data: {facts['missing']['languages']}.")
@@ -243,20 +244,9 @@ def _topics(facts: dict) -> list[str]:
     return lines + [""]
 
 
-def _rest(facts: dict) -> list[str]:
-    span = facts.get("span")
+def _rest() -> list[str]:
+    """The fields not read from the data: their defaults, with examples in comments."""
     lines = [
-        "# windows: named periods the report marks on its time series, e.g. an event that",
-        "# changed what the network posted about.",
-    ]
-    if span:
-        lines.append(
-            f"#   The data runs from {span['first']} to {span['last']} (first and last tweet, UTC)."
-        )
-    lines += [
-        "windows: []",
-        "#   - {name: example_event, start: 2020-01-20}",
-        "",
         "# coordination: identical text from at least min_accounts accounts within window_minutes",
         "# counts as coordinated (the defaults).",
         "coordination: {window_minutes: 10, min_accounts: 5}",
@@ -282,4 +272,4 @@ def _rest(facts: dict) -> list[str]:
 def draft_text(name: str, facts: dict[str, Any], *, created: datetime) -> str:
     """The whole draft profile as YAML text with comments."""
     parts = _header(name, facts, created) + _clock(facts) + _languages(facts)
-    return "\n".join(parts + _topics(facts) + _rest(facts))
+    return "\n".join(parts + _topics(facts) + _rest())

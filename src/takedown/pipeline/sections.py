@@ -135,4 +135,7 @@ def summary(ds: Dataset, profile: Profile, version: str, failed: list[Outcome]) 
         f"Dataset **{md_escape(ds.name)}**, profile **{md_escape(profile.name)}**, report version "
         f"**{md_escape(version)}**.\n"
     )
+    if profile.description.strip():
+        # The profile author's words: escaped, so they read as text, never markup or shortcode.
+        lines.append(md_escape(profile.description) + "\n")
     return "\n".join(lines)

@@ -191,4 +191,4 @@ def test_profile_matches_the_planted_operation() -> None:
     assert (profile.working_hours.start, profile.working_hours.end) == RUSSIA.working_hours
     assert {k: t.keywords for k, t in profile.topics.items()} == RUSSIA.keywords
     assert [t.label for t in profile.topics.values()] == list(RUSSIA.topic_labels[:-1])
-    assert profile.published == [] and profile.context == {} and profile.windows == []
+    assert profile.published == [] and profile.context == {}

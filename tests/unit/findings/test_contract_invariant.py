@@ -29,7 +29,7 @@ from tests.conftest import ROOT, run_cli
 
 TABLES = ("users", "tweets")
 REQUIRED = {"users": REQUIRED_USER_COLUMNS, "tweets": REQUIRED_TWEET_COLUMNS}
-PROFILE = "profiles/china_052020.yml"  # topics, windows and languages: every code path runs
+PROFILE = "profiles/china_052020.yml"  # topics and languages: every code path runs
 
 
 def summarizers() -> list[Any]:

@@ -9,7 +9,7 @@ from takedown.findings import language
 from takedown.profile import Profile
 from tests.unit.findings.tiny import absent, by_id, coverage, make_con
 
-PROFILE = Profile(name="t", title="t")
+PROFILE = Profile(name="t", title="t", languages=["zh"])
 T = "2020-01-01"
 
 
@@ -94,6 +94,7 @@ def test_summarize_known_answers():
     assert "5%" in f["language.simplified_share"].method
     assert f["language.label_text_agreement"].value == pytest.approx(5 / 7)
     assert f["language.han_outside_zh"].value == 0
+    assert f["language.profile_languages_share"].value == pytest.approx(7 / 9)
 
 
 def test_one_chinese_tweet_is_no_script_comparison():
@@ -115,7 +116,8 @@ def test_one_chinese_tweet_is_no_script_comparison():
     ("table", "column", "gone"),
     [
         ("tweets", "tweet_language", ["top_tweet_language", "top_tweet_language_share",
-                                      "tweet_languages", "zh_tweets", "simplified_share"]),
+                                      "tweet_languages", "zh_tweets", "simplified_share",
+                                      "profile_languages_share"]),
         ("users", "account_language", ["top_account_language", "top_account_language_share"]),
         ("tweets", "tweet_text", ["han_share", "simplified_share", "han_outside_zh"]),
     ],
@@ -152,3 +154,45 @@ def test_empty_tables_are_unavailable():
     assert not any(x.available for x in f.values())
     assert f["language.top_tweet_language"].reason == "this dataset's tweets file has no rows"
     assert f["language.top_account_language"].reason == "this dataset's users file has no rows"
+
+
+def test_profile_languages_share_known_answer():
+    """zh or en: 8 of the 9 tweets; the unlabelled tweet counts in the total, under no language.
+
+    Wilson 95% interval for 8 of 9 worked out by hand: centre (8 + 1.96²/2) / (9 + 1.96²),
+    half-width 1.96 * sqrt(8 * 1 / 9 + 1.96² / 4) / (9 + 1.96²).
+    """
+    con = make_con([], _tweets(SCRIPT_TWEETS))
+    profile = Profile(name="t", title="t", languages=["zh", "en"])
+    f = by_id(language.summarize(con, profile, coverage(con)))["language.profile_languages_share"]
+    assert f.available and f.value == pytest.approx(8 / 9) and f.n == 9
+    z2 = 1.959963984540054**2
+    centre, half = (8 + z2 / 2) / (9 + z2), (z2**0.5) * (8 / 9 + z2 / 4) ** 0.5 / (9 + z2)
+    assert f.interval == pytest.approx((centre - half, centre + half))
+    assert "zh, en" in f.method
+    # a label matches only exactly: 'zh-cn' is not 'zh'; a profile code no tweet has counts 0
+    g = by_id(language.summarize(con, Profile(name="t", title="t", languages=["ZH", "fr"]),
+                                 coverage(con)))["language.profile_languages_share"]  # fmt: skip
+    assert g.available and g.value == 0.0 and g.n == 9
+
+
+def test_profile_languages_share_unavailable_with_reason():
+    con = make_con([], _tweets(SCRIPT_TWEETS))
+    f = by_id(language.summarize(con, Profile(name="t", title="t"), coverage(con)))
+    assert not f["language.profile_languages_share"].available
+    assert f["language.profile_languages_share"].reason == (
+        "the profile lists no languages (its languages: field is empty)"
+    )
+    absent(con, "tweets", "tweet_language")
+    f = by_id(language.summarize(con, PROFILE, coverage(con)))
+    assert f["language.profile_languages_share"].reason == (
+        "tweet_language is not in this dataset's tweets file"
+    )
+    con = make_con([], _tweets([("hello", ""), ("hi", None)]))
+    f = by_id(language.summarize(con, PROFILE, coverage(con)))
+    assert f["language.profile_languages_share"].reason == (
+        "tweet_language is empty in every row of this dataset's tweets file"
+    )
+    con = make_con([], [])
+    f = by_id(language.summarize(con, PROFILE, coverage(con)))
+    assert f["language.profile_languages_share"].reason == "this dataset's tweets file has no rows"
