@@ -56,6 +56,7 @@ def test_manifest_traces_inputs_code_and_timings(rendered):
     assert m["version"] == rendered["folder"].name
     assert m["profile"]["name"] == "china_052020"
     assert m["code_version"] and m["packages"]["duckdb"] != "not installed"
+    assert m["lock_sha256"] == sha256_file(ROOT / "requirements.lock")
     assert {n["name"] for n in m["notebooks"]} == {
         p.stem for p in (ROOT / "notebooks").glob("*.ipynb")
     }

@@ -61,6 +61,12 @@ def findings_document(ds: Dataset, profile: Profile, outcomes: list[Outcome]) ->
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def lock_sha256(root: Path) -> str | None:
+    """sha256 of requirements.lock: which exact environment the numbers were computed in."""
+    lock = root / "requirements.lock"
+    return sha256_file(lock) if lock.is_file() else None
+
+
 def render_manifest(
     job: RenderJob, outcomes: list[Outcome], findings_text: str, version: str, created: datetime
 ) -> dict[str, Any]:
@@ -83,6 +89,7 @@ def render_manifest(
         "library_version": library_version(),
         "engine": job.engine,
         "packages": package_versions(),
+        "lock_sha256": lock_sha256(job.root),
         "notebooks": [
             {"name": o.name, "status": o.status, "seconds": round(o.seconds, 3), "cache_key": o.cache_key,
              "error": o.error, "findings": len(o.findings)} for o in outcomes
