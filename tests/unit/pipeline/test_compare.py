@@ -144,7 +144,8 @@ def test_generated_sections_note_left_out_inputs():
         "followers": [{"dataset": "a", "reason": "x"}, {"dataset": "b", "reason": "y"}],
     }
     gen = ct.generated_sections(inputs, rows, ["a", "b"], left_out)
-    assert "Synthetic demo data** in a:" in gen["inputs.qmd"] and "v\\-b" in gen["inputs.qmd"]
+    assert "Synthetic demo data" in gen["inputs.qmd"] and "In a:" in gen["inputs.qmd"]
+    assert "v\\-b" in gen["inputs.qmd"]
     assert gen["figure_notes.qmd"] == (
         "- The account creation figure leaves out b: account\\_creation\\_date is not in it.\n"
     )  # the followers figure, drawn by no input, says so in its own place
