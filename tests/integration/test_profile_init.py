@@ -71,7 +71,8 @@ def test_planted_topics_among_top_candidates(drafted):
 
 def test_span_and_published_block(drafted):
     truth, text = drafted["truth"], drafted["text"]
-    assert f"from {truth['first_tweet_date']} to {truth['last_tweet_date']}" in text
+    # The span is in the suggested description (the draft no longer writes a windows block).
+    assert f"{truth['first_tweet_date']} to {truth['last_tweet_date']}." in text
     assert "\npublished: []\n#   - {finding:" in text
 
 
