@@ -20,6 +20,7 @@ import duckdb
 from takedown.errors import IngestError
 from takedown.ingest.discover import ArchiveFile
 from takedown.ingest.normalize import kept_select, lit, rejected_select
+from takedown.ingest.plan import counted, csv_rows, parse_once
 
 Progress = Callable[[str, float | None], None]
 # DuckDB messages can quote values from the file; errors never repeat file contents.
@@ -143,7 +144,8 @@ def read_file(
         f"(FORMAT parquet, COMPRESSION snappy)"
     )
     try:
-        run(con, sql, f"reading {f.label}", progress)
+        with parse_once(con), counted(con, out.with_suffix(".profile.json")):
+            run(con, sql, f"reading {f.label}", progress)
     except duckdb.InvalidInputException as exc:
         if f.read_from is not None or not _mixed_line_endings(exc):
             raise duckdb_error(f, exc) from None
@@ -155,9 +157,12 @@ def read_file(
         raise duckdb_error(f, exc) from None
     csv_bad = _collect_csv_rejects(con, f)
     kept = con.execute(f"SELECT count(*) FROM read_parquet({lit(out.as_posix())})").fetchone()[0]
-    # A bare count is cheap; only when rows are missing is the reason pass worth its cost.
-    # count(*) skips values (and so their UTF-8 check): it is only the trigger, never a count.
-    parsed = con.execute(f"SELECT count(*) FROM {src}").fetchone()[0]
+    # Only when rows are missing is the reason pass worth its cost. The reader's own row count
+    # comes from the COPY's profile; without it, a count(*) pass over the CSV (which skips
+    # values, so it is only the trigger, never a count).
+    parsed = csv_rows(out.with_suffix(".profile.json"))
+    if parsed is None:
+        parsed = con.execute(f"SELECT count(*) FROM {src}").fetchone()[0]
     value_bad = 0
     if parsed != kept or csv_bad:
         value_bad = _value_rejects(con, f, src, progress)
@@ -185,7 +190,8 @@ def _value_rejects(
                   _rec + (SELECT count(*) FROM csv_recs WHERE rec - idx < _rec), _id, _reason, NULL
               FROM ({rejected_select(f.kind, f.columns, src)})"""
     before = con.execute("SELECT count(*) FROM rejects").fetchone()[0]
-    guarded(con, f, sql, f"checking {f.label}", progress)
+    with parse_once(con):
+        guarded(con, f, sql, f"checking {f.label}", progress)
     con.execute("DELETE FROM reject_errors")
     con.execute("DELETE FROM reject_scans")
     return int(con.execute("SELECT count(*) FROM rejects").fetchone()[0] - before)
