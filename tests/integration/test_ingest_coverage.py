@@ -116,3 +116,27 @@ def test_demo_like_archive_records_full_coverage(tmp_path):
     assert ds.coverage.has("tweets", "like_count")
     assert ds.coverage.columns["tweets"]["hashtags"].model_dump() == {"present": True, "values": 20}
     assert ds.coverage.columns["tweets"]["poll_choices"].present is False
+
+
+def test_footer_counts_equal_a_full_scan(tmp_path):
+    """Coverage counted from Parquet footers (issue 11) equals count(col) over every value."""
+    from takedown.db import measure_coverage, open_dataset
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_csv(
+        raw / f"{OP}_users_csv_hashed.csv", [user_row(i, follower_count="") for i in range(3)]
+    )
+    rows = [tweet_row(i, i % 3, like_count="" if i % 2 else str(i)) for i in range(8)]
+    write_csv(raw / f"{OP}_tweets_csv_hashed_1.csv", rows[:5])
+    no_lists = [c for c in TWEET_COLUMNS if c not in ("hashtags", "urls")]
+    write_csv(raw / f"{OP}_tweets_csv_hashed_2.csv", rows[5:], no_lists)
+    ds, _ = ingest([raw], "e", tmp_path / "data")
+    con = open_dataset(tmp_path / "data" / "e")
+    present = {
+        t: [c for c, v in cols.items() if v.present] for t, cols in ds.coverage.columns.items()
+    }
+    assert ds.coverage == measure_coverage(con, present)
+    assert ds.coverage.columns["tweets"]["hashtags"].values == 5
+    assert ds.coverage.columns["tweets"]["user_mentions"].values == 8
+    assert ds.coverage.columns["tweets"]["like_count"].values == 4

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import duckdb
 
-from takedown.db import measure_coverage
 from takedown.ingest.discover import ArchiveFile
 from takedown.ingest.normalize import id_column, lit, q
 from takedown.ingest.read import Progress, run
-from takedown.schema import Coverage
+from takedown.schema import LIST_COLUMNS, ColumnCoverage, Coverage
 
 
 def combine(
@@ -87,11 +86,37 @@ def coverage_of(
 
     When shards of one kind disagree (one has a column, another lacks it), the column counts
     as present if any file had it; the rows of the file without it hold NULL there, and
-    `values` says how many rows really have one.
+    `values` says how many rows really have one. Scalar columns are counted from the Parquet
+    footer's null counts, not by reading their values (issue 11); only the rest is scanned.
     """
-    con.execute(f"CREATE OR REPLACE TEMP VIEW users AS SELECT * FROM read_parquet({users_pq})")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW tweets AS SELECT * FROM read_parquet({tweets_pq})")
-    present = {
-        kind: sorted({c for f, _ in files for c in f.columns}) for kind, files in parts.items()
-    }
-    return measure_coverage(con, present)
+    rows: dict[str, int] = {}
+    columns: dict[str, dict[str, ColumnCoverage]] = {}
+    for table, pq in (("users", users_pq), ("tweets", tweets_pq)):
+        had = [set(f.columns) for f, _ in parts[table]]
+        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({pq})").fetchall()]
+        n = con.execute(f"SELECT count(*) FROM read_parquet({pq})").fetchone()[0]
+        # A chunk without the statistic makes its column NULL here, so it is scanned instead.
+        nulls = dict(
+            con.execute(
+                f"""SELECT path_in_schema, CASE WHEN count(*) = count(stats_null_count)
+                    THEN sum(stats_null_count) END FROM parquet_metadata({pq}) GROUP BY 1"""
+            ).fetchall()
+        )
+        values: dict[str, int] = {}
+        for c in names:
+            if not any(c in h for h in had):
+                values[c] = 0  # absent from every file: NULL in every row
+            elif nulls.get(c) is not None:
+                values[c] = n - int(nulls[c])
+            elif c in LIST_COLUMNS and all(c in h for h in had):
+                values[c] = n  # normalize writes [] for an empty list: never NULL when present
+        rest = [c for c in names if c not in values]
+        if rest:
+            exprs = ", ".join(f"count({q(c)})" for c in rest)
+            counts = con.execute(f"SELECT {exprs} FROM read_parquet({pq})").fetchone()
+            values.update(zip(rest, (int(v) for v in counts), strict=True))
+        rows[table] = int(n)
+        columns[table] = {
+            c: ColumnCoverage(present=any(c in h for h in had), values=values[c]) for c in names
+        }
+    return Coverage(rows=rows, columns=columns)

@@ -35,9 +35,10 @@ def test_csv_rows_counts_what_the_reader_emitted(tmp_path: Path) -> None:
 def test_settings_are_restored(tmp_path: Path) -> None:
     con = duckdb.connect()
     with parse_once(con), counted(con, tmp_path / "p.json"):
-        assert "filter_pushdown" in con.execute(
-            "SELECT current_setting('disabled_optimizers')"
-        ).fetchone()[0]
+        assert (
+            "filter_pushdown"
+            in con.execute("SELECT current_setting('disabled_optimizers')").fetchone()[0]
+        )
     assert con.execute("SELECT current_setting('disabled_optimizers')").fetchone()[0] == ""
     con.execute("SELECT 42").fetchall()
     assert not (tmp_path / "p.json").exists() or csv_rows(tmp_path / "p.json") is None
