@@ -153,17 +153,25 @@ def _latest_manifest(reports: Path) -> dict:
     return json.loads((versions[-1] / "manifest.json").read_text())
 
 
+def generate(name: str, base: Path) -> dict:
+    """The demo archive of this size, generated once; its time and RSS are kept beside it."""
+    tweets, accounts = SIZES[name]
+    raw, record = base / "raw", base / "generate.json"
+    if not (raw / "truth.json").exists() or not record.exists():
+        print(f"[{name}] generating {tweets:,} tweets on {accounts:,} accounts ...", flush=True)
+        shutil.rmtree(raw, ignore_errors=True)
+        took, rss, _ = takedown("demo", str(raw), "--tweets", str(tweets), "--accounts",
+                                str(accounts))  # fmt: skip
+        record.write_text(json.dumps({"generate_s": took, "generate_rss": rss}) + "\n")
+    return json.loads(record.read_text())
+
+
 def bench_size(name: str, work: Path, keep: bool) -> dict:
     tweets, accounts = SIZES[name]
     base = work / name
     raw, data, reports, cache = base / "raw", base / "data", base / "reports", base / "cache"
     row: dict = {"size": name, "tweets": tweets, "accounts": accounts}
-    if not (raw / "truth.json").exists():
-        print(f"[{name}] generating {tweets:,} tweets on {accounts:,} accounts ...", flush=True)
-        shutil.rmtree(raw, ignore_errors=True)
-        took, rss, _ = takedown("demo", str(raw), "--tweets", str(tweets), "--accounts",
-                                str(accounts))  # fmt: skip
-        row.update(generate_s=took, generate_rss=rss)
+    row.update(generate(name, base))
     files = sorted(raw.glob("*.csv"))
     row["csv_gib"] = sum(f.stat().st_size for f in files) / GIB
     scratch = base / "baselines"

@@ -51,3 +51,34 @@ def test_good_latitude(raw, expected):
 def test_longitude_range_is_180():
     assert norm("longitude", "179.5") == (179.5, None)
     assert norm("longitude", "181")[0] is None
+
+
+def test_length_first_time_parse_equals_trying_every_format_in_order():
+    """time_sql's shortcut by length (issue 11) gives exactly the old ordered-list result."""
+    import itertools
+
+    import duckdb
+
+    from takedown.ingest.normalize import TIME_FORMATS, lit, time_sql
+
+    stamps = ["2020-01-02 03:04", "2020-01-02 03:04:05", "2020-01-02", "2020-01-02T03:04:05",
+              "2020-01-02T03:04:05Z", "01/02/2020 03:04", "01/02/2020 03:04:05", "01/02/2020",
+              "2020-1-2 3:04", "1/2/2020", "2020-01-02 25:00", "2020-13-02", "02/30/2020",
+              "2020-01-02 03:04+05", "2020-01-02 03:04:05.123", "20200102", "2020-01-0203:04",
+              "12/31/1999 23:59", "abcdefghij", "2020-01-02 3:04", "", "2020-01-02 03:04:5"]  # fmt: skip
+    # Every length 10, 16 and 19 text built from those pieces, too.
+    pieces = ["2020", "-", "01", "/", "02", " ", "03", ":", "04", "T", "Z", "1"]
+    for n in (3, 4, 5, 6, 7):
+        stamps += ["".join(p) for p in itertools.islice(itertools.product(pieces, repeat=n), 4000)]
+    old = (
+        f"coalesce(try_strptime(v, {lit(TIME_FORMATS[0])}), "
+        f"try_strptime(v, [{', '.join(lit(f) for f in TIME_FORMATS[1:])}]))"
+    )
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT unnest(?::VARCHAR[]) AS v", [stamps])
+    diff = con.execute(
+        f"SELECT v FROM t WHERE ({old}) IS DISTINCT FROM ({time_sql('v')})"
+    ).fetchall()
+    assert diff == []
+    parsed = con.execute(f"SELECT count({time_sql('v')}) FROM t").fetchone()[0]
+    assert parsed > 8  # the test holds values that parse, not only failures
