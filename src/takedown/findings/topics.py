@@ -10,17 +10,15 @@ Without a lexicon, or without tweet text, every topic finding is unavailable: ne
 
 from __future__ import annotations
 
-import re
-
 import duckdb
 import numpy as np
 import pandas as pd
 
 from takedown.findings.contract import Coverage, Finding, Unit, ok, unavailable
+from takedown.findings.keywords import OTHER, topic_days_sql
 from takedown.findings.proportion import missing_all, proportion
 from takedown.profile import Profile
 
-OTHER = "other"
 RULE = (
     "each tweet takes the first of the profile's topics (in profile order) with a keyword in its "
     "text (case-insensitive literal substring); tweets matching none, or without text, are unmatched"
@@ -32,71 +30,30 @@ RISE_RULE = (
 MAX_RISES = 3  # rise dates recorded per topic
 
 
-def _pattern(keywords: list[str]) -> str | None:
-    """A case-folded RE2 alternation of literal keywords, quoted for a SQL string literal."""
-    words = [re.escape(k.lower()) for k in keywords if k.strip()]
-    return "|".join(words).replace("'", "''") if words else None
-
-
-def topic_sql(profile: Profile, text: str = "lower(tweet_text)") -> str:
-    """SQL CASE assigning each tweet its topic id; `text` is the lower-cased text expression."""
-    if not profile.topics:
-        return f"'{OTHER}'"
-    whens = []
-    for tid, topic in profile.topics.items():
-        pattern = _pattern(topic.keywords)
-        if pattern is None:
-            continue
-        tid_sql = tid.replace("'", "''")
-        whens.append(f"WHEN regexp_matches({text}, '{pattern}') THEN '{tid_sql}'")
-    if not whens:
-        return f"'{OTHER}'"
-    return "CASE " + " ".join(whens) + f" ELSE '{OTHER}' END"
-
-
-def _group_sql(profile: Profile, gid: str, text: str) -> str:
-    pattern = _pattern(
-        [k for t in profile.topic_groups[gid].topics for k in profile.topics[t].keywords]
-    )
-    return f"coalesce(regexp_matches({text}, '{pattern}'), false)" if pattern else "false"
-
-
 def assign(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
-    """Materialize tweet_topics(tweetid, day, month, topic, g_<group>...) in one scan of tweets.
+    """Count tweets per UTC day, assigned topic and group flags, in one scan of tweets.
 
-    Each topic group gets a boolean column: the tweet holds a keyword of any of its topics.
+    Leaves topic_days(day, topic, g_<group>..., n): a few thousand rows however many tweets,
+    from which the overall, monthly and daily counts are read. Each topic group's boolean
+    column says the tweets hold a keyword of any of its topics, whatever topic they took.
     """
-    groups = "".join(f", {_group_sql(profile, g, 'text')} AS g_{g}" for g in profile.topic_groups)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE tweet_topics AS
-            SELECT tweetid, day, month, {topic_sql(profile, "text")} AS topic{groups}
-            FROM (SELECT tweetid, CAST(tweet_time AT TIME ZONE 'UTC' AS DATE) AS day,
-                         strftime(tweet_time AT TIME ZONE 'UTC', '%Y-%m') AS month,
-                         lower(tweet_text) AS text
-                  FROM tweets)"""
-    )
-
-
-def matching(con: duckdb.DuckDBPyConnection, profile: Profile, ids: list[str]) -> tuple[int, int]:
-    """(tweets whose text holds a keyword of any of the topics `ids`, all tweets): "about A, B or
-    both", whichever topic the first-match rule assigned the tweet to."""
-    pattern = _pattern([k for t in ids for k in profile.topics[t].keywords])
-    cond = f"regexp_matches(lower(tweet_text), '{pattern}')" if pattern else "false"
-    k, n = con.execute(f"SELECT count(*) FILTER (WHERE {cond}), count(*) FROM tweets").fetchone()
-    return int(k), int(n)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE topic_days AS {topic_days_sql(profile)}")
 
 
 def overall(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Tweets and share of all tweets per assigned topic (after `assign`)."""
     return con.execute(
-        """SELECT topic, count(*) AS tweets, count(*) / sum(count(*)) OVER () AS share
-           FROM tweet_topics GROUP BY topic ORDER BY tweets DESC"""
+        """SELECT topic, CAST(sum(n) AS BIGINT) AS tweets, sum(n) / sum(sum(n)) OVER () AS share
+           FROM topic_days GROUP BY topic ORDER BY tweets DESC"""
     ).df()
 
 
 def monthly_shares(con: duckdb.DuckDBPyConnection, topics: list[str]) -> pd.DataFrame:
     """Months x topics, each row summing to 1 (the normalized distribution ASPI published)."""
-    df = con.execute("""SELECT month, topic, count(*) AS n FROM tweet_topics GROUP BY ALL""").df()
+    df = con.execute(
+        """SELECT strftime(day, '%Y-%m') AS month, topic, CAST(sum(n) AS BIGINT) AS n
+           FROM topic_days GROUP BY ALL"""
+    ).df()
     wide = df.pivot(index="month", columns="topic", values="n").fillna(0)
     for t in [*topics, OTHER]:
         if t not in wide:
@@ -112,9 +69,9 @@ def daily(con: duckdb.DuckDBPyConnection, topics: list[str]) -> pd.DataFrame:
     """Days x topics tweet counts over the whole span, zero days included."""
     df = con.execute(
         """WITH r AS (SELECT CAST(unnest(generate_series(min(day), max(day), INTERVAL 1 DAY)) AS DATE) AS day
-                      FROM tweet_topics)
-           SELECT r.day, t.topic, count(t.tweetid) AS n
-           FROM r LEFT JOIN tweet_topics t USING (day) GROUP BY ALL"""
+                      FROM topic_days)
+           SELECT r.day, t.topic, CAST(coalesce(sum(t.n), 0) AS BIGINT) AS n
+           FROM r LEFT JOIN topic_days t USING (day) GROUP BY ALL"""
     ).df()
     days = sorted(df["day"].unique())
     wide = df.dropna(subset=["topic"]).pivot_table(
@@ -127,6 +84,13 @@ def daily(con: duckdb.DuckDBPyConnection, topics: list[str]) -> pd.DataFrame:
         if t not in wide:
             wide[t] = 0
     return wide[[*topics, OTHER]].astype("int64")
+
+
+def rolling(per_day: pd.DataFrame, days: int = 7) -> pd.DataFrame:
+    """Tweets per UTC day by topic (and none) from `daily`, as a `days`-day rolling mean."""
+    per = per_day.copy()
+    per.index = pd.to_datetime(per.index)
+    return per.rolling(days, min_periods=1).mean()
 
 
 def rises(series: pd.Series, factor: float = 3.0, min_share_of_peak: float = 0.1) -> list[str]:
@@ -208,8 +172,8 @@ def summarize(
         return missing_all(specs, reason)
     ids = list(profile.topics)
     assign(con, profile)
-    groups = "".join(f", count(*) FILTER (WHERE g_{g})" for g in profile.topic_groups)
-    row = con.execute(f"SELECT count(*){groups} FROM tweet_topics").fetchone()
+    groups = "".join(f", coalesce(sum(n) FILTER (WHERE g_{g}), 0)" for g in profile.topic_groups)
+    row = con.execute(f"SELECT coalesce(sum(n), 0){groups} FROM topic_days").fetchone()
     n, group_counts = int(row[0]), dict(zip(profile.topic_groups, row[1:], strict=True))
     o = overall(con).set_index("topic")["tweets"]
     counts = {t: int(o.get(t, 0)) for t in [*ids, OTHER]}

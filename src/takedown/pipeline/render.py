@@ -32,7 +32,13 @@ from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, Outcome, Run, execute_
 from takedown.pipeline.job import RenderJob
 from takedown.pipeline.manifest import findings_document, render_manifest, write_json
 from takedown.pipeline.published import published_markdown
-from takedown.pipeline.sections import appendix, failed_section, section_title, summary
+from takedown.pipeline.sections import (
+    appendix,
+    failed_section,
+    section_title,
+    stub_failed_embeds,
+    summary,
+)
 from takedown.pipeline.variables import finding_variables
 from takedown.pipeline.versions import disk_full, land, list_versions, new_version, writable_out
 from takedown.profile import load_profile
@@ -169,6 +175,12 @@ def _compose(
         section = project / "report" / f"_{o.name}.qmd"
         if section.exists():
             section.write_text(failed_section(o, section_title(section)), encoding="utf-8")
+    failed = {o.name for o in done.failed}
+    for source in (project / "report").rglob("*.qmd") if failed else ():
+        text = source.read_text(encoding="utf-8")
+        stubbed = stub_failed_embeds(text, failed, project / "notebooks")
+        if stubbed != text:
+            source.write_text(stubbed, encoding="utf-8")
     created = datetime.now(UTC)
     manifest = render_manifest(job, done.outcomes, done.findings_text, done.version, created)
     _write_variables(project, job, findings, done.version, created)

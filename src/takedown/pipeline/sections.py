@@ -10,7 +10,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+import nbformat
+import yaml
+
 from takedown.compose.escape import md_escape, md_table
+from takedown.compose.notebooks import cell_options
 from takedown.ingest.dataset import Dataset
 from takedown.pipeline.availability import unavailable_markdown
 from takedown.pipeline.execute import Outcome
@@ -41,6 +45,55 @@ def failed_section(o: Outcome, title: str) -> str:
         f"{md_escape(where)}: {md_escape(what)}. The other sections are unaffected; the executed "
         f"notebook is in this version's notebooks/ folder.\n:::\n"
     )
+
+
+_EMBED = re.compile(
+    r"^\{\{< embed +(?:\S*/)?([^/\s#]+)\.ipynb#([A-Za-z][A-Za-z0-9_-]*) *>\}\}[ \t]*$", re.M
+)
+
+
+def stub_failed_embeds(text: str, failed: set[str], notebooks: Path) -> str:
+    """Embeds, in another section, of a cell of a notebook that failed: a "Not rendered" note.
+
+    A section may show a figure another notebook draws (the volume section's topic figure comes
+    from 07_topics, whose scan already counted it). Neither engine can embed an output that was
+    never made, so the note takes the embed's place, under the cell's label and caption so
+    cross-references still resolve; the failed notebook's own section says what went wrong.
+    """
+
+    def stub(m: re.Match[str]) -> str:
+        name, label = m.group(1), m.group(2)
+        if name not in failed:
+            return m.group(0)
+        note = (
+            f'::: {{.callout-important title="Not rendered"}}\n{md_escape(name + ".ipynb")} '
+            "failed; its section says where.\n:::\n"
+        )
+        kind = label.split("-", 1)[0]
+        if kind not in ("fig", "tbl"):
+            return note
+        caption = _caption(notebooks / f"{name}.ipynb", label, f"{kind}-cap") or md_escape(label)
+        return f"::: {{#{label}}}\n{note}\n{caption}\n:::"
+
+    return _EMBED.sub(stub, text)
+
+
+def _caption(notebook: Path, label: str, key: str) -> str | None:
+    """The `#| fig-cap` (or tbl-cap) of the cell labelled `label`, on one line."""
+    try:
+        nb = nbformat.read(str(notebook), as_version=4)
+    except (OSError, ValueError):
+        return None
+    for c in nb.cells:
+        if c.cell_type != "code":
+            continue
+        try:
+            opts = cell_options(c.source)
+        except (ValueError, yaml.YAMLError):
+            continue
+        if str(opts.get("label")) == label and opts.get(key):
+            return " ".join(str(opts[key]).split())
+    return None
 
 
 def source_notes(ds: Dataset) -> str:

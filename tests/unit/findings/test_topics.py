@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import numpy as np
@@ -32,6 +33,7 @@ def test_topic_assignment_first_match_case_insensitive_literal():
     prof = _profile({"hk": ["Hong Kong", "香港"], "code": ["c++", "a.b", "it's"]})
     texts = {
         "HONG KONG loves c++": "hk",  # both match: the first topic wins
+        "c++ loves HONG KONG": "hk",  # whichever comes first in the text
         "using C++ daily": "code",  # case-insensitive
         "axb is not a.b? yes it is": "code",
         "axb only": "other",  # '.' is literal, not a wildcard
@@ -39,21 +41,41 @@ def test_topic_assignment_first_match_case_insensitive_literal():
         "IT'S here": "code",  # quotes are escaped in SQL
         "我爱香港": "hk",
         "nothing": "other",
+        None: "other",
     }
-    con = _con(list(texts))
+    # one tweet a day, so the day x topic counts give each tweet's topic
+    days = pd.date_range("2020-01-01", periods=len(texts)).strftime("%Y-%m-%d")
+    con = make_con([], [{"userid": "a", "tweet_time": d, "tweet_text": t}
+                        for d, t in zip(days, texts, strict=True)])  # fmt: skip
     topics.assign(con, prof)
-    got = con.execute("SELECT topic FROM tweet_topics ORDER BY CAST(tweetid AS INT)").df()
-    assert got["topic"].tolist() == list(texts.values())
+    got = con.execute("SELECT topic, n FROM topic_days ORDER BY day").fetchall()
+    assert got == [(t, 1) for t in texts.values()]
     o = topics.overall(con).set_index("topic")
-    assert o.loc["other", "tweets"] == 3 and o["share"].sum() == pytest.approx(1.0)
+    assert o.loc["other", "tweets"] == 4 and o.loc["code", "tweets"] == 3
+    assert o["share"].sum() == pytest.approx(1.0)
 
 
-def test_matching_counts_either_lexicon_regardless_of_assignment():
-    prof = _profile({"hk": ["hong kong"], "gw": ["guo"], "covid": ["covid"]})
-    con = _con(["hong kong", "guo and covid", "covid", "nothing", "HONG KONG covid"])
-    # 'guo and covid' is assigned to gw (first match) but is still about covid
-    assert topics.matching(con, prof, ["covid", "hk"]) == (4, 5)
-    assert topics.matching(con, prof, ["gw"]) == (1, 5)
+def test_group_flags_count_any_group_keyword_whatever_the_assigned_topic():
+    """Every mix of three topics' keywords, group {a, c} around b: brute force against SQL."""
+    prof = _profile({"a": ["alpha"], "b": ["beta"], "c": ["gamma"]},
+                    {"ac": {"label": "A or C", "topics": ["a", "c"]},
+                     "bc": {"label": "B or C", "topics": ["b", "c"]}})  # fmt: skip
+    words = ["alpha", "BETA", "Gamma"]
+    texts = [" ".join(w for w, on in zip(words, bits, strict=True) if on) or "none"
+             for bits in itertools.product([0, 1], repeat=3)] + [None]  # fmt: skip
+    con = _con(texts)
+    topics.assign(con, prof)
+    got = con.execute(
+        "SELECT sum(n), sum(n) FILTER (WHERE g_ac), sum(n) FILTER (WHERE g_bc) FROM topic_days"
+    ).fetchone()
+    low = [t.lower() if t else "" for t in texts]
+    assert got == (
+        len(texts),
+        sum("alpha" in t or "gamma" in t for t in low),
+        sum("beta" in t or "gamma" in t for t in low),
+    )
+    # a day x topic x flags table: one row per combination, not per tweet
+    assert con.execute("SELECT count(*) FROM topic_days").fetchone()[0] < len(texts)
 
 
 def test_topics_without_a_lexicon_are_all_other():
@@ -80,6 +102,21 @@ def test_monthly_shares_sum_to_one_and_daily_fills_days():
     d = topics.daily(con, ["hk", "tw"])
     assert len(d) == (date(2020, 3, 1) - date(2020, 1, 5)).days + 1
     assert d["hk"].sum() == 2 and d["tw"].sum() == 1 and d["other"].sum() == 1
+
+
+def test_rolling_mean_of_daily_topic_counts():
+    prof = _profile({"x": ["alpha"]})
+    tweets = [
+        {"userid": "a", "tweet_time": "2020-01-01 01:00", "tweet_text": "alpha"},
+        {"userid": "a", "tweet_time": "2020-01-01 23:59", "tweet_text": "b"},
+        {"userid": "b", "tweet_time": "2020-01-03 00:00", "tweet_text": "c"},
+    ]
+    con = make_con([], tweets)
+    topics.assign(con, prof)
+    r = topics.rolling(topics.daily(con, ["x"]), days=2)
+    assert r["x"].tolist() == [1.0, 0.5, 0.0]
+    assert r["other"].tolist() == [1.0, 0.5, 0.5]
+    assert isinstance(r.index, pd.DatetimeIndex)
 
 
 def test_rises_dated_to_onset_and_peak_week():

@@ -91,11 +91,15 @@ def test_empty_tweets_file_is_unavailable():
     assert {x.reason for x in f.values()} == {"this dataset's tweets file has no rows"}
 
 
-def test_topic_rolling_mean():
-    con, _ = make(THREE)
-    r = volume.topic_rolling(con, TOPICS, days=2)
-    assert r["x"].tolist() == [1.0, 0.5, 0.0]
-    assert r["other"].tolist() == [1.0, 0.5, 0.5]
+def test_daily_counts_accounts_once_per_day_and_is_read_once():
+    rows = [*THREE, ("a", "2020-01-01 05:00", "x"), (None, "2020-01-03 05:00", "x")]
+    con, _ = make(rows)
+    d = volume.daily(con)
+    assert d["tweets"].tolist() == [3, 0, 2]  # a tweet without an account still counts
+    assert d["accounts"].tolist() == [1, 0, 1]  # 'a' twice on day 1; no account is none
+    # the per-day counts are kept: the figure's call does not scan the tweets again
+    con.execute("DELETE FROM tweets")
+    assert volume.daily(con).equals(d)
 
 
 def test_spikes_need_six_mads_and_twice_the_median():
