@@ -98,7 +98,9 @@ PIECES = [
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=12).map("".join), min_size=1, max_size=40))
+@given(
+    st.lists(st.lists(st.sampled_from(PIECES), max_size=12).map("".join), min_size=1, max_size=40)
+)
 def test_one_pass_equals_sequential_on_random_strings(texts):
     for text, old, new in _both(texts):
         assert new == old, repr(text)
