@@ -63,21 +63,26 @@ def build(
     rows = f"FROM tweets WHERE tweet_text IS NOT NULL AND NOT {retweet_sql}"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE coord_hashes AS
-        SELECT hash(tweetid) AS th, hash(key) AS h
-        FROM (SELECT tweetid, {NORMALIZE_SQL} AS key {rows}) WHERE length(key) >= {MIN_CHARS}"""
+        SELECT hash(tweetid) AS th, CASE WHEN length(key) >= {MIN_CHARS} THEN hash(key) END AS h
+        FROM (SELECT tweetid, {NORMALIZE_SQL} AS key {rows})"""
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE coord_candidates AS
         SELECT DISTINCT th FROM coord_hashes
-        WHERE h IN (SELECT h FROM coord_hashes GROUP BY h HAVING count(*) >= {min_accounts})"""
+        WHERE h IN (SELECT h FROM coord_hashes WHERE h IS NOT NULL
+                    GROUP BY h HAVING count(*) >= {min_accounts})"""
     )
     con.execute("DROP TABLE coord_hashes")
     con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE coord_rows AS
+        SELECT tweetid, userid, tweet_time, tweet_text {rows}
+        AND hash(tweetid) IN (SELECT th FROM coord_candidates)"""
+    )
+    con.execute("DROP TABLE coord_candidates")
+    con.execute(
         f"""CREATE OR REPLACE TEMP TABLE coord_members AS
         WITH keyed AS (
-            SELECT * FROM (
-                SELECT tweetid, userid, tweet_time, tweet_text, {NORMALIZE_SQL} AS key {rows}
-                AND hash(tweetid) IN (SELECT th FROM coord_candidates))
+            SELECT * FROM (SELECT *, {NORMALIZE_SQL} AS key FROM coord_rows)
             WHERE length(key) >= {MIN_CHARS}),
         shared AS (
             SELECT * FROM keyed
@@ -96,7 +101,7 @@ def build(
         SELECT key, burst, tweetid, userid, tweet_time, tweet_text, accounts, t0, t1 FROM sized
         WHERE accounts >= {min_accounts} AND t1 - t0 <= INTERVAL {window_minutes} MINUTE"""
     )
-    con.execute("DROP TABLE coord_candidates")
+    con.execute("DROP TABLE coord_rows")
 
 
 def clusters(
