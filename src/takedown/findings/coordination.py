@@ -32,6 +32,7 @@ NORMALIZE_PATTERN = rf"(?:^rt @\w+:\s*|{_URL}|@\w*?{_URL}|@\w+|@|[^\p{{L}}\p{{N}
 NORMALIZE_SQL = f"trim(regexp_replace(lower(tweet_text), '{NORMALIZE_PATTERN}', ' ', 'g'))"
 
 MIN_CHARS = 12  # normalized texts shorter than this ("ok", "good morning") are too common to mean coordination
+KEY_HASH = "hash(key)"  # 64 bits; a collision only adds candidates (tests force some)
 RETWEET_FLAG = "coalesce(is_retweet, false)"
 RETWEET_PREFIX = "regexp_matches(tweet_text, '^RT @\\w+:')"
 
@@ -63,7 +64,7 @@ def build(
     rows = f"FROM tweets WHERE tweet_text IS NOT NULL AND NOT {retweet_sql}"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE coord_hashes AS
-        SELECT hash(tweetid) AS th, CASE WHEN length(key) >= {MIN_CHARS} THEN hash(key) END AS h
+        SELECT hash(tweetid) AS th, CASE WHEN length(key) >= {MIN_CHARS} THEN {KEY_HASH} END AS h
         FROM (SELECT tweetid, {NORMALIZE_SQL} AS key {rows})"""
     )
     con.execute(
@@ -243,13 +244,27 @@ def layout(
     k = 1.0 / np.sqrt(n)
     step = 0.1
     cool = step / (iterations + 1)
+    # The same arithmetic as dx = pos_i - pos_j, dist = max(sqrt(dx²+dy²), 0.01),
+    # force = k²/dist² - adj·dist/k, written into reused n×n buffers: no allocation per step.
+    dx, dy, dist, force, tmp = (np.empty((n, n)) for _ in range(5))
     for _ in range(iterations):
-        dx = pos[:, 0, None] - pos[None, :, 0]
-        dy = pos[:, 1, None] - pos[None, :, 1]
-        dist = np.maximum(np.sqrt(dx * dx + dy * dy), 0.01)
-        force = k * k / (dist * dist) - adj * (dist / k)
+        np.subtract(pos[:, 0, None], pos[None, :, 0], out=dx)
+        np.subtract(pos[:, 1, None], pos[None, :, 1], out=dy)
+        np.multiply(dx, dx, out=dist)
+        np.multiply(dy, dy, out=tmp)
+        np.add(dist, tmp, out=dist)
+        np.sqrt(dist, out=dist)
+        np.maximum(dist, 0.01, out=dist)
+        np.multiply(dist, dist, out=force)
+        np.divide(k * k, force, out=force)
+        np.divide(dist, k, out=tmp)
+        np.multiply(adj, tmp, out=tmp)
+        np.subtract(force, tmp, out=force)
         np.fill_diagonal(force, 0.0)
-        disp = np.stack([(dx * force).sum(axis=1), (dy * force).sum(axis=1)], axis=1)
+        np.multiply(dx, force, out=tmp)
+        sx = tmp.sum(axis=1)
+        np.multiply(dy, force, out=tmp)
+        disp = np.stack([sx, tmp.sum(axis=1)], axis=1)
         disp -= gravity * (pos - pos.mean(axis=0))
         length = np.maximum(np.sqrt((disp**2).sum(axis=1)), 0.01)
         pos += disp * (np.minimum(length, step) / length)[:, None]
