@@ -5,6 +5,8 @@ whitespace removed), so near-identical copies that differ only in those collapse
 Copies of one key are split into bursts wherever two consecutive copies are more than the
 window apart; a burst is a cluster when at least `min_accounts` distinct accounts posted it and
 it lasted no longer than the window. One sort per key: O(n log n), no pairwise comparison.
+At tens of millions of tweets the regex is the cost: it runs once per tweet, which keeps only
+two hashes; text and exact keys are read again only for tweets whose key hash has enough copies.
 Retweets are left out: they are amplification, which the engagement finding measures. An
 export without `is_retweet` marks retweets by their "RT @" prefix instead (the method says so).
 """
