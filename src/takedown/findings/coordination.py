@@ -5,6 +5,8 @@ whitespace removed), so near-identical copies that differ only in those collapse
 Copies of one key are split into bursts wherever two consecutive copies are more than the
 window apart; a burst is a cluster when at least `min_accounts` distinct accounts posted it and
 it lasted no longer than the window. One sort per key: O(n log n), no pairwise comparison.
+At tens of millions of tweets the regex is the cost: it runs once per tweet, which keeps only
+two hashes; text and exact keys are read again only for tweets whose key hash has enough copies.
 Retweets are left out: they are amplification, which the engagement finding measures. An
 export without `is_retweet` marks retweets by their "RT @" prefix instead (the method says so).
 """
@@ -19,11 +21,20 @@ from takedown.findings.contract import Coverage, Finding, Unit, ok
 from takedown.findings.proportion import missing_all
 from takedown.profile import Profile
 
-NORMALIZE_SQL = r"""trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-    lower(tweet_text), '^rt @\w+:\s*', ''), '(https?://|www\.)\S+', ' ', 'g'),
-    '@\w+', ' ', 'g'), '[^\p{L}\p{N}]+', ' ', 'g'))"""
+# One RE2 pass over lower(tweet_text), identical in result to the four passes it replaced
+# (RT prefix, then URLs, then @mentions, then each run of non-letters/digits to one space).
+# A run of removable pieces becomes one space, tried leftmost-first in that order. Two details
+# keep it exact: a mention whose name runs into a URL ("@abchttp://x") loses the URL as well
+# (the sequential version removed the URL first), and '@' is kept out of the punctuation class
+# so that "!@name" still removes the whole mention. test_coordination_normalize.py proves it
+# against the sequential version on traps and random strings; over every text of the demo
+# and IRA archives the two gave no differing key.
+_URL = r"(?:https?://|www\.)\S+"
+NORMALIZE_PATTERN = rf"(?:^rt @\w+:\s*|{_URL}|@\w*?{_URL}|@\w+|@|[^\p{{L}}\p{{N}}@]+)+"
+NORMALIZE_SQL = f"trim(regexp_replace(lower(tweet_text), '{NORMALIZE_PATTERN}', ' ', 'g'))"
 
 MIN_CHARS = 12  # normalized texts shorter than this ("ok", "good morning") are too common to mean coordination
+KEY_HASH = "hash(key)"  # 64 bits; a collision only adds candidates (tests force some)
 RETWEET_FLAG = "coalesce(is_retweet, false)"
 RETWEET_PREFIX = "regexp_matches(tweet_text, '^RT @\\w+:')"
 
@@ -38,28 +49,51 @@ SPECS: dict[str, tuple[Unit, str]] = {
 }
 
 
-def clusters(
+def build(
     con: duckdb.DuckDBPyConnection,
     window_minutes: int = 10,
     min_accounts: int = 5,
     retweet_sql: str = RETWEET_FLAG,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(clusters, members): one row per cluster, and one row per tweet in a cluster.
+) -> None:
+    """Write the temp table `coord_members`: one row per tweet in a cluster.
 
-    `retweet_sql` marks the retweets left out (RETWEET_PREFIX when the export has no is_retweet).
+    The regex runs once per tweet, and only two 64-bit hashes per tweet are kept (of its id and
+    of its key), so memory stays small at tens of millions of tweets. A key can only reach
+    `min_accounts` accounts if its hash has at least that many copies; only those candidate
+    tweets are read again, with their exact key, so a hash collision can add candidates but
+    never change a cluster: the clustering below runs on exact keys as before.
     """
+    rows = f"FROM tweets WHERE tweet_text IS NOT NULL AND NOT {retweet_sql}"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE coord_hashes AS
+        SELECT hash(tweetid) AS th, CASE WHEN length(key) >= {MIN_CHARS} THEN {KEY_HASH} END AS h
+        FROM (SELECT tweetid, {NORMALIZE_SQL} AS key {rows})"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE coord_candidates AS
+        SELECT DISTINCT th FROM coord_hashes
+        WHERE h IN (SELECT h FROM coord_hashes WHERE h IS NOT NULL
+                    GROUP BY h HAVING count(*) >= {min_accounts})"""
+    )
+    con.execute("DROP TABLE coord_hashes")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE coord_rows AS
+        SELECT tweetid, userid, tweet_time, tweet_text {rows}
+        AND hash(tweetid) IN (SELECT th FROM coord_candidates)"""
+    )
+    con.execute("DROP TABLE coord_candidates")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE coord_members AS
-        WITH norm AS (
-            SELECT tweetid, userid, tweet_time, tweet_text, {NORMALIZE_SQL} AS key
-            FROM tweets WHERE tweet_text IS NOT NULL AND NOT {retweet_sql}),
-        keyed AS (
-            SELECT * FROM norm WHERE length(key) >= {MIN_CHARS}
-            AND key IN (SELECT key FROM norm GROUP BY key HAVING count(DISTINCT userid) >= {min_accounts})),
+        WITH keyed AS (
+            SELECT * FROM (SELECT *, {NORMALIZE_SQL} AS key FROM coord_rows)
+            WHERE length(key) >= {MIN_CHARS}),
+        shared AS (
+            SELECT * FROM keyed
+            WHERE key IN (SELECT key FROM keyed GROUP BY key HAVING count(DISTINCT userid) >= {min_accounts})),
         gaps AS (
             SELECT *, CASE WHEN tweet_time - lag(tweet_time) OVER w > INTERVAL {window_minutes} MINUTE
                            THEN 1 ELSE 0 END AS brk
-            FROM keyed WINDOW w AS (PARTITION BY key ORDER BY tweet_time, tweetid)),
+            FROM shared WINDOW w AS (PARTITION BY key ORDER BY tweet_time, tweetid)),
         bursts AS (
             SELECT *, sum(brk) OVER (PARTITION BY key ORDER BY tweet_time, tweetid) AS burst FROM gaps),
         sized AS (
@@ -70,24 +104,52 @@ def clusters(
         SELECT key, burst, tweetid, userid, tweet_time, tweet_text, accounts, t0, t1 FROM sized
         WHERE accounts >= {min_accounts} AND t1 - t0 <= INTERVAL {window_minutes} MINUTE"""
     )
+    con.execute("DROP TABLE coord_rows")
+
+
+def clusters(
+    con: duckdb.DuckDBPyConnection,
+    window_minutes: int = 10,
+    min_accounts: int = 5,
+    retweet_sql: str = RETWEET_FLAG,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(clusters, members): one row per cluster, and one row per tweet in a cluster.
+
+    `retweet_sql` marks the retweets left out (RETWEET_PREFIX when the export has no is_retweet).
+    """
+    build(con, window_minutes, min_accounts, retweet_sql)
     return frames(con)
 
 
 def frames(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(clusters, members) of the last `clusters` run on this connection (its temp table), so the
+    """(clusters, members) of the last `build` on this connection (its temp table), so the
     notebook draws what `summarize` found without a second scan."""
-    summary = con.execute(
+    return table(con), members(con)
+
+
+def table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per cluster of the last `build`: its number, key, copies, accounts, first and
+    last copy, and the first copy's text."""
+    return con.execute(
         """SELECT dense_rank() OVER (ORDER BY min(tweet_time), key) AS cluster,
                   key, count(*) AS tweets, count(DISTINCT userid) AS accounts,
                   min(tweet_time) AS start, max(tweet_time) AS "end",
-                  list(tweet_text ORDER BY tweet_time, tweetid)[1] AS example
+                  first(tweet_text ORDER BY tweet_time, tweetid) AS example
            FROM coord_members GROUP BY key, burst ORDER BY cluster"""
     ).df()
-    members = con.execute(
-        """SELECT dense_rank() OVER (ORDER BY t0, key) AS cluster, tweetid, userid, tweet_time
-           FROM coord_members ORDER BY cluster, tweet_time, tweetid"""
+
+
+def members(con: duckdb.DuckDBPyConnection, only: list[int] | None = None) -> pd.DataFrame:
+    """One row per tweet in a cluster of the last `build` (cluster, tweetid, userid, tweet_time),
+    or only in the clusters numbered `only`: at scale the figure needs a few clusters, not all."""
+    where = "" if only is None else "WHERE cluster IN (SELECT unnest($only))"
+    return con.execute(
+        f"""SELECT * FROM (
+                SELECT dense_rank() OVER (ORDER BY t0, key) AS cluster, tweetid, userid, tweet_time
+                FROM coord_members) {where}
+           ORDER BY cluster, tweet_time, tweetid""",
+        {} if only is None else {"only": [int(c) for c in only]},
     ).df()
-    return summary, members
 
 
 def method(window_minutes: int, min_accounts: int, by_prefix: bool = False) -> str:
@@ -116,20 +178,26 @@ def summarize(
     w, k = profile.coordination.window_minutes, profile.coordination.min_accounts
     by_prefix = not coverage.has("tweets", "is_retweet")
     rule = method(w, k, by_prefix)
-    summary, members = clusters(con, w, k, RETWEET_PREFIX if by_prefix else RETWEET_FLAG)
+    build(con, w, k, RETWEET_PREFIX if by_prefix else RETWEET_FLAG)
+    tweets, accounts = con.execute(
+        "SELECT count(*), count(DISTINCT userid) FROM coord_members"
+    ).fetchone()
+    sizes = con.execute(
+        "SELECT count(DISTINCT userid) AS accounts FROM coord_members GROUP BY key, burst"
+    ).df()["accounts"]
 
     def f(name: str, value: object, **kw: object) -> Finding:
         unit, label = SPECS[f"coordination.{name}"]
         return ok(f"coordination.{name}", value, unit=unit, label=label, **kw)  # type: ignore[arg-type]
 
     out = [
-        f("clusters", len(summary), method=rule),
-        f("accounts_involved", int(members["userid"].nunique()), method=rule),
-        f("tweets_involved", len(members), n=coverage.rows.get("tweets", 0), method=rule),
+        f("clusters", len(sizes), method=rule),
+        f("accounts_involved", int(accounts), method=rule),
+        f("tweets_involved", int(tweets), n=coverage.rows.get("tweets", 0), method=rule),
     ]
-    if len(summary):
-        out.append(f("largest_cluster_accounts", int(summary["accounts"].max())))
-        out.append(f("median_cluster_accounts", float(summary["accounts"].median())))
+    if len(sizes):
+        out.append(f("largest_cluster_accounts", int(sizes.max())))
+        out.append(f("median_cluster_accounts", float(sizes.median())))
     else:
         none = f"no text was posted by {k} or more accounts within {w} minutes"
         out += missing_all(
@@ -144,9 +212,12 @@ def account_edges(members: pd.DataFrame) -> pd.DataFrame:
     """Pairs of accounts that shared at least one cluster, weighted by how many (for the network figure)."""
     if members.empty:
         return pd.DataFrame(columns=["a", "b", "clusters"])
+    # One row per account and cluster first: an account posting a text ten times would
+    # otherwise join a hundred times with each partner.
     return duckdb.sql(
-        """SELECT m1.userid AS a, m2.userid AS b, count(DISTINCT m1.cluster) AS clusters
-           FROM members m1 JOIN members m2 ON m1.cluster = m2.cluster AND m1.userid < m2.userid
+        """WITH m AS (SELECT DISTINCT cluster, userid FROM members)
+           SELECT m1.userid AS a, m2.userid AS b, count(*) AS clusters
+           FROM m m1 JOIN m m2 ON m1.cluster = m2.cluster AND m1.userid < m2.userid
            GROUP BY ALL ORDER BY clusters DESC, a, b"""
     ).df()
 
@@ -175,13 +246,27 @@ def layout(
     k = 1.0 / np.sqrt(n)
     step = 0.1
     cool = step / (iterations + 1)
+    # The same arithmetic as dx = pos_i - pos_j, dist = max(sqrt(dx²+dy²), 0.01),
+    # force = k²/dist² - adj·dist/k, written into reused n×n buffers: no allocation per step.
+    dx, dy, dist, force, tmp = (np.empty((n, n)) for _ in range(5))
     for _ in range(iterations):
-        dx = pos[:, 0, None] - pos[None, :, 0]
-        dy = pos[:, 1, None] - pos[None, :, 1]
-        dist = np.maximum(np.sqrt(dx * dx + dy * dy), 0.01)
-        force = k * k / (dist * dist) - adj * (dist / k)
+        np.subtract(pos[:, 0, None], pos[None, :, 0], out=dx)
+        np.subtract(pos[:, 1, None], pos[None, :, 1], out=dy)
+        np.multiply(dx, dx, out=dist)
+        np.multiply(dy, dy, out=tmp)
+        np.add(dist, tmp, out=dist)
+        np.sqrt(dist, out=dist)
+        np.maximum(dist, 0.01, out=dist)
+        np.multiply(dist, dist, out=force)
+        np.divide(k * k, force, out=force)
+        np.divide(dist, k, out=tmp)
+        np.multiply(adj, tmp, out=tmp)
+        np.subtract(force, tmp, out=force)
         np.fill_diagonal(force, 0.0)
-        disp = np.stack([(dx * force).sum(axis=1), (dy * force).sum(axis=1)], axis=1)
+        np.multiply(dx, force, out=tmp)
+        sx = tmp.sum(axis=1)
+        np.multiply(dy, force, out=tmp)
+        disp = np.stack([sx, tmp.sum(axis=1)], axis=1)
         disp -= gravity * (pos - pos.mean(axis=0))
         length = np.maximum(np.sqrt((disp**2).sum(axis=1)), 0.01)
         pos += disp * (np.minimum(length, step) / length)[:, None]

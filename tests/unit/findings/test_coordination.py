@@ -142,3 +142,41 @@ def test_absent_text_and_empty_tables_are_unavailable(coord):
     con = make_con([], [])
     f = coordination.summarize(con, PROFILE, coverage(con))
     assert all(x.reason == "this dataset's tweets file has no rows" for x in f)
+
+
+def test_hash_collisions_change_no_cluster(coord, monkeypatch):
+    """Candidates are found by a 64-bit hash of the key; clusters are then made on exact keys.
+    A hash that collides all the time (the key's length modulo 3) must give the same answer."""
+    expected = coordination.clusters(coord, window_minutes=20, min_accounts=4)
+    monkeypatch.setattr(coordination, "KEY_HASH", "length(key) % 3")
+    got = coordination.clusters(coord, window_minutes=20, min_accounts=4)
+    pd.testing.assert_frame_equal(got[0], expected[0])
+    pd.testing.assert_frame_equal(got[1], expected[1])
+    assert len(expected[0]) == 4  # two bursts of the police text, the chain, the four accounts
+
+
+def test_members_of_chosen_clusters_only(coord):
+    s, everyone = coordination.clusters(coord, window_minutes=10, min_accounts=5)
+    assert coordination.table(coord).equals(s)
+    two = coordination.members(coord, [2])
+    assert two["cluster"].eq(2).all() and sorted(two["userid"]) == list("abfgh")
+    pd.testing.assert_frame_equal(two, everyone[everyone["cluster"] == 2].reset_index(drop=True))
+    assert coordination.members(coord, []).empty
+
+
+def test_build_leaves_only_the_members_table(coord):
+    def temp() -> set[str]:
+        sql = "SELECT table_name FROM duckdb_tables() WHERE temporary"
+        return {r[0] for r in coord.execute(sql).fetchall()}
+
+    before = temp()
+    coordination.build(coord, 10, 5)
+    assert temp() - before == {"coord_members"}
+
+
+def test_account_edges_count_each_cluster_once_per_pair():
+    members = pd.DataFrame(
+        {"cluster": [1, 1, 1, 1, 2, 2], "userid": ["a", "a", "a", "b", "a", "b"]}
+    )
+    e = coordination.account_edges(members)
+    assert e.values.tolist() == [["a", "b", 2]]
