@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 
 from takedown.findings import engagement
@@ -147,7 +149,7 @@ def test_empty_tables_are_unavailable():
 
 
 def test_distribution_equals_one_group_by_per_metric():
-    """The one-scan distribution matches binning each metric's non-NULL counts on its own."""
+    """The distribution read from the counts table matches binning every tweet of each metric."""
     t = "2020-01-01"
     values = [0, 1, 10, 11, 50, 51, 1000, -1, None]
     tweets = [{"userid": "a", "tweet_time": t, "like_count": v, "retweet_count": v,
@@ -169,3 +171,19 @@ def test_distribution_equals_one_group_by_per_metric():
     assert "quotes" not in set(got["metric"])  # a metric with no recorded count has no rows
     empty = engagement.distribution(make_con([], []))
     assert empty.empty and list(empty.columns) == ["metric", "bin", "tweets"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_quantile_of_counts_equals_duckdb_quantile_cont(seed):
+    rng = np.random.default_rng(seed)
+    x = np.concatenate([rng.poisson(0.3, 5000), rng.integers(-3, 2000, 137)])
+    con = duckdb.connect()
+    con.register("x", pd.DataFrame({"x": x}))
+    values, counts = np.unique(x, return_counts=True)
+    for q in (0.0, 0.5, 0.9, 0.99, 0.999, 0.12345, 1.0):
+        want = con.execute(f"SELECT quantile_cont(x, {q}) FROM x").fetchone()[0]
+        assert engagement.quantile_cont_of_counts(values, counts, q) == want  # exactly
+    assert (
+        engagement.quantile_cont_of_counts(np.array([], dtype=np.int64), np.array([]), 0.99) is None
+    )
+    assert engagement.quantile_cont_of_counts(np.array([7]), np.array([3]), 0.99) == 7.0
