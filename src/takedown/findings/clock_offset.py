@@ -57,10 +57,13 @@ def quarter_hours(con: duckdb.DuckDBPyConnection) -> str:
     A bucket maps to one local hour whenever the zone's offset is a whole number of quarter
     hours and does not change inside it (`posting_clock` checks, and reads tweets otherwise).
     """
+    q = 900_000_000  # microseconds in 15 minutes; integer arithmetic is cheaper than time_bucket
     con.execute(
         f"""CREATE TEMP TABLE IF NOT EXISTS {QUARTER_HOURS} AS
-            SELECT time_bucket(INTERVAL 15 MINUTE, tweet_time, 'UTC') AS t, count(*) AS n
-            FROM tweets GROUP BY 1"""
+            SELECT make_timestamp(us) AT TIME ZONE 'UTC' AS t, n FROM (
+                SELECT epoch_us(tweet_time) - ((epoch_us(tweet_time) % {q}) + {q}) % {q} AS us,
+                       count(*) AS n
+                FROM tweets GROUP BY 1)"""
     )
     return QUARTER_HOURS
 

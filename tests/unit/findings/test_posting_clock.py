@@ -302,3 +302,16 @@ def test_tweets_are_bucketed_once_per_connection():
     first = pc.summarize(con, SHANGHAI, cov)
     con.execute("DELETE FROM tweets WHERE hour(tweet_time) = 3")  # the buckets are not re-read
     assert pc.summarize(con, SHANGHAI, cov)[0] == first[0]
+
+
+def test_quarter_hours_floor_every_time_including_before_1970():
+    con, _ = con_of(["1969-12-31 23:59:59", "1969-12-31 23:45", "2020-01-01 00:14:59.999999",
+                     "2020-01-01 00:15", "2020-01-01 00:00"])  # fmt: skip
+    rows = con.execute(
+        f"SELECT strftime(t, '%Y-%m-%d %H:%M:%S'), n FROM {co.quarter_hours(con)} ORDER BY t"
+    ).fetchall()
+    assert rows == [
+        ("1969-12-31 23:45:00", 2),
+        ("2020-01-01 00:00:00", 2),
+        ("2020-01-01 00:15:00", 1),
+    ]
