@@ -134,3 +134,12 @@ def test_top_lists_are_measured_once_per_connection(con):
     first = content.top_domains(con, 1)
     con.execute("DELETE FROM tweets")  # a second call reads the cached counts, not the table
     assert content.top_domains(con, 15).iloc[:1].equals(first)
+
+
+def test_more_than_the_cached_rows_are_measured_afresh():
+    tags = [f"t{i:03d}" for i in range(content.CACHED_ROWS + 5)]
+    con = make_con([], [{"userid": "a", "tweet_time": T, "hashtags": tags}])
+    assert len(content.top_hashtags(con, 15)) == 15
+    every = content.top_hashtags(con, len(tags) + 10)
+    assert every["hashtag"].tolist() == tags and set(every["tweets"]) == {1}
+    assert content.top_hashtags(con, 3)["hashtag"].tolist() == tags[:3]
