@@ -8,14 +8,13 @@ out of the share (the method says so). An empty client name is never reported as
 
 from __future__ import annotations
 
-import math
-
 import duckdb
 import numpy as np
 import pandas as pd
 
 from takedown.findings.contract import Coverage, Finding, Unit, first_missing, ok, unavailable
 from takedown.findings.proportion import missing_all, proportion
+from takedown.findings.stats import quantile_cont_of_counts
 from takedown.profile import Profile
 
 METRICS = ("like_count", "retweet_count", "reply_count", "quote_count")
@@ -105,27 +104,6 @@ def summary(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         "recorded": int(rec_all or 0),
         "zero_engagement_all": int(zero_all or 0),
     }
-
-
-def quantile_cont_of_counts(values: np.ndarray, counts: np.ndarray, q: float) -> float | None:
-    """DuckDB's quantile_cont(x, q) of a column given as distinct values and their counts.
-
-    Same rule and arithmetic: position (n - 1) * q in the sorted values, the two order
-    statistics either side of it, lo + (hi - lo) * fraction in doubles. None when n is 0.
-    """
-    order = np.argsort(values, kind="stable")
-    v, c = np.asarray(values)[order], np.asarray(counts, dtype=np.int64)[order]
-    total = int(c.sum())
-    if total == 0:
-        return None
-    cum = np.cumsum(c)
-    rn = float(total - 1) * q
-    frn, crn = math.floor(rn), math.ceil(rn)
-    lo = float(v[np.searchsorted(cum, frn, side="right")])
-    if frn == crn:
-        return lo
-    hi = float(v[np.searchsorted(cum, crn, side="right")])
-    return lo + (hi - lo) * (rn - frn)
 
 
 def zero_follower_engaged(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
