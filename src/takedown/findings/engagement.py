@@ -9,10 +9,12 @@ out of the share (the method says so). An empty client name is never reported as
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from takedown.findings.contract import Coverage, Finding, Unit, first_missing, ok, unavailable
 from takedown.findings.proportion import missing_all, proportion
+from takedown.findings.stats import quantile_cont_of_counts
 from takedown.profile import Profile
 
 METRICS = ("like_count", "retweet_count", "reply_count", "quote_count")
@@ -42,34 +44,64 @@ SPECS: dict[str, tuple[Unit, str]] = {
 }  # fmt: skip
 
 
+COUNTS = "engagement_counts"
+
+
+def engagement_counts(con: duckdb.DuckDBPyConnection) -> str:
+    """Name of a temp table of tweets per (retweet or not, likes, retweets, replies, quotes).
+
+    One scan of five small columns per connection; the summary, percentiles and distribution
+    then read a few thousand rows (1,296 at 10 million demo tweets) instead of every tweet.
+    """
+    con.execute(
+        f"""CREATE TEMP TABLE IF NOT EXISTS {COUNTS} AS
+            SELECT coalesce(is_retweet, false) AS rt, like_count, retweet_count, reply_count,
+                   quote_count, count(*) AS n
+            FROM tweets GROUP BY ALL"""
+    )
+    return COUNTS
+
+
 def summary(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Zero-engagement counts and upper quantiles, on original tweets (retweets carry no counts of
     their own: the archive gives a retweet zero likes), plus the zero count over all tweets.
-    Only tweets whose four counts are all recorded (not NULL) enter the zero counts."""
+    Only tweets whose four counts are all recorded (not NULL) enter the zero counts.
+
+    The 99th percentiles are DuckDB's quantile_cont, computed exactly from each count's
+    histogram (`quantile_cont_of_counts`) rather than by holding every tweet's count in memory.
+    """
+    table = engagement_counts(con)
     row = con.execute(
-        f"""WITH t AS (SELECT coalesce(is_retweet, false) AS rt, like_count, retweet_count,
+        f"""WITH t AS (SELECT rt, like_count, retweet_count, n,
                              {RECORDED} AS recorded, {ZERO} AS zero
-                      FROM tweets)
-           SELECT count(*) FILTER (WHERE NOT rt),
-                  count(*) FILTER (WHERE NOT rt AND recorded),
-                  count(*) FILTER (WHERE zero AND NOT rt),
-                  quantile_cont(like_count, 0.99) FILTER (WHERE NOT rt),
-                  quantile_cont(retweet_count, 0.99) FILTER (WHERE NOT rt),
+                      FROM {table})
+           SELECT sum(n) FILTER (WHERE NOT rt),
+                  sum(n) FILTER (WHERE NOT rt AND recorded),
+                  sum(n) FILTER (WHERE zero AND NOT rt),
                   max(like_count) FILTER (WHERE NOT rt), max(retweet_count) FILTER (WHERE NOT rt),
-                  count(*), count(*) FILTER (WHERE recorded), count(*) FILTER (WHERE zero)
+                  sum(n), sum(n) FILTER (WHERE recorded), sum(n) FILTER (WHERE zero)
            FROM t"""
     ).fetchone()
-    n, n_rec, zero, l99, r99, lmax, rmax, n_all, rec_all, zero_all = row
+    n, n_rec, zero, lmax, rmax, n_all, rec_all, zero_all = row
+    hist = con.execute(
+        f"""SELECT like_count, retweet_count, sum(n)::BIGINT AS n FROM {table}
+            WHERE NOT rt GROUP BY ALL"""
+    ).fetchnumpy()
+    p99 = {}
+    for col in ("like_count", "retweet_count"):
+        values = np.ma.getdata(hist[col])
+        keep = ~np.ma.getmaskarray(hist[col])
+        p99[col] = quantile_cont_of_counts(values[keep], np.asarray(hist["n"])[keep], 0.99)
     return {
-        "original_tweets": int(n),
-        "original_recorded": int(n_rec),
+        "original_tweets": int(n or 0),
+        "original_recorded": int(n_rec or 0),
         "zero_engagement": int(zero or 0),
-        "like_p99": None if l99 is None else float(l99),
-        "retweet_p99": None if r99 is None else float(r99),
+        "like_p99": p99["like_count"],
+        "retweet_p99": p99["retweet_count"],
         "like_max": None if lmax is None else int(lmax),
         "retweet_max": None if rmax is None else int(rmax),
-        "tweets": int(n_all),
-        "recorded": int(rec_all),
+        "tweets": int(n_all or 0),
+        "recorded": int(rec_all or 0),
         "zero_engagement_all": int(zero_all or 0),
     }
 
@@ -99,14 +131,14 @@ def retweet_sources(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def distribution(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Original tweets per engagement bin, per metric (long format for a grouped bar chart).
     A metric the data does not record (all NULL) has no rows."""
+    table = engagement_counts(con)
     parts = " UNION ALL ".join(
-        f"SELECT '{NAMES[m]}' AS metric, {m} AS x FROM tweets "
-        f"WHERE NOT coalesce(is_retweet, false) AND {m} IS NOT NULL"
+        f"SELECT '{NAMES[m]}' AS metric, {m} AS x, n FROM {table} WHERE NOT rt AND {m} IS NOT NULL"
         for m in METRICS
     )
     return con.execute(
         f"""SELECT metric, CASE WHEN x = 0 THEN '0' WHEN x <= 10 THEN '1-10' WHEN x <= 50 THEN '11-50'
-                                ELSE '51+' END AS bin, count(*) AS tweets
+                                ELSE '51+' END AS bin, sum(n)::BIGINT AS tweets
             FROM ({parts}) GROUP BY ALL ORDER BY metric, bin"""
     ).df()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from takedown.findings.clock_offset import quarter_hours
 from takedown.findings.contract import Coverage, Finding, first_missing, ok, unavailable
 from takedown.profile import Profile
 
@@ -118,10 +119,14 @@ def _unavailable(name: str, reason: str) -> Finding:
 
 
 def monthly(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Tweets per calendar month (UTC), months without tweets included as zero."""
+    """Tweets per calendar month (UTC), months without tweets included as zero.
+
+    Read from the 15-minute UTC buckets (`clock_offset.quarter_hours`): a bucket never straddles
+    a month, and converting ten thousand bucket times is cheaper than converting every tweet's.
+    """
     return con.execute(
-        """WITH m AS (SELECT date_trunc('month', tweet_time AT TIME ZONE 'UTC') AS month, count(*) AS tweets
-                      FROM tweets GROUP BY 1),
+        f"""WITH m AS (SELECT date_trunc('month', t AT TIME ZONE 'UTC') AS month, sum(n)::BIGINT AS tweets
+                      FROM {quarter_hours(con)} GROUP BY 1),
                 r AS (SELECT unnest(generate_series(min(month), max(month), INTERVAL 1 MONTH)) AS month FROM m)
            SELECT r.month, coalesce(m.tweets, 0) AS tweets FROM r LEFT JOIN m USING (month)
            ORDER BY r.month"""

@@ -27,14 +27,33 @@ MIN_RATIO_DAYS = 14  # two weeks: at least two weekend days and several weekdays
 
 
 def _local(tz: str) -> str:
-    return f"timezone('{tz.replace(chr(39), '')}', tweet_time)"
+    return f"timezone('{tz.replace(chr(39), '')}', t)"
+
+
+def _counts(con: duckdb.DuckDBPyConnection, tz: str) -> str:
+    """A relation (t, n) of tweets per time that maps to the local clock of `tz` exactly.
+
+    The 15-minute UTC buckets of `clock_offset.quarter_hours` when every bucket lies inside one
+    local quarter hour: the zone's offset is a whole number of quarter hours (every zone since
+    the 1970s) and does not change inside the bucket. Otherwise the tweets' own times.
+    """
+    table = co.quarter_hours(con)
+    off = f"epoch_us({_local(tz)}) - epoch_us(t)"
+    end = f"epoch_us(timezone('{tz.replace(chr(39), '')}', t + INTERVAL 899999 MICROSECOND)) - epoch_us(t + INTERVAL 899999 MICROSECOND)"
+    exact = con.execute(
+        f"""SELECT coalesce(bool_and(epoch_us(t) % 900000000 = 0 AND ({off}) % 900000000 = 0
+                                     AND ({off}) = ({end})), true)
+            FROM {table} WHERE t IS NOT NULL"""
+    ).fetchone()[0]
+    return table if exact else "(SELECT tweet_time AS t, count(*) AS n FROM tweets GROUP BY 1)"
 
 
 def hour_weekday(con: duckdb.DuckDBPyConnection, tz: str) -> pd.DataFrame:
     """Tweets per (weekday, hour) on the local clock: a 7 x 24 matrix, Monday first."""
     df = con.execute(
-        f"""SELECT isodow({_local(tz)}) - 1 AS weekday, hour({_local(tz)}) AS hour, count(*) AS n
-            FROM tweets GROUP BY ALL"""
+        f"""SELECT isodow({_local(tz)}) - 1 AS weekday, hour({_local(tz)}) AS hour,
+                   sum(n)::BIGINT AS n
+            FROM {_counts(con, tz)} GROUP BY ALL"""
     ).df()
     grid = np.zeros((7, 24), dtype=np.int64)
     grid[df["weekday"].to_numpy(), df["hour"].to_numpy()] = df["n"].to_numpy()
@@ -45,9 +64,9 @@ def in_working_hours(con: duckdb.DuckDBPyConnection, tz: str, wh: WorkingHours) 
     """Share of tweets posted on a working day between start and end (local, end exclusive)."""
     days = ", ".join(str(WEEKDAYS.index(d) + 1) for d in wh.days)
     k, n = con.execute(
-        f"""SELECT count(*) FILTER (WHERE isodow({_local(tz)}) IN ({days})
-                                    AND hour({_local(tz)}) >= ? AND hour({_local(tz)}) < ?),
-                   count(*) FROM tweets""",
+        f"""SELECT coalesce(sum(n) FILTER (WHERE isodow({_local(tz)}) IN ({days})
+                                    AND hour({_local(tz)}) >= ? AND hour({_local(tz)}) < ?), 0),
+                   coalesce(sum(n), 0) FROM {_counts(con, tz)}""",
         [wh.start, wh.end],
     ).fetchone()
     return share(int(k), int(n))
@@ -56,7 +75,8 @@ def in_working_hours(con: duckdb.DuckDBPyConnection, tz: str, wh: WorkingHours) 
 def daily(con: duckdb.DuckDBPyConnection, tz: str) -> pd.DataFrame:
     """Tweets per local calendar day over the whole span, zero days included."""
     return con.execute(
-        f"""WITH d AS (SELECT CAST({_local(tz)} AS DATE) AS day, count(*) AS n FROM tweets GROUP BY 1),
+        f"""WITH d AS (SELECT CAST({_local(tz)} AS DATE) AS day, sum(n)::BIGINT AS n
+                       FROM {_counts(con, tz)} GROUP BY 1),
                  r AS (SELECT CAST(unnest(generate_series(min(day), max(day), INTERVAL 1 DAY)) AS DATE)
                               AS day FROM d)
             SELECT r.day, coalesce(d.n, 0) AS n, isodow(r.day) >= 6 AS weekend

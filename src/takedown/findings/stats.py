@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+import numpy as np
 from statsmodels.stats.proportion import proportion_confint
 
 
@@ -24,3 +26,24 @@ def share(k: int, n: int, alpha: float = 0.05) -> Share:
         raise ValueError("share of an empty set")
     lo, hi = proportion_confint(k, n, alpha=alpha, method="wilson")
     return Share(k=int(k), n=int(n), value=k / n, low=float(lo), high=float(hi))
+
+
+def quantile_cont_of_counts(values: np.ndarray, counts: np.ndarray, q: float) -> float | None:
+    """DuckDB's quantile_cont(x, q) of a column given as distinct values and their counts.
+
+    Same rule and arithmetic: position (n - 1) * q in the sorted values, the two order
+    statistics either side of it, lo + (hi - lo) * fraction in doubles. None when n is 0.
+    """
+    order = np.argsort(values, kind="stable")
+    v, c = np.asarray(values)[order], np.asarray(counts, dtype=np.int64)[order]
+    total = int(c.sum())
+    if total == 0:
+        return None
+    cum = np.cumsum(c)
+    rn = float(total - 1) * q
+    frn, crn = math.floor(rn), math.ceil(rn)
+    lo = float(v[np.searchsorted(cum, frn, side="right")])
+    if frn == crn:
+        return lo
+    hi = float(v[np.searchsorted(cum, crn, side="right")])
+    return lo + (hi - lo) * (rn - frn)

@@ -102,3 +102,44 @@ def test_empty_tables_are_unavailable():
     f = content.summarize(con, PROFILE, coverage(con))
     assert {x.id for x in f} == set(content.SPECS)
     assert all(x.reason == "this dataset's tweets file has no rows" for x in f)
+
+
+# The domain rule as first written: lower-case the whole URL, then one regex. The faster SQL
+# in content.py must count exactly the same domains.
+REFERENCE_HOST = r"""regexp_replace(regexp_extract(lower(trim(u)),
+    '^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)', 1), '^(www|m|mobile)\.', '')"""
+
+
+def test_domains_match_the_lower_case_whole_url_rule():
+    urls = [
+        "https://www.YouTube.com/watch?v=1", "HTTPS://WWW.YOUTUBE.COM", "  http://m.x.org/a  ",
+        "https://user:pw@Mobile.Example.org:8080/p", "https://a@b@c.com/", "ftp://@host/x",
+        "https://host?q=a@b", "https://host#frag@x", "\u0130ttps://\u0130stanbul.example/",
+        "\u212aa://Kelvin.example", "Ωttps://greek.example", "1http://digit.example",
+        "http:/one-slash.example", "mailto:someone@example.org", "not a url", "", "https://",
+        "https://:8080/x", "s+v.-1://WWW.mixed.Example.COM/路径", "https://香港.例子.中国/x",
+        "https://www.", "https://m.m.example", "https://mobile.www.example",
+    ]  # fmt: skip
+    con = make_con([], [{"userid": "a", "tweet_time": T, "urls": [u]} for u in urls])
+    want = con.execute(
+        f"""SELECT d, count(*) FROM (SELECT {REFERENCE_HOST} AS d FROM (SELECT unnest(urls) AS u
+            FROM tweets)) WHERE d <> '' GROUP BY 1 ORDER BY 2 DESC, 1"""
+    ).fetchall()
+    got = content.top_domains(con, 100)
+    assert list(zip(got["domain"], got["links"], strict=True)) == want
+    assert ("istanbul.example", 1) in want and ("example.org", 1) in want  # the cases are live
+
+
+def test_top_lists_are_measured_once_per_connection(con):
+    first = content.top_domains(con, 1)
+    con.execute("DELETE FROM tweets")  # a second call reads the cached counts, not the table
+    assert content.top_domains(con, 15).iloc[:1].equals(first)
+
+
+def test_more_than_the_cached_rows_are_measured_afresh():
+    tags = [f"t{i:03d}" for i in range(content.CACHED_ROWS + 5)]
+    con = make_con([], [{"userid": "a", "tweet_time": T, "hashtags": tags}])
+    assert len(content.top_hashtags(con, 15)) == 15
+    every = content.top_hashtags(con, len(tags) + 10)
+    assert every["hashtag"].tolist() == tags and set(every["tweets"]) == {1}
+    assert content.top_hashtags(con, 3)["hashtag"].tolist() == tags[:3]

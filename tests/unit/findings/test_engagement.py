@@ -144,3 +144,28 @@ def test_empty_tables_are_unavailable():
     f = engagement.summarize(con, PROFILE, coverage(con))
     assert {x.id for x in f} == set(engagement.SPECS)
     assert all(x.reason == "this dataset's tweets file has no rows" for x in f)
+
+
+def test_distribution_equals_one_group_by_per_metric():
+    """The distribution read from the counts table matches binning every tweet of each metric."""
+    t = "2020-01-01"
+    values = [0, 1, 10, 11, 50, 51, 1000, -1, None]
+    tweets = [{"userid": "a", "tweet_time": t, "like_count": v, "retweet_count": v,
+               "reply_count": 7, "quote_count": None} for v in values]  # fmt: skip
+    tweets.append({"userid": "a", "tweet_time": t, "is_retweet": True, "like_count": 5})
+    con = make_con([], tweets)
+    parts = " UNION ALL ".join(
+        f"SELECT '{engagement.NAMES[m]}' AS metric, {m} AS x FROM tweets "
+        f"WHERE NOT coalesce(is_retweet, false) AND {m} IS NOT NULL"
+        for m in engagement.METRICS
+    )
+    want = con.execute(
+        f"""SELECT metric, CASE WHEN x = 0 THEN '0' WHEN x <= 10 THEN '1-10' WHEN x <= 50
+                THEN '11-50' ELSE '51+' END AS bin, count(*) AS tweets
+            FROM ({parts}) GROUP BY ALL ORDER BY metric, bin"""
+    ).df()
+    got = engagement.distribution(con)
+    assert got.equals(want)
+    assert "quotes" not in set(got["metric"])  # a metric with no recorded count has no rows
+    empty = engagement.distribution(make_con([], []))
+    assert empty.empty and list(empty.columns) == ["metric", "bin", "tweets"]

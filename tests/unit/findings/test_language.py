@@ -196,3 +196,22 @@ def test_profile_languages_share_unavailable_with_reason():
     con = make_con([], [])
     f = by_id(language.summarize(con, PROFILE, coverage(con)))
     assert f["language.profile_languages_share"].reason == "this dataset's tweets file has no rows"
+
+
+def test_script_sql_agrees_with_the_four_tests_in_any_order():
+    """The nested CASE equals testing simplified and traditional on every text."""
+    simp, trad = (c.replace("'", "''") for c in language._classes())
+    texts = ["这", "這", "这這", "這这", "人", "人这", "這人", "x這y这z", "a", "", None, "📷人", "国國",
+             "hello 这 world 個", "RT @a: 這是", "\n这\n"]  # fmt: skip
+    con = make_con([], _tweets([(t, "zh") for t in texts]))
+    reference = f"""CASE
+        WHEN regexp_matches(tweet_text, '{simp}') AND regexp_matches(tweet_text, '{trad}') THEN 'mixed'
+        WHEN regexp_matches(tweet_text, '{simp}') THEN 'simplified'
+        WHEN regexp_matches(tweet_text, '{trad}') THEN 'traditional'
+        WHEN regexp_matches(tweet_text, '\\p{{Han}}') THEN 'either'
+        ELSE 'none' END"""
+    rows = con.execute(
+        f"SELECT tweet_text, {language.script_sql()}, {reference} FROM tweets ORDER BY tweetid"
+    ).fetchall()
+    assert [r[1] for r in rows] == [r[2] for r in rows]
+    assert {r[1] for r in rows} == {"simplified", "traditional", "mixed", "either", "none"}

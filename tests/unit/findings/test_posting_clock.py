@@ -246,3 +246,72 @@ def test_source_clock_says_how_the_timestamps_were_read():
     assert source_clock("twitter", "UTC")[0] == "UTC, as the archive writes them"
     assert "Europe/Moscow" in source_clock("mapped", "Europe/Moscow")[0]
     assert "assumption" in source_clock("ira538", "UTC")[0]
+
+
+# --- the 15-minute buckets read the same local clock as the tweets themselves -----------------
+
+
+def _direct(con, tz: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Hour-by-weekday and daily counts read tweet by tweet, as the buckets must reproduce."""
+    grid = con.execute(
+        f"""SELECT isodow(timezone('{tz}', tweet_time)) - 1 AS weekday,
+                   hour(timezone('{tz}', tweet_time)) AS hour, count(*) AS n
+            FROM tweets GROUP BY ALL ORDER BY ALL"""
+    ).df()
+    days = con.execute(
+        f"""SELECT CAST(timezone('{tz}', tweet_time) AS DATE) AS day, count(*) AS n
+            FROM tweets GROUP BY 1 ORDER BY 1"""
+    ).df()
+    return grid, days
+
+
+@pytest.mark.parametrize(
+    ("tz", "times"),
+    [
+        # New York springs forward at 07:00 UTC and falls back at 06:00 UTC: minutes either side
+        ("America/New_York", ["2020-03-08 06:44", "2020-03-08 06:59", "2020-03-08 07:00",
+                              "2020-03-08 07:01", "2020-11-01 05:59", "2020-11-01 06:00",
+                              "2020-11-01 06:14", "2020-11-01 06:15"]),
+        ("Asia/Kathmandu", ["2020-05-01 18:14", "2020-05-01 18:15", "2020-05-01 18:29",
+                            "2020-05-01 18:30", "2020-05-01 18:44"]),  # UTC+5:45
+        # Monrovia kept UTC-0:44:30 until 1972: buckets would misplace tweets, so tweets are read
+        ("Africa/Monrovia", ["1971-03-01 00:44:50", "1971-03-01 00:45", "1971-03-01 01:00",
+                             "1971-03-01 23:50", "1972-06-01 12:00"]),
+    ],
+)  # fmt: skip
+def test_local_clock_from_buckets_equals_tweet_by_tweet(tz, times):
+    con, _ = con_of(times)
+    grid, days = _direct(con, tz)
+    g = pc.hour_weekday(con, tz)
+    assert {(w, h): n for w, h, n in grid.itertuples(index=False)} == {
+        (w, h): int(g.iloc[w, h]) for w in range(7) for h in range(24) if g.iloc[w, h]
+    }
+    d = pc.daily(con, tz)
+    d = d[d["n"] > 0].reset_index(drop=True)
+    assert d["day"].tolist() == days["day"].tolist() and d["n"].tolist() == days["n"].tolist()
+    k, n = con.execute(
+        f"""SELECT count(*) FILTER (WHERE isodow(timezone('{tz}', tweet_time)) <= 5
+                   AND hour(timezone('{tz}', tweet_time)) BETWEEN 9 AND 16), count(*) FROM tweets"""
+    ).fetchone()
+    s = pc.in_working_hours(con, tz, WorkingHours(start=9, end=17))
+    assert (s.k, s.n) == (k, n)
+
+
+def test_tweets_are_bucketed_once_per_connection():
+    con, cov = con_of(office_times(8))
+    first = pc.summarize(con, SHANGHAI, cov)
+    con.execute("DELETE FROM tweets WHERE hour(tweet_time) = 3")  # the buckets are not re-read
+    assert pc.summarize(con, SHANGHAI, cov)[0] == first[0]
+
+
+def test_quarter_hours_floor_every_time_including_before_1970():
+    con, _ = con_of(["1969-12-31 23:59:59", "1969-12-31 23:45", "2020-01-01 00:14:59.999999",
+                     "2020-01-01 00:15", "2020-01-01 00:00"])  # fmt: skip
+    rows = con.execute(
+        f"SELECT strftime(t, '%Y-%m-%d %H:%M:%S'), n FROM {co.quarter_hours(con)} ORDER BY t"
+    ).fetchall()
+    assert rows == [
+        ("1969-12-31 23:45:00", 2),
+        ("2020-01-01 00:00:00", 2),
+        ("2020-01-01 00:15:00", 1),
+    ]
