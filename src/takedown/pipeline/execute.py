@@ -114,6 +114,7 @@ def execute_all(
     if not pending:
         return [outcomes[nb.stem] for nb in notebooks]
 
+    pending = longest_first(pending, run.cache_dir / "notebooks")
     workers = max(1, min(run.jobs, len(pending)))
     with ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         futures: dict[Future[dict[str, Any]], tuple[Path, str, Path, Path]] = {}
@@ -145,6 +146,34 @@ def execute_all(
                     remaining = set()
                     break
     return [outcomes[nb.stem] for nb in notebooks if nb.stem in outcomes]
+
+
+# Seconds each notebook took at 10 million tweets (issue 11), for a render with no history.
+TYPICAL_SECONDS = {"10_coordination": 54, "07_topics": 41, "06_language": 25, "05_volume": 15,
+                   "09_content": 12, "03_posting_clock": 7, "08_engagement": 7}  # fmt: skip
+
+
+def longest_first(
+    pending: list[tuple[Path, str, Path]], history: Path
+) -> list[tuple[Path, str, Path]]:
+    """The slowest notebooks start first, so the last one to start is a short one.
+
+    With two workers and notebooks in file order, the slowest (coordination) started last and
+    ran alone at the end. Order by each notebook's last recorded time when all have one in the
+    cache, else by TYPICAL_SECONDS; ties keep file order.
+    """
+
+    def last_seconds(stem: str) -> float | None:
+        done = sorted(history.glob(f"{stem}-*/done"), key=lambda p: p.stat().st_mtime)
+        try:
+            return float(json.loads(done[-1].read_text())["seconds"]) if done else None
+        except (OSError, ValueError, KeyError):
+            return None
+
+    seen = {nb.stem: last_seconds(nb.stem) for nb, _, _ in pending}
+    if any(v is None for v in seen.values()):
+        seen = {stem: float(TYPICAL_SECONDS.get(stem, 0)) for stem in seen}
+    return sorted(pending, key=lambda p: -(seen[p[0].stem] or 0.0))
 
 
 def _from_cache(name: str, key: str, entry: Path, work_dir: Path) -> Outcome | None:
