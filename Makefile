@@ -52,9 +52,9 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests scripts
 	$(BIN)/ruff check --fix src tests scripts
 
+# Issue 11's scale benchmark up to 10M tweets (add --full for 45M: ~45 GiB of disk, ~30 min).
 bench: $(STAMP)
-	$(BIN)/python scripts/bench_render.py
-	$(BIN)/python scripts/bench_ingest.py --tweets 10000000
+	$(BIN)/python scripts/bench_scale.py --sizes S,M,L
 
 clean:
 	rm -rf $(DEMO_DIR) $(DATA_DIR) reports .takedown-cache
