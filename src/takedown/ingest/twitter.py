@@ -104,12 +104,7 @@ def ingest(
             previous = load_dataset(target)
         except Exception:  # noqa: BLE001 - an unreadable cache is simply rebuilt
             previous = None
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise IngestError(
-            f"--data-dir {data_dir}: cannot create it ({exc.strerror}); pass a folder"
-        ) from None
+    # data_dir exists: ingest/__init__.py created it (and holds the dataset's lock in it).
     if fmt != "auto":
         source = (source or Source()).model_copy(update={"format": fmt})
     try:
