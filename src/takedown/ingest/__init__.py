@@ -1,8 +1,9 @@
 """Ingest: raw archive files to normalized Parquet plus dataset.json.
 
 `ingest` here is the one entry point: it serializes ingests of one dataset with a lock (the
-second waits and says so on stderr), and removes the scratch that killed ingests left behind
-before it starts its own.
+second waits and says so on stderr), refuses a target folder it did not make (ingest/store.py)
+before writing anything, and removes the scratch that killed ingests left behind before it
+starts its own.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from takedown.errors import IngestError
 from takedown.ingest import twitter
 from takedown.ingest.dataset import Dataset, check_dataset_name, load_dataset
+from takedown.ingest.store import check_target
 from takedown.scratch import exclusive, sweep
 
 __all__ = ["Dataset", "ingest", "load_dataset"]
@@ -44,6 +46,7 @@ def ingest(
 
     `options` go to `twitter.ingest` (force, progress, limits, fmt, source)."""
     check_dataset_name(dataset, "--dataset")
+    check_target(paths, data_dir / dataset)  # before anything is written
     lock = data_dir / f".{dataset}.lock"
     created = [p for p in (data_dir, *data_dir.parents) if not p.exists()]
     try:
@@ -57,8 +60,8 @@ def ingest(
     ok = False
     try:
         # We hold the lock: every ingest scratch of this dataset belongs to a dead process.
-        for pattern in (f".{dataset}.tmp-*", f".{dataset}.old-*"):
-            sweep(data_dir, pattern, unowned_are_dead=True)
+        # (Never `.NAME.old-*`: an older takedown moved whole folders there, users' included.)
+        sweep(data_dir, f".{dataset}.tmp-*", unowned_are_dead=True)
         result = twitter.ingest(paths, dataset, data_dir, **options)
         ok = True
         return result

@@ -3,21 +3,17 @@
 Layout: each ingest lands a complete, read-only folder DATA_DIR/NAME/versions/<id> (id: a hash
 of its content) and then switches the symlink DATA_DIR/NAME/current to it by rename, which is
 atomic. A render resolves `current` once and reads that folder for its whole run, holding a
-shared lock on it so an ingest never prunes a version still being read. DATA_DIR/NAME/
-users.parquet, tweets.parquet, dataset.json and rejects.csv are links through `current`, for
-people and tools that look there. A folder with the Parquet files directly in it (an ingest
-from before versions) is still read as it is.
+shared lock on it so an ingest never prunes a version still being read (ingest/publish.py).
+DATA_DIR/NAME/takedown-store.json proves ingest made the folder and lists its versions with
+their checksums (ingest/store.py). DATA_DIR/NAME/users.parquet, tweets.parquet, dataset.json
+and rejects.csv are links through `current`, for people and tools that look there. A folder
+with the Parquet files directly in it (an ingest from before versions) is still read as it is.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import secrets
-import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -156,106 +152,6 @@ def content_id(folder: Path) -> str:
     return sha256_json(
         {"dataset": doc, "rejects": sha256_file(rejects) if rejects.exists() else None}
     )[:20]
-
-
-def _readers_lock(version: Path) -> Path:
-    return version.parent / f".{version.name}.readers"
-
-
-def _open_readers_lock(version: Path) -> int | None:
-    try:
-        return os.open(_readers_lock(version), os.O_RDONLY | os.O_CREAT, 0o644)
-    except OSError:
-        try:
-            return os.open(_readers_lock(version), os.O_RDONLY)
-        except OSError:
-            return None
-
-
-@contextmanager
-def pinned(dataset_dir: Path) -> Iterator[Path]:
-    """The current version of a dataset, guarded against pruning while the caller reads it."""
-    for _ in range(5):
-        folder = resolve_dataset(dataset_dir)
-        if folder.parent.name != VERSIONS:
-            yield folder  # a folder from before versions: nothing to guard
-            return
-        fd = _open_readers_lock(folder)
-        if fd is None:  # a read-only data folder: no ingest can prune it either
-            yield folder
-            return
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH)
-            if (folder / "dataset.json").is_file():  # not pruned between resolve and lock
-                yield folder
-                return
-        finally:
-            os.close(fd)
-    raise TakedownError(f"{dataset_dir}: the dataset keeps changing under this run; try again")
-
-
-def publish_version(out: Path, dataset_dir: Path) -> Path:
-    """Land a finished ingest folder `out` as a new version and make it current, atomically.
-
-    Same content as an existing version: that version is reused. Returns the version folder.
-    """
-    versions = dataset_dir / VERSIONS
-    if dataset_dir.exists() and not (dataset_dir / CURRENT).is_symlink():
-        _retire_old_layout(dataset_dir)
-    versions.mkdir(parents=True, exist_ok=True)
-    # Leftovers of an ingest killed here before (the caller holds the ingest lock).
-    for stale in [*dataset_dir.glob(f".{CURRENT}.tmp-*"), *versions.glob(".*.old-*")]:
-        if stale.is_symlink() or stale.is_file():
-            stale.unlink()
-        else:
-            shutil.rmtree(stale, ignore_errors=True)
-    target = versions / content_id(out)
-    if not (target / "dataset.json").is_file():
-        shutil.rmtree(target, ignore_errors=True)  # a pruned half, never a published one
-        for f in out.iterdir():
-            f.chmod(0o444)
-        out.rename(target)
-    tmp = dataset_dir / f".{CURRENT}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
-    os.symlink(f"{VERSIONS}/{target.name}", tmp)
-    os.replace(tmp, dataset_dir / CURRENT)
-    for name in FILES:
-        link = dataset_dir / name
-        if not link.is_symlink():
-            os.symlink(f"{CURRENT}/{name}", link)
-    prune_versions(dataset_dir)
-    return target
-
-
-def _retire_old_layout(dataset_dir: Path) -> None:
-    """Move a folder from before versions out of the way (its files are rebuilt anyway)."""
-    trash = dataset_dir.parent / f".{dataset_dir.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
-    dataset_dir.rename(trash)
-    dataset_dir.mkdir()
-    shutil.rmtree(trash, ignore_errors=True)
-
-
-def prune_versions(dataset_dir: Path) -> list[str]:
-    """Remove versions that are not current and that no render is reading; returns their ids."""
-    current = resolve_dataset(dataset_dir).name
-    removed = []
-    for v in sorted((dataset_dir / VERSIONS).iterdir()):
-        if v.name == current or v.name.startswith(".") or not v.is_dir():
-            continue
-        fd = os.open(_readers_lock(v), os.O_RDONLY | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            continue  # a render is reading it: the next ingest prunes it
-        try:
-            trash = v.parent / f".{v.name}.old-{os.getpid()}"
-            v.rename(trash)
-            shutil.rmtree(trash, ignore_errors=True)
-            _readers_lock(v).unlink(missing_ok=True)
-            removed.append(v.name)
-        finally:
-            os.close(fd)
-    return removed
 
 
 def write_dataset(ds: Dataset, path: Path) -> None:

@@ -27,13 +27,13 @@ from takedown.ingest.dataset import (
     FileRecord,
     check_dataset_name,
     load_dataset,
-    publish_version,
     write_dataset,
 )
 from takedown.ingest.discover import ArchiveFile
 from takedown.ingest.formats import resolve
 from takedown.ingest.limits import Budget, Limits
 from takedown.ingest.normalize import lit
+from takedown.ingest.publish import intact, publish_version
 from takedown.ingest.read import Progress, disk_full_error, is_disk_full, read_file
 from takedown.ingest.rejects import write_rejects
 from takedown.ingest.verify import Checks, hash_sources
@@ -141,16 +141,12 @@ def _ingest(
             # Content, never size+mtime alone: a file edited in place keeps both (issue 10).
             progress("hashing inputs", None)
             hashes = hash_sources(files)
-            if (
-                previous.cache_key == _cache_key(files, hashes, version)
-                and (target / "tweets.parquet").exists()
-                and (target / "users.parquet").exists()
-            ):
+            if previous.cache_key == _cache_key(files, hashes, version) and intact(target):
                 return previous, True
         # Checksum (and gzip-check) the inputs while DuckDB reads them.
         checks = Checks(files, budget, hashes)
         try:
-            dataset_obj = _build(
+            dataset_obj, tables = _build(
                 files, ignored, checks, dataset, version, _is_synthetic(paths), work, progress
             )
         except BaseException:
@@ -164,7 +160,7 @@ def _ingest(
             }
         )
         write_dataset(dataset_obj, work / "out" / "dataset.json")
-        publish_version(work / "out", target)
+        publish_version(work / "out", target, known=tables)
         return dataset_obj, False
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -188,7 +184,8 @@ def _build(
     synthetic: bool,
     work: Path,
     progress: Progress,
-) -> Dataset:
+) -> tuple[Dataset, dict[str, str]]:
+    """Read every file into work/out; returns the dataset and the sha256 of its Parquet files."""
     out = work / "out"
     out.mkdir()
     (work / "spill").mkdir()
@@ -262,11 +259,12 @@ def _build(
             )
         )
     cache_key = _cache_key(files, hashes, version)
+    tables = {f"{t}.parquet": sha256_file(out / f"{t}.parquet") for t in ("users", "tweets")}
     fingerprint = sha256_json(
         {
             "schema": SCHEMA_VERSION,
-            "users": sha256_file(out / "users.parquet"),
-            "tweets": sha256_file(out / "tweets.parquet"),
+            "users": tables["users.parquet"],
+            "tweets": tables["tweets.parquet"],
         }
     )
     ds = Dataset(
@@ -297,4 +295,4 @@ def _build(
         coverage=coverage,
     )
     write_dataset(ds, out / "dataset.json")
-    return ds
+    return ds, tables

@@ -24,7 +24,8 @@ from takedown.compose.builtin import main_document
 from takedown.compose.escape import md_escape
 from takedown.errors import RenderError, TakedownError
 from takedown.hashing import sha256_json
-from takedown.ingest.dataset import check_dataset_name, data_id, load_dataset, pinned
+from takedown.ingest.dataset import check_dataset_name, data_id, load_dataset
+from takedown.ingest.publish import pinned
 from takedown.pipeline.availability import availability_summary, write_metadata
 from takedown.pipeline.composer import check_engine, run_engine, set_front_matter
 from takedown.pipeline.context import write_context

@@ -9,7 +9,8 @@ import pytest
 
 from takedown.errors import TakedownError
 from takedown.ingest import ingest
-from takedown.ingest.dataset import data_id, load_dataset, pinned, prune_versions, resolve_dataset
+from takedown.ingest.dataset import data_id, load_dataset, resolve_dataset
+from takedown.ingest.publish import pinned, prune_versions
 from tests.conftest import make_archive
 
 
