@@ -260,3 +260,23 @@ def test_a_hanging_notebook_is_stopped_at_its_timeout_named_and_not_retried(tmp_
     assert 45 <= m["01_overview"]["seconds"] < 85  # stopped once, never tried a second time
     assert {n["status"] for k, n in m.items() if k != "01_overview"} == {"cached"}
     assert "This section failed" in (folder / "report.html").read_text(encoding="utf-8")
+
+
+def test_an_edited_dataset_json_is_refused_even_when_every_notebook_is_cached(tmp_path):
+    """Issue 20 item 11: the edit was rendered from the cache; now it is one line, exit 2."""
+    data, cache = _tiny(tmp_path)
+    args = ("render", "t", "--data-dir", data, "--out", tmp_path / "reports",
+            "--profile", ROOT / "profiles/generic.yml")  # fmt: skip
+    env = {"TAKEDOWN_CACHE_DIR": str(cache)}
+    assert run_cli(*args, env=env).returncode == 0
+    ds = (data / "t" / "current").resolve() / "dataset.json"
+    doc = json.loads(ds.read_text())
+    doc["counts"]["tweets"] = 1
+    ds.chmod(0o644)
+    ds.write_text(json.dumps(doc))
+    r = run_cli(*args, env=env)
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        f"error: {ds}: changed since ingest wrote it; re-run `takedown ingest PATH --dataset t "
+        "--force`"
+    ]

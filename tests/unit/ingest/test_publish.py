@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from takedown.errors import IngestError
+from takedown.errors import IngestError, TakedownError
 from takedown.ingest import ingest
 from takedown.ingest.dataset import resolve_dataset
-from takedown.ingest.publish import pinned, prune_versions
+from takedown.ingest.publish import pinned, prune_versions, verify_version
 from takedown.ingest.store import read_store
 from tests.conftest import make_archive
 from tests.unit.ingest.test_store import tree
@@ -85,3 +85,17 @@ def test_only_listed_versions_are_pruned_and_each_once(tmp_path):
     assert not first.exists()
     assert list(read_store(home).versions) == [resolve_dataset(home).name]
     assert not list((home / "versions").glob(".*"))  # no readers lock left beside it
+
+
+def test_reingesting_over_an_edited_version_sets_it_aside_and_lands_a_fresh_one(tmp_path):
+    home = _ingest(tmp_path, 10)
+    v = resolve_dataset(home)
+    (v / "dataset.json").chmod(0o644)
+    (v / "dataset.json").write_text((v / "dataset.json").read_text() + " ")
+    with pytest.raises(TakedownError, match="changed since ingest wrote it"):
+        verify_version(home, v)
+    _ingest(tmp_path, 10)  # same inputs: the cache is not trusted over an edited version
+    verify_version(home, resolve_dataset(home))
+    assert resolve_dataset(home).name == v.name
+    (aside,) = (home / "versions").glob(f"{v.name}-changed-*")
+    assert (aside / "dataset.json").read_text().endswith(" ")  # the edit is kept, not deleted
