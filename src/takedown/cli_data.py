@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from takedown.cli_io import console, err, errors, progress_bar
 from takedown.errors import TakedownError
+from takedown.userfiles import printable
 
 
 def demo(
@@ -144,27 +146,28 @@ def versions(
     """List the rendered versions of a dataset's report, oldest first."""
     from rich.table import Table
 
-    from takedown.pipeline.render import list_versions
+    from takedown.pipeline.versions import scan_versions
 
     with errors():
-        rows = list_versions(out, dataset)
-        if not rows:
+        found, warnings = scan_versions(out, dataset)
+        for w in warnings:
+            err.print(Text(f"warning: {printable(w, 400)}"), highlight=False)
+        if not found:
             raise TakedownError(
                 f"{out / dataset}: no rendered versions; run takedown render {dataset}"
             )
+        rows = [
+            [printable(r[k]) for k in ("version", "created_at", "findings_sha256")]
+            + [printable(", ".join(r["failed"]) or "-"), printable(r["code_version"]), r["path"]]
+            for r in found
+        ]
         if not console.is_terminal:
             for r in rows:
-                failed = ",".join(r["failed"]) or "-"
-                print(
-                    f"{r['version']}\t{r['created_at']}\t{r['findings_sha256']}\t{failed}\t{r['path']}"
-                )
+                print("\t".join(r[:3] + [r[3].replace(", ", ",")] + [printable(r[5], 4096)]))
             return
         table = Table("version", "created", "findings", "failed", "code")
         for r in rows:
-            table.add_row(
-                r["version"], r["created_at"], r["findings_sha256"], ", ".join(r["failed"]) or "-",
-                r["code_version"],
-            )  # fmt: skip
+            table.add_row(*(Text(c) for c in r[:5]))
         console.print(table)
 
 
@@ -181,14 +184,18 @@ def diff(
 
     with errors():
         rows = run_diff(load_findings(a), load_findings(b))
-        shown = [r for r in rows if all_rows or r["change"]]
+        shown = [
+            [printable(r[k]) for k in ("id", "a", "b", "change")]
+            for r in rows
+            if all_rows or r["change"]
+        ]
         changed = sum(1 for r in rows if r["change"])
         if not console.is_terminal:
             for r in shown:
-                print(f"{r['id']}\t{r['a']}\t{r['b']}\t{r['change']}")
+                print("\t".join(r))
         elif shown:
             table = Table("finding", "A", "B", "change")
             for r in shown:
-                table.add_row(r["id"], r["a"], r["b"], r["change"])
+                table.add_row(*(Text(c) for c in r))
             console.print(table)
         err.print(f"{changed} of {len(rows)} findings differ", highlight=False)

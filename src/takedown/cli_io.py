@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from takedown.errors import TakedownError
+from takedown.userfiles import printable
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -22,7 +23,9 @@ STATE = {"debug": False}
 def fail(message: str, code: int = 2) -> None:
     """One line on stderr, non-zero exit: the contract for every user-facing error."""
     # The message carries paths and header cells from the input: never read it as rich markup.
-    err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
+    # ... nor let a name from a file move the cursor or recolour the terminal (printable).
+    line = printable(message, 4000)
+    err.print(Text.assemble(("error:", "bold red"), " ", line), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

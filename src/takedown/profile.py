@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from takedown.errors import ProfileError
 from takedown.schema import TWEET_COLUMNS, USER_COLUMNS
+from takedown.userfiles import MB, read_regular
 
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -213,14 +214,19 @@ def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
 
 
+MAX_PROFILE_BYTES = MB  # a profile is a few KB; 30 MB took minutes to parse (issue 20 item 17)
+PROFILE_HOW = "a profile is a short YAML file; pass --profile profiles/<name>.yml"
+
+
 def load_profile(path: Path) -> Profile:
     """Read and validate a profile; errors name the file and the first bad field."""
     if not path.exists():
         raise ProfileError(f"{path}: profile not found; pass --profile profiles/<name>.yml")
     if not path.is_file():
         raise ProfileError(f"{path}: not a file; pass --profile profiles/<name>.yml")
+    data = read_regular(path, MAX_PROFILE_BYTES, PROFILE_HOW, ProfileError)  # FIFO, size
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+        raw = yaml.load(data.decode("utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
     except ProfileError as exc:
         raise ProfileError(f"{path}: {exc}") from None
     except UnicodeDecodeError:

@@ -62,3 +62,15 @@ def test_a_profile_nested_100000_levels_deep_is_one_clear_error(tmp_path):
     with pytest.raises(ProfileError, match="nested too deeply") as exc:
         load_profile(deep)
     assert str(deep) in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_a_30_mb_profile_is_refused_before_it_is_parsed(tmp_path):
+    """Issue 20 item 17: a 30 MB profile took over 120 s to load."""
+    import time
+
+    big = tmp_path / "big.yml"
+    big.write_text("name: big\ntitle: Big\ndescription: " + "x" * (30 << 20) + "\n")
+    t0 = time.perf_counter()
+    with pytest.raises(ProfileError, match=r"big.yml: 30.0 MB, over the 1 MB limit"):
+        load_profile(big)
+    assert time.perf_counter() - t0 < 1

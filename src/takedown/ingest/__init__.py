@@ -15,7 +15,7 @@ from typing import Any
 
 from takedown.errors import IngestError
 from takedown.ingest import twitter
-from takedown.ingest.dataset import Dataset, check_dataset_name, load_dataset
+from takedown.ingest.dataset import Dataset, check_new_dataset_name, load_dataset
 from takedown.ingest.store import check_target
 from takedown.scratch import exclusive, sweep
 
@@ -45,7 +45,7 @@ def ingest(
     """Ingest paths into data_dir/dataset, one ingest of a dataset at a time.
 
     `options` go to `twitter.ingest` (force, progress, limits, fmt, source)."""
-    check_dataset_name(dataset, "--dataset")
+    check_new_dataset_name(dataset, "--dataset")
     check_target(paths, data_dir / dataset)  # before anything is written
     lock = data_dir / f".{dataset}.lock"
     created = [p for p in (data_dir, *data_dir.parents) if not p.exists()]

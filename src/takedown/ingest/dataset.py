@@ -89,6 +89,20 @@ def check_dataset_name(name: str, option: str) -> None:
         raise TakedownError(f"{option} {name!r}: use a plain name such as china_052020")
 
 
+# reports/compare/ holds `takedown compare`'s reports: a dataset of that name would mix with them.
+RESERVED_NAMES = ("compare",)
+
+
+def check_new_dataset_name(name: str, option: str) -> None:
+    """A name a dataset may be ingested or rendered under: plain, short, and not reserved."""
+    check_dataset_name(name, option)
+    if name in RESERVED_NAMES:
+        raise TakedownError(
+            f"{option} {name}: reserved for the reports of `takedown compare` (reports/{name}/); "
+            f"pick another name such as {name}_1"
+        )
+
+
 CURRENT = "current"
 VERSIONS = "versions"
 FILES = ("users.parquet", "tweets.parquet", "dataset.json", "rejects.csv", "rejects.jsonl")

@@ -31,7 +31,14 @@ from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, library_version
 from takedown.pipeline.kernel import ensure_kernel, run_notebook
 from takedown.pipeline.manifest import code_version, package_versions, write_json
 from takedown.pipeline.render import project_root
-from takedown.pipeline.versions import land, list_versions, new_version
+from takedown.pipeline.versions import (
+    InputManifest,
+    PickedManifest,
+    land,
+    list_versions,
+    new_version,
+    read_manifest,
+)
 from takedown.profile import load_profile
 
 COMPARE_DIR = "compare"  # reports/compare/<version>/
@@ -54,8 +61,8 @@ def pick_version(out_root: Path, dataset: str, profile: Path | None) -> Path:
         digest = sha256_file(profile)
         rows = [
             r for r in rows
-            if json.loads((Path(r["path"]) / "manifest.json").read_text(encoding="utf-8"))
-            ["profile"]["sha256"] == digest
+            if read_manifest(Path(r["path"]) / "manifest.json", PickedManifest)["profile"]["sha256"]
+            == digest
         ]  # fmt: skip
     if not rows:
         with_profile = f" --profile {profile}" if profile else ""
@@ -68,10 +75,11 @@ def pick_version(out_root: Path, dataset: str, profile: Path | None) -> Path:
 
 def load_input(folder: Path, dataset: str, data_dir: Path) -> dict[str, Any]:
     """One input report version and its dataset, checked to still be the data it was built on."""
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(folder / "manifest.json", InputManifest)
     try:
         doc = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        findings = {f["id"]: f for f in doc["findings"]}
+    except (OSError, ValueError, KeyError, TypeError):
         raise RenderError(f"{folder / 'findings.json'}: missing or unreadable; re-render") from None
     ds = load_dataset(data_dir / dataset)
     if ds.fingerprint != manifest["dataset"]["fingerprint"]:
@@ -85,7 +93,7 @@ def load_input(folder: Path, dataset: str, data_dir: Path) -> dict[str, Any]:
         "version": manifest["version"],
         "folder": folder,
         "manifest": manifest,
-        "findings": {f["id"]: f for f in doc["findings"]},
+        "findings": findings,
         "failed": doc.get("failed_notebooks", []),
         "findings_sha256": sha256_file(folder / "findings.json"),
         "dataset_dir": (data_dir / dataset).resolve(),

@@ -24,7 +24,7 @@ from takedown.compose.builtin import main_document
 from takedown.compose.escape import md_escape
 from takedown.errors import RenderError, TakedownError
 from takedown.hashing import sha256_json
-from takedown.ingest.dataset import check_dataset_name, data_id, load_dataset
+from takedown.ingest.dataset import check_new_dataset_name, data_id, load_dataset
 from takedown.ingest.publish import pinned
 from takedown.pipeline.availability import availability_summary, write_metadata
 from takedown.pipeline.composer import check_engine, run_engine, set_front_matter
@@ -110,7 +110,7 @@ def render(
     The dataset version is resolved once and pinned for the whole run; every notebook reads
     exactly that folder, whatever an ingest does meanwhile.
     """
-    check_dataset_name(dataset, "dataset")
+    check_new_dataset_name(dataset, "dataset")
     root = project_root()
     with pinned(data_dir / dataset) as dataset_dir:
         ds = load_dataset(dataset_dir)

@@ -82,3 +82,11 @@ def test_a_missing_current_version_says_reingest(tmp_path):
     shutil.rmtree(resolve_dataset(home))
     with pytest.raises(TakedownError, match="re-run `takedown ingest PATH --dataset d --force`"):
         load_dataset(home)
+
+
+def test_a_dataset_cannot_take_the_comparisons_name(tmp_path):
+    """Issue 20 item 20: a dataset named `compare` mixed with reports/compare/."""
+    raw = make_archive(tmp_path / "raw", users=3, tweets=10)
+    with pytest.raises(TakedownError, match="--dataset compare: reserved for the reports of"):
+        ingest([raw], "compare", tmp_path / "data")
+    assert not (tmp_path / "data").exists()

@@ -150,3 +150,24 @@ def test_generated_sections_note_left_out_inputs():
         "- The account creation figure leaves out b: account\\_creation\\_date is not in it.\n"
     )  # the followers figure, drawn by no input, says so in its own place
     assert "{#tbl-core}" in gen["table.qmd"] and "b: 14 of 16 findings" in gen["table.qmd"]
+
+
+def test_a_manifest_missing_keys_is_one_line_naming_it(tmp_path):
+    """Issue 20 item 20: `compare` on manifests with missing keys was a KeyError."""
+    import pytest
+
+    from takedown.errors import RenderError
+    from takedown.pipeline.compare import load_input, pick_version
+
+    reports = tmp_path / "reports"
+    _fake_version(reports, "ds", "20200101T000000Z-aaaa", "sha")  # no dataset, no profile content
+    folder = reports / "ds" / "20200101T000000Z-aaaa"
+    (folder / "findings.json").write_text('{"findings": []}')
+    with pytest.raises(RenderError, match=r"manifest.json: not a takedown manifest.json "
+                       r"\(profile.content: Field required\); re-render"):  # fmt: skip
+        load_input(folder, "ds", tmp_path / "data")
+    (folder / "manifest.json").write_text('{"version": "x", "profile": {}}')
+    profile = tmp_path / "p.yml"
+    profile.write_text("name: p\ntitle: P\n", encoding="utf-8")
+    with pytest.raises(RenderError, match="no rendered report with that profile"):
+        pick_version(reports, "ds", profile)  # the broken one is skipped, never a KeyError

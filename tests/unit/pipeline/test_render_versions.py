@@ -6,6 +6,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -16,7 +18,7 @@ from takedown.ingest import ingest
 from takedown.ingest.dataset import resolve_dataset
 from takedown.ingest.publish import pinned
 from takedown.pipeline.render import render
-from takedown.pipeline.versions import new_version
+from takedown.pipeline.versions import list_versions, new_version
 from tests.conftest import ROOT, make_archive
 
 PROFILE = ROOT / "profiles/generic.yml"
@@ -108,3 +110,57 @@ def test_versions_are_read_only(tmp_path):
     v = resolve_dataset(_ingested(tmp_path))
     assert oct(v.stat().st_mode)[-3:] == "555"
     assert {oct(p.stat().st_mode)[-3:] for p in v.iterdir()} == {"444"}
+
+
+# Issue 20 item 20: one bad manifest.json no longer breaks `takedown versions`.
+
+
+def _version(reports: Path, name: str, **over) -> Path:
+    d = reports / "ds" / name
+    d.mkdir(parents=True)
+    doc = {"version": name, "created_at": "2020-01-01T00:00:00+00:00",
+           "findings_sha256": "ab" * 32, "notebooks": [{"name": "01_x", "status": "ok"}],
+           "code_version": "1.0"} | over  # fmt: skip
+    (d / "manifest.json").write_text(json.dumps(doc))
+    return d
+
+
+@pytest.mark.parametrize("bad", ["{}", "[]", "folder", "fifo", "not json"])
+def test_a_bad_manifest_is_skipped_with_a_warning_naming_it(tmp_path, bad):
+    reports = tmp_path / "reports"
+    _version(reports, "20200101T000000Z-aaaa")
+    broken = reports / "ds" / "20200102T000000Z-bbbb"
+    broken.mkdir(parents=True)
+    if bad == "folder":
+        (broken / "manifest.json").mkdir()
+    elif bad == "fifo":
+        os.mkfifo(broken / "manifest.json")
+    else:
+        (broken / "manifest.json").write_text(bad)
+    _version(reports, "20200103T000000Z-cccc")
+    r = subprocess.run([sys.executable, "-m", "takedown.cli", "versions", "ds", "--out", reports],
+                       capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert [line.split("\t")[0] for line in r.stdout.splitlines()] == [
+        "20200101T000000Z-aaaa", "20200103T000000Z-cccc"]  # fmt: skip
+    (warning,) = r.stderr.strip().splitlines()
+    assert warning.startswith(f"warning: {broken / 'manifest.json'}: not a ")
+    assert warning.endswith("; skipped")
+
+
+def test_escape_sequences_in_a_manifest_are_shown_escaped(tmp_path):
+    reports = tmp_path / "reports"
+    _version(reports, "20200101T000000Z-aaaa", code_version="\x1b]0;owned\x07\x1b[2J",
+             notebooks=[{"name": "\x1b[31mred", "status": "failed"}])  # fmt: skip
+    rows = list_versions(reports, "ds")
+    assert rows[0]["failed"] == ["\x1b[31mred"]  # the data is kept as it is ...
+    r = subprocess.run([sys.executable, "-m", "takedown.cli", "versions", "ds", "--out", reports],
+                       capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert r.returncode == 0 and "\x1b" not in r.stdout and "\x07" not in r.stdout
+    assert "\\x1b[31mred" in r.stdout  # ... and printed inert
+
+
+def test_a_dataset_cannot_be_rendered_under_the_comparisons_name(tmp_path):
+    with pytest.raises(TakedownError, match="dataset compare: reserved for the reports of"):
+        render("compare", data_dir=tmp_path, profile_path=PROFILE, out_root=tmp_path / "r")
+    assert not (tmp_path / "r").exists()
