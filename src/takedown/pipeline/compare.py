@@ -27,6 +27,7 @@ from takedown.hashing import sha256_file, sha256_json
 from takedown.ingest.dataset import check_dataset_name, load_dataset
 from takedown.pipeline import compare_table as ct
 from takedown.pipeline.composer import run_engine, set_front_matter
+from takedown.pipeline.diff import MAX_FINDINGS_BYTES
 from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, library_version
 from takedown.pipeline.kernel import ensure_kernel, run_notebook
 from takedown.pipeline.manifest import code_version, package_versions, write_json
@@ -40,6 +41,7 @@ from takedown.pipeline.versions import (
     read_manifest,
 )
 from takedown.profile import load_profile
+from takedown.userfiles import read_regular
 
 COMPARE_DIR = "compare"  # reports/compare/<version>/
 MAIN = "report/compare/compare.qmd"
@@ -77,9 +79,11 @@ def load_input(folder: Path, dataset: str, data_dir: Path) -> dict[str, Any]:
     """One input report version and its dataset, checked to still be the data it was built on."""
     manifest = read_manifest(folder / "manifest.json", InputManifest)
     try:
-        doc = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
+        doc = json.loads(
+            read_regular(folder / "findings.json", MAX_FINDINGS_BYTES, "", RenderError)
+        )
         findings = {f["id"]: f for f in doc["findings"]}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, RenderError, ValueError, KeyError, TypeError):  # also a FIFO, a huge file
         raise RenderError(f"{folder / 'findings.json'}: missing or unreadable; re-render") from None
     ds = load_dataset(data_dir / dataset)
     if ds.fingerprint != manifest["dataset"]["fingerprint"]:

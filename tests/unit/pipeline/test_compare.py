@@ -171,3 +171,24 @@ def test_a_manifest_missing_keys_is_one_line_naming_it(tmp_path):
     profile.write_text("name: p\ntitle: P\n", encoding="utf-8")
     with pytest.raises(RenderError, match="no rendered report with that profile"):
         pick_version(reports, "ds", profile)  # the broken one is skipped, never a KeyError
+
+
+def test_a_findings_fifo_is_refused_not_waited_on(tmp_path):
+    import json
+    import os
+
+    import pytest
+
+    from takedown.errors import RenderError
+    from takedown.pipeline.compare import load_input
+
+    folder = tmp_path / "reports" / "ds" / "v1"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({
+        "version": "v1", "created_at": "x", "findings_sha256": "0", "notebooks": [],
+        "code_version": "x", "profile": {"sha256": "s", "content": {}},
+        "dataset": {"fingerprint": "f"},
+    }))  # fmt: skip
+    os.mkfifo(folder / "findings.json")
+    with pytest.raises(RenderError, match="findings.json: missing or unreadable; re-render"):
+        load_input(folder, "ds", tmp_path / "data")
