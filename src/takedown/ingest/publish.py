@@ -90,14 +90,15 @@ def pinned(dataset_dir: Path) -> Iterator[Path]:
             verify_version(dataset_dir, folder)
             yield folder  # a folder from before versions: nothing to guard
             return
-        verify_version(dataset_dir, folder)
         fd = _open_readers_lock(folder)
         if fd is None:  # a read-only data folder: no ingest can prune it either
+            verify_version(dataset_dir, folder)
             yield folder
             return
         try:
             fcntl.flock(fd, fcntl.LOCK_SH)
             if (folder / "dataset.json").is_file():  # not pruned between resolve and lock
+                verify_version(dataset_dir, folder)  # under the lock: no prune is under way
                 yield folder
                 return
         finally:
