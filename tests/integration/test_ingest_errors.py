@@ -175,3 +175,25 @@ def test_invalid_utf8_in_one_tweet_rejects_that_row_only(tmp_path):
         if f["kind"] == "tweets"
     )
     assert (tw["rows_read"], tw["rows_kept"], tw["rows_rejected"]) == (10, 9, 1)
+
+
+def test_ingest_never_deletes_a_folder_it_did_not_make_and_says_so_in_one_line(tmp_path):
+    """Issue 20 item 1, both reported cases, as a user types them."""
+    raw = make_archive(tmp_path / "data" / "ira")
+    (raw / "NOTES.txt").write_text("my notes")
+    r = run_cli("ingest", "data/ira", "--dataset", "ira", "--data-dir", "data", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == [
+        "error: data/ira: lies inside the dataset folder data/ira, which ingest manages; move "
+        "the raw files elsewhere (e.g. raw/ira) and ingest them from there"
+    ]
+    assert sorted(p.name for p in raw.iterdir()) == sorted(
+        ["NOTES.txt", "test_012020_tweets_csv_hashed.csv", "test_012020_users_csv_hashed.csv"]
+    )
+    (tmp_path / "raw2").mkdir()
+    (tmp_path / "raw2" / "thesis.docx").write_text("my thesis")
+    r = run_cli("ingest", raw, "--dataset", "raw2", "--data-dir", ".", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == [
+        "error: raw2: not a folder takedown ingest made (no takedown-store.json), so ingest will "
+        "not write into it; move it away or pick another --dataset"
+    ]
+    assert [p.name for p in (tmp_path / "raw2").iterdir()] == ["thesis.docx"]
