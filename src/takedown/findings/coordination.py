@@ -3,8 +3,10 @@
 Text is normalized in SQL (case, URLs, @mentions, the retweet prefix, punctuation, emoji and
 whitespace removed), so near-identical copies that differ only in those collapse to one key.
 Copies of one key are split into bursts wherever two consecutive copies are more than the
-window apart; a burst is a cluster when at least `min_accounts` distinct accounts posted it and
-it lasted no longer than the window. One sort per key: O(n log n), no pairwise comparison.
+window apart; a burst is a cluster when some window-long stretch of it holds at least
+`min_accounts` distinct accounts (a sliding window in SQL, so one late copy cannot erase a
+cluster), and its members are the copies inside such stretches. One sort per key: O(n log n),
+no pairwise comparison.
 At tens of millions of tweets the regex is the cost: it runs once per tweet, which keeps only
 two hashes; text and exact keys are read again only for tweets whose key hash has enough copies.
 Retweets are left out: they are amplification, which the engagement finding measures. An
@@ -29,7 +31,10 @@ from takedown.profile import Profile
 # so that "!@name" still removes the whole mention. test_coordination_normalize.py proves it
 # against the sequential version on traps and random strings; over every text of the demo
 # and IRA archives the two gave no differing key.
-_URL = r"(?:https?://|www\.)\S+"
+# A URL runs to the first space of any kind: RE2's \S would let it swallow a no-break or an
+# ideographic space (U+00A0, U+3000) and the word after it.
+_NOT_SPACE = r"[^\s\x{0B}\x{85}\p{Z}]"
+_URL = rf"(?:https?://|www\.){_NOT_SPACE}+"
 NORMALIZE_PATTERN = rf"(?:^rt @\w+:\s*|{_URL}|@\w*?{_URL}|@\w+|@|[^\p{{L}}\p{{N}}@]+)+"
 NORMALIZE_SQL = f"trim(regexp_replace(lower(tweet_text), '{NORMALIZE_PATTERN}', ' ', 'g'))"
 
@@ -96,13 +101,22 @@ def build(
             FROM shared WINDOW w AS (PARTITION BY key ORDER BY tweet_time, tweetid)),
         bursts AS (
             SELECT *, sum(brk) OVER (PARTITION BY key ORDER BY tweet_time, tweetid) AS burst FROM gaps),
-        sized AS (
-            SELECT *, count(DISTINCT userid) OVER (PARTITION BY key, burst) AS accounts,
-                      min(tweet_time) OVER (PARTITION BY key, burst) AS t0,
-                      max(tweet_time) OVER (PARTITION BY key, burst) AS t1
-            FROM bursts)
-        SELECT key, burst, tweetid, userid, tweet_time, tweet_text, accounts, t0, t1 FROM sized
-        WHERE accounts >= {min_accounts} AND t1 - t0 <= INTERVAL {window_minutes} MINUTE"""
+        reach AS (
+            SELECT *, count(DISTINCT userid) OVER (
+                          PARTITION BY key, burst ORDER BY tweet_time
+                          RANGE BETWEEN CURRENT ROW AND INTERVAL {window_minutes} MINUTE FOLLOWING) AS ahead
+            FROM bursts),
+        inside AS (
+            SELECT *, max(ahead) OVER (
+                          PARTITION BY key, burst ORDER BY tweet_time
+                          RANGE BETWEEN INTERVAL {window_minutes} MINUTE PRECEDING AND CURRENT ROW) AS best
+            FROM reach),
+        kept AS (SELECT * FROM inside WHERE best >= {min_accounts})
+        SELECT key, burst, tweetid, userid, tweet_time, tweet_text,
+               count(DISTINCT userid) OVER (PARTITION BY key, burst) AS accounts,
+               min(tweet_time) OVER (PARTITION BY key, burst) AS t0,
+               max(tweet_time) OVER (PARTITION BY key, burst) AS t1
+        FROM kept"""
     )
     con.execute("DROP TABLE coord_rows")
 
@@ -163,8 +177,9 @@ def method(window_minutes: int, min_accounts: int, by_prefix: bool = False) -> s
     return (
         f"normalized text (lowercase; URLs, mentions, RT prefix, punctuation, emoji, whitespace removed; "
         f"at least {MIN_CHARS} characters), exact match, >= {k} distinct accounts within {w} minutes "
-        f"(copies split wherever consecutive copies are more than {w} minutes apart; a burst lasting "
-        f"longer than {w} minutes is not a cluster); {retweets} excluded"
+        f"(copies split into bursts wherever consecutive copies are more than {w} minutes apart; a "
+        f"burst is a cluster when some {w}-minute stretch of it holds >= {k} accounts, and its "
+        f"members are the copies inside such stretches); {retweets} excluded"
     )
 
 

@@ -7,7 +7,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from takedown.db import open_dataset
 from takedown.findings import coordination
+from takedown.ingest import ingest
 from takedown.profile import Profile
 from tests.unit.findings.tiny import absent, by_id, coverage, make_con
 
@@ -180,3 +182,45 @@ def test_account_edges_count_each_cluster_once_per_pair():
     )
     e = coordination.account_edges(members)
     assert e.values.tolist() == [["a", "b", 2]]
+
+
+def _late_copy_burst() -> list[dict[str, Any]]:
+    """Five accounts within 8 minutes, then a sixth copy 9 minutes later: a 17-minute burst."""
+    text = "the late copy must not erase this"
+    times = [0, 2, 4, 6, 8, 17]
+    return [{"userid": a, "tweet_time": _at(m), "tweet_text": text}
+            for a, m in zip("abcdef", times, strict=True)]  # fmt: skip
+
+
+def test_a_late_copy_does_not_erase_a_cluster():
+    """Regression (issue 16): a burst longer than the window was dropped whole, though five
+    accounts posted inside one 10-minute stretch of it."""
+    s, m = coordination.clusters(make_con([], _late_copy_burst()), 10, 5)
+    assert s["accounts"].tolist() == [5] and s["tweets"].tolist() == [5]
+    assert sorted(m["userid"]) == list("abcde")  # f, 9 minutes after e, is in no 5-account stretch
+    assert pd.Timestamp(s["end"].iloc[0]) == pd.Timestamp("2020-02-01 06:08", tz="UTC")
+
+
+def test_the_sliding_window_keeps_every_copy_of_a_qualifying_stretch():
+    """Planted truth: accounts a-e at minutes 0-8 and b-f at 10-17 overlap in qualifying
+    stretches, so all ten copies form one cluster; five accounts spread over 11 minutes do not."""
+    text = "two overlapping stretches here"
+    rows = [{"userid": a, "tweet_time": _at(m), "tweet_text": text}
+            for a, m in zip("abcdeabcdf", [0, 2, 4, 6, 8, 10, 12, 14, 16, 17], strict=True)]  # fmt: skip
+    spread = "five accounts over eleven minutes"
+    rows += [{"userid": a, "tweet_time": _at(100 + m), "tweet_text": spread}
+             for a, m in zip("abcde", [0, 3, 6, 9, 11], strict=True)]  # fmt: skip
+    s, m = coordination.clusters(make_con([], rows), 10, 5)
+    assert s["key"].tolist() == [text]
+    assert (s["tweets"].tolist(), s["accounts"].tolist()) == ([10], [6])
+    # the window is inclusive at both ends: 0..10 minutes holds five accounts
+    s, _ = coordination.clusters(make_con([], rows), 11, 5)
+    assert sorted(s["key"]) == sorted([text, spread])
+
+
+def test_ira_sample_has_121_clusters(shared_data, tmp_path):
+    """Regression on the real IRA sample: 118 clusters with whole-burst windows, 121 sliding."""
+    ingest([shared_data / "ira_538_by_author"], "ira", tmp_path / "data")
+    con = open_dataset(tmp_path / "data/ira/current")
+    s, _ = coordination.clusters(con, window_minutes=10, min_accounts=5)
+    assert len(s) == 121
