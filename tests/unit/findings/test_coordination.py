@@ -7,9 +7,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from takedown.db import open_dataset
 from takedown.findings import coordination
-from takedown.ingest import ingest
 from takedown.profile import Profile
 from tests.unit.findings.tiny import absent, by_id, coverage, make_con
 
@@ -218,9 +216,7 @@ def test_the_sliding_window_keeps_every_copy_of_a_qualifying_stretch():
     assert sorted(s["key"]) == sorted([text, spread])
 
 
-def test_ira_sample_has_121_clusters(shared_data, tmp_path):
+def test_ira_sample_has_121_clusters(ira):
     """Regression on the real IRA sample: 118 clusters with whole-burst windows, 121 sliding."""
-    ingest([shared_data / "ira_538_by_author"], "ira", tmp_path / "data")
-    con = open_dataset(tmp_path / "data/ira/current")
-    s, _ = coordination.clusters(con, window_minutes=10, min_accounts=5)
+    s, _ = coordination.clusters(ira, window_minutes=10, min_accounts=5)
     assert len(s) == 121
