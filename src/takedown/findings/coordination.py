@@ -21,6 +21,7 @@ import pandas as pd
 
 from takedown.findings.contract import Coverage, Finding, Unit, ok
 from takedown.findings.proportion import missing_all
+from takedown.findings.stats import count_median
 from takedown.profile import Profile
 
 # One RE2 pass over lower(tweet_text), identical in result to the four passes it replaced
@@ -49,6 +50,10 @@ SPECS: dict[str, tuple[Unit, str]] = {
     "coordination.tweets_involved": (Unit.count, "Tweets in clusters"),
     "coordination.largest_cluster_accounts": (Unit.count, "Accounts in the largest cluster"),
     "coordination.median_cluster_accounts": (Unit.number, "Accounts in the median cluster"),
+    "coordination.median_cluster_between": (
+        Unit.text,
+        "The two middle clusters' accounts, when the median falls halfway between them",
+    ),
     "coordination.window_minutes": (Unit.count, "Coordination window (minutes, from the profile)"),
     "coordination.min_accounts": (Unit.count, "Accounts needed for a cluster (from the profile)"),
 }
@@ -212,14 +217,26 @@ def summarize(
     ]
     if len(sizes):
         out.append(f("largest_cluster_accounts", int(sizes.max())))
-        out.append(f("median_cluster_accounts", float(sizes.median())))
+        out += _median(sizes.to_numpy())
     else:
         none = f"no text was posted by {k} or more accounts within {w} minutes"
-        out += missing_all(
-            {i: SPECS[i] for i in ("coordination.largest_cluster_accounts",
-                                   "coordination.median_cluster_accounts")}, none)  # fmt: skip
+        out += missing_all({i: SPECS[i] for i in SPECS if "_cluster_" in i}, none)
     out.append(f("window_minutes", w))
     out.append(f("min_accounts", k))
+    return out
+
+
+def _median(sizes: np.ndarray) -> list[Finding]:
+    """The median cluster's accounts, and the two middle clusters' when it is halfway between."""
+    m = count_median(sizes, "clusters' account counts")
+    mid, between = "coordination.median_cluster_accounts", "coordination.median_cluster_between"
+    out = [ok(mid, m.value, unit=SPECS[mid][0], label=SPECS[mid][1], method=m.method)]
+    if m.between:
+        text = f"{m.between[0]:,} and {m.between[1]:,}"
+        out.append(ok(between, text, unit=SPECS[between][0], label=SPECS[between][1],
+                      method=m.method))  # fmt: skip
+    else:
+        out += missing_all({between: SPECS[between]}, "the median is one cluster's count")
     return out
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from takedown.findings.contract import Coverage, Finding, first_missing, ok, unavailable
+from takedown.findings.stats import count_median
 from takedown.profile import Profile
 
 SPIKE_MADS = 6.0
@@ -29,6 +30,10 @@ _SPECS: dict[str, tuple[str, str]] = {
     "days": ("count", "Days from first to last tweet (UTC)"),
     "active_days": ("count", "Days with at least one tweet"),
     "median_daily_tweets": ("number", "Median tweets per day"),
+    "median_daily_between": (
+        "text",
+        "The two middle days' tweets, when the median is halfway between them",
+    ),
     "peak_day": ("date", "Busiest day (UTC)"),
     "peak_day_tweets": ("count", "Tweets on the busiest day"),
     "peak_day_accounts": ("count", "Accounts active on the busiest day"),
@@ -99,8 +104,7 @@ def summarize(
         ok("volume.days", n, unit="count", label=_SPECS["days"][1]),
         ok("volume.active_days", int((days["tweets"] > 0).sum()), unit="count",
            label=_SPECS["active_days"][1], n=n),
-        ok("volume.median_daily_tweets", float(days["tweets"].median()), unit="number",
-           label=_SPECS["median_daily_tweets"][1], n=n, method="median over every day of the span, days without tweets included"),
+        *_median(days["tweets"].to_numpy(), n),
         ok("volume.peak_day", pd.Timestamp(peak["day"]).date().isoformat(), unit="date",
            label=_SPECS["peak_day"][1], method="the earliest of the days with the most tweets"),
         ok("volume.peak_day_tweets", int(peak["tweets"]), unit="count", label=_SPECS["peak_day_tweets"][1]),
@@ -126,6 +130,21 @@ def summarize(
         out.append(ok("volume.topics_available", len(profile.topics), unit="count",
                       label=_SPECS["topics_available"][1],
                       method="tweets assigned to the profile's topic lexicons (first match)"))  # fmt: skip
+    return out
+
+
+def _median(tweets: np.ndarray, n: int) -> list[Finding]:
+    """The median day's tweets, and the two middle days' when it is halfway between them."""
+    m = count_median(
+        tweets, "days' tweet counts (every day of the span, days without tweets included)"
+    )
+    out = [ok("volume.median_daily_tweets", m.value, unit="number",
+              label=_SPECS["median_daily_tweets"][1], n=n, method=m.method)]  # fmt: skip
+    if m.between:
+        out.append(ok("volume.median_daily_between", f"{m.between[0]:,} and {m.between[1]:,}",
+                      unit="text", label=_SPECS["median_daily_between"][1], n=n, method=m.method))  # fmt: skip
+    else:
+        out.append(_unavailable("median_daily_between", "the median is one day's count"))
     return out
 
 

@@ -100,13 +100,14 @@ def test_account_edges_and_layout(coord):
 
 def test_summarize_known_answers(coord):
     f = by_id(coordination.summarize(coord, PROFILE, coverage(coord)))
-    assert all(x.available for x in f.values())
+    assert [i for i, x in f.items() if not x.available] == ["coordination.median_cluster_between"]
     assert f["coordination.clusters"].value == 2
     assert f["coordination.accounts_involved"].value == 8
     assert f["coordination.tweets_involved"].value == 10
     assert f["coordination.tweets_involved"].n == 32  # 5+1+5+6+4+5+6
     assert f["coordination.largest_cluster_accounts"].value == 5
     assert f["coordination.median_cluster_accounts"].value == 5.0
+    assert f["coordination.median_cluster_between"].reason == "the median is one cluster's count"
     assert (f["coordination.window_minutes"].value, f["coordination.min_accounts"].value) == (10, 5)
     assert "within 10 minutes" in f["coordination.clusters"].method
 
@@ -220,3 +221,16 @@ def test_ira_sample_has_121_clusters(ira):
     """Regression on the real IRA sample: 118 clusters with whole-burst windows, 121 sliding."""
     s, _ = coordination.clusters(ira, window_minutes=10, min_accounts=5)
     assert len(s) == 121
+
+
+def test_an_even_number_of_clusters_gives_a_median_that_says_so():
+    """Regression (issue 16): "median cluster 18.50" for two middle clusters of 18 and 19."""
+    rows = []
+    for c, n in enumerate([5, 6]):  # two clusters, of 5 and of 6 accounts
+        rows += [{"userid": f"u{i}", "tweet_time": _at(100 * c + i), "tweet_text": f"copied text number {c}"}
+                 for i in range(n)]  # fmt: skip
+    con = make_con([], rows)
+    f = by_id(coordination.summarize(con, PROFILE, coverage(con)))
+    assert f["coordination.median_cluster_accounts"].value == 5.5
+    assert f["coordination.median_cluster_between"].value == "5 and 6"
+    assert "even number (2)" in f["coordination.median_cluster_accounts"].method

@@ -163,3 +163,13 @@ def test_the_ira_busiest_day_leads_the_spikes(ira):
     assert (pd.Timestamp(top["day"]).date().isoformat(), int(top["tweets"])) == ("2016-10-06", 1430)
     assert (s.head(20)["tweets"] >= 50).all()  # no quiet day among the listed spikes
     assert (s["excess"].diff().dropna() <= 0).all()
+
+
+def test_an_even_number_of_days_gives_a_median_that_says_so():
+    """Four days of 2, 0, 1 and 5 tweets: the median is halfway between 1 and 2, and says so."""
+    rows = [*THREE, *[("c", "2020-01-04 10:00", "x")] * 5]
+    f = by_name(*make(rows))
+    assert f["median_daily_tweets"].value == 1.5
+    assert f["median_daily_between"].value == "1 and 2"
+    assert "even number (4)" in f["median_daily_tweets"].method
+    assert by_name(*make(THREE))["median_daily_between"].reason == "the median is one day's count"
