@@ -5,8 +5,8 @@ whitespace removed), so near-identical copies that differ only in those collapse
 Copies of one key are split into bursts wherever two consecutive copies are more than the
 window apart; a burst is a cluster when some window-long stretch of it holds at least
 `min_accounts` distinct accounts (a sliding window in SQL, so one late copy cannot erase a
-cluster), and its members are the copies inside such stretches. One sort per key: O(n log n),
-no pairwise comparison.
+cluster), and its members are the copies inside such stretches (split again where two members are
+more than the window apart). One sort per key: O(n log n), no pairwise comparison.
 At tens of millions of tweets the regex is the cost: it runs once per tweet, which keeps only
 two hashes; text and exact keys are read again only for tweets whose key hash has enough copies.
 Retweets are left out: they are amplification, which the engagement finding measures. An
@@ -116,12 +116,21 @@ def build(
                           PARTITION BY key, burst ORDER BY tweet_time
                           RANGE BETWEEN INTERVAL {window_minutes} MINUTE PRECEDING AND CURRENT ROW) AS best
             FROM reach),
-        kept AS (SELECT * FROM inside WHERE best >= {min_accounts})
+        kept AS (
+            SELECT * EXCLUDE (burst, brk), burst AS whole,
+                   CASE WHEN tweet_time - lag(tweet_time) OVER (PARTITION BY key, burst ORDER BY tweet_time, tweetid)
+                             > INTERVAL {window_minutes} MINUTE THEN 1 ELSE 0 END AS brk
+            FROM inside WHERE best >= {min_accounts}),
+        parts AS (
+            -- two qualifying stretches joined only by copies outside them are two clusters
+            SELECT *, sum(brk) OVER (PARTITION BY key, whole ORDER BY tweet_time, tweetid) AS part
+            FROM kept),
+        split AS (SELECT *, dense_rank() OVER (PARTITION BY key ORDER BY whole, part) AS burst FROM parts)
         SELECT key, burst, tweetid, userid, tweet_time, tweet_text,
                count(DISTINCT userid) OVER (PARTITION BY key, burst) AS accounts,
                min(tweet_time) OVER (PARTITION BY key, burst) AS t0,
                max(tweet_time) OVER (PARTITION BY key, burst) AS t1
-        FROM kept"""
+        FROM split"""
     )
     con.execute("DROP TABLE coord_rows")
 
@@ -184,7 +193,8 @@ def method(window_minutes: int, min_accounts: int, by_prefix: bool = False) -> s
         f"at least {MIN_CHARS} characters), exact match, >= {k} distinct accounts within {w} minutes "
         f"(copies split into bursts wherever consecutive copies are more than {w} minutes apart; a "
         f"burst is a cluster when some {w}-minute stretch of it holds >= {k} accounts, and its "
-        f"members are the copies inside such stretches); {retweets} excluded"
+        f"members are the copies inside such stretches, split where two are more than {w} minutes "
+        f"apart); {retweets} excluded"
     )
 
 

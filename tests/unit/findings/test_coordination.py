@@ -217,6 +217,19 @@ def test_the_sliding_window_keeps_every_copy_of_a_qualifying_stretch():
     assert sorted(s["key"]) == sorted([text, spread])
 
 
+def test_two_stretches_bridged_by_a_stray_copy_are_two_clusters():
+    """Planted: a-e at minutes 0-8, a stray copy by f at 17, g-k at 26-34. One burst (no gap
+    over 10 minutes), two qualifying stretches; f is in neither, so two clusters of five."""
+    text = "two stretches and a stray copy"
+    times = [0, 2, 4, 6, 8, 17, 26, 28, 30, 32, 34]
+    rows = [{"userid": a, "tweet_time": _at(m), "tweet_text": text}
+            for a, m in zip("abcdefghijk", times, strict=True)]  # fmt: skip
+    s, m = coordination.clusters(make_con([], rows), 10, 5)
+    assert s["accounts"].tolist() == [5, 5]
+    by = m.groupby("cluster")["userid"].apply("".join).to_dict()
+    assert by == {1: "abcde", 2: "ghijk"}
+
+
 def test_ira_sample_has_121_clusters(ira):
     """Regression on the real IRA sample: 118 clusters with whole-burst windows, 121 sliding."""
     s, _ = coordination.clusters(ira, window_minutes=10, min_accounts=5)
