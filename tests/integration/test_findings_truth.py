@@ -79,6 +79,14 @@ def test_covid_rises_late_january_and_late_march(rendered):
     assert abs(fs["topics.covid_hk_share"]["value"] - rendered["truth"]["covid_hk_share"]) <= 0.02
 
 
+def test_hong_kong_rises_when_planted_however_large_its_later_peak(rendered):
+    """Regression (issue 16): the demo plants Hong Kong's step from 8% to 50% of a tripled
+    volume on 2019-06-01 (demo/china.py, topic_steps); the old rule said "rises: none"."""
+    fs = rendered["findings"]
+    assert days_apart(fs["topics.hong_kong_rise_1"]["value"], "2019-06-01") <= 7
+    assert fs["topics.hong_kong_peak_week"]["value"] > "2019-10-01"  # the peak dwarfs that week
+
+
 def test_coordination_recall_and_precision_at_least_90pct(con, rendered):
     truth = rendered["truth"]["coordination"]
     profile = load_profile(ROOT / "profiles/china_052020.yml")

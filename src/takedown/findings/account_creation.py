@@ -183,7 +183,7 @@ def summarize(
         "SELECT min(account_creation_date), max(account_creation_date) FROM users"
     ).fetchone()
     out = [
-        _f("first_created", lo.date().isoformat(), n=accounts),
+        _f("first_created", created_quantile(con, 0.0), n=accounts),
         _f("last_created", hi.date().isoformat(), n=accounts),
         _f("median_created", created_quantile(con, 0.5), n=accounts,
            method="lower median of the creation dates the users file gives"),
@@ -259,6 +259,11 @@ def figure_weeks(con: duckdb.DuckDBPyConnection, weeks: pd.DataFrame, wave_table
     earlier = wk[(wk["week"] < lo) & (wk["accounts"] > 0)]
     note = None
     if len(earlier):
+        # dates, not the weeks' Mondays: the first is the text's first_created, same query
+        first_day = created_quantile(con, 0.0)
+        last_day = (
+            (wk.loc[wk["week"] >= lo, "week"].min() - pd.Timedelta(days=1)).date().isoformat()
+        )
         note = (f"not shown: {int(earlier['accounts'].sum()):,} accounts created "
-                f"{earlier['week'].min():%Y-%m} to {lo:%Y-%m}")  # fmt: skip
+                f"{first_day} to {last_day}")  # fmt: skip
     return wk[wk["week"] >= lo], note

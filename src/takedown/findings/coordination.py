@@ -3,8 +3,10 @@
 Text is normalized in SQL (case, URLs, @mentions, the retweet prefix, punctuation, emoji and
 whitespace removed), so near-identical copies that differ only in those collapse to one key.
 Copies of one key are split into bursts wherever two consecutive copies are more than the
-window apart; a burst is a cluster when at least `min_accounts` distinct accounts posted it and
-it lasted no longer than the window. One sort per key: O(n log n), no pairwise comparison.
+window apart; a burst is a cluster when some window-long stretch of it holds at least
+`min_accounts` distinct accounts (a sliding window in SQL, so one late copy cannot erase a
+cluster), and its members are the copies inside such stretches (split again where two members are
+more than the window apart). One sort per key: O(n log n), no pairwise comparison.
 At tens of millions of tweets the regex is the cost: it runs once per tweet, which keeps only
 two hashes; text and exact keys are read again only for tweets whose key hash has enough copies.
 Retweets are left out: they are amplification, which the engagement finding measures. An
@@ -19,6 +21,7 @@ import pandas as pd
 
 from takedown.findings.contract import Coverage, Finding, Unit, ok
 from takedown.findings.proportion import missing_all
+from takedown.findings.stats import count_median
 from takedown.profile import Profile
 
 # One RE2 pass over lower(tweet_text), identical in result to the four passes it replaced
@@ -29,7 +32,10 @@ from takedown.profile import Profile
 # so that "!@name" still removes the whole mention. test_coordination_normalize.py proves it
 # against the sequential version on traps and random strings; over every text of the demo
 # and IRA archives the two gave no differing key.
-_URL = r"(?:https?://|www\.)\S+"
+# A URL runs to the first space of any kind: RE2's \S would let it swallow a no-break or an
+# ideographic space (U+00A0, U+3000) and the word after it.
+_NOT_SPACE = r"[^\s\x{0B}\x{85}\p{Z}]"
+_URL = rf"(?:https?://|www\.){_NOT_SPACE}+"
 NORMALIZE_PATTERN = rf"(?:^rt @\w+:\s*|{_URL}|@\w*?{_URL}|@\w+|@|[^\p{{L}}\p{{N}}@]+)+"
 NORMALIZE_SQL = f"trim(regexp_replace(lower(tweet_text), '{NORMALIZE_PATTERN}', ' ', 'g'))"
 
@@ -44,6 +50,10 @@ SPECS: dict[str, tuple[Unit, str]] = {
     "coordination.tweets_involved": (Unit.count, "Tweets in clusters"),
     "coordination.largest_cluster_accounts": (Unit.count, "Accounts in the largest cluster"),
     "coordination.median_cluster_accounts": (Unit.number, "Accounts in the median cluster"),
+    "coordination.median_cluster_between": (
+        Unit.text,
+        "The two middle clusters' accounts, when the median falls halfway between them",
+    ),
     "coordination.window_minutes": (Unit.count, "Coordination window (minutes, from the profile)"),
     "coordination.min_accounts": (Unit.count, "Accounts needed for a cluster (from the profile)"),
 }
@@ -96,13 +106,31 @@ def build(
             FROM shared WINDOW w AS (PARTITION BY key ORDER BY tweet_time, tweetid)),
         bursts AS (
             SELECT *, sum(brk) OVER (PARTITION BY key ORDER BY tweet_time, tweetid) AS burst FROM gaps),
-        sized AS (
-            SELECT *, count(DISTINCT userid) OVER (PARTITION BY key, burst) AS accounts,
-                      min(tweet_time) OVER (PARTITION BY key, burst) AS t0,
-                      max(tweet_time) OVER (PARTITION BY key, burst) AS t1
-            FROM bursts)
-        SELECT key, burst, tweetid, userid, tweet_time, tweet_text, accounts, t0, t1 FROM sized
-        WHERE accounts >= {min_accounts} AND t1 - t0 <= INTERVAL {window_minutes} MINUTE"""
+        reach AS (
+            SELECT *, count(DISTINCT userid) OVER (
+                          PARTITION BY key, burst ORDER BY tweet_time
+                          RANGE BETWEEN CURRENT ROW AND INTERVAL {window_minutes} MINUTE FOLLOWING) AS ahead
+            FROM bursts),
+        inside AS (
+            SELECT *, max(ahead) OVER (
+                          PARTITION BY key, burst ORDER BY tweet_time
+                          RANGE BETWEEN INTERVAL {window_minutes} MINUTE PRECEDING AND CURRENT ROW) AS best
+            FROM reach),
+        kept AS (
+            SELECT * EXCLUDE (burst, brk), burst AS whole,
+                   CASE WHEN tweet_time - lag(tweet_time) OVER (PARTITION BY key, burst ORDER BY tweet_time, tweetid)
+                             > INTERVAL {window_minutes} MINUTE THEN 1 ELSE 0 END AS brk
+            FROM inside WHERE best >= {min_accounts}),
+        parts AS (
+            -- two qualifying stretches joined only by copies outside them are two clusters
+            SELECT *, sum(brk) OVER (PARTITION BY key, whole ORDER BY tweet_time, tweetid) AS part
+            FROM kept),
+        split AS (SELECT *, dense_rank() OVER (PARTITION BY key ORDER BY whole, part) AS burst FROM parts)
+        SELECT key, burst, tweetid, userid, tweet_time, tweet_text,
+               count(DISTINCT userid) OVER (PARTITION BY key, burst) AS accounts,
+               min(tweet_time) OVER (PARTITION BY key, burst) AS t0,
+               max(tweet_time) OVER (PARTITION BY key, burst) AS t1
+        FROM split"""
     )
     con.execute("DROP TABLE coord_rows")
 
@@ -163,8 +191,10 @@ def method(window_minutes: int, min_accounts: int, by_prefix: bool = False) -> s
     return (
         f"normalized text (lowercase; URLs, mentions, RT prefix, punctuation, emoji, whitespace removed; "
         f"at least {MIN_CHARS} characters), exact match, >= {k} distinct accounts within {w} minutes "
-        f"(copies split wherever consecutive copies are more than {w} minutes apart; a burst lasting "
-        f"longer than {w} minutes is not a cluster); {retweets} excluded"
+        f"(copies split into bursts wherever consecutive copies are more than {w} minutes apart; a "
+        f"burst is a cluster when some {w}-minute stretch of it holds >= {k} accounts, and its "
+        f"members are the copies inside such stretches, split where two are more than {w} minutes "
+        f"apart); {retweets} excluded"
     )
 
 
@@ -197,14 +227,26 @@ def summarize(
     ]
     if len(sizes):
         out.append(f("largest_cluster_accounts", int(sizes.max())))
-        out.append(f("median_cluster_accounts", float(sizes.median())))
+        out += _median(sizes.to_numpy())
     else:
         none = f"no text was posted by {k} or more accounts within {w} minutes"
-        out += missing_all(
-            {i: SPECS[i] for i in ("coordination.largest_cluster_accounts",
-                                   "coordination.median_cluster_accounts")}, none)  # fmt: skip
+        out += missing_all({i: SPECS[i] for i in SPECS if "_cluster_" in i}, none)
     out.append(f("window_minutes", w))
     out.append(f("min_accounts", k))
+    return out
+
+
+def _median(sizes: np.ndarray) -> list[Finding]:
+    """The median cluster's accounts, and the two middle clusters' when it is halfway between."""
+    m = count_median(sizes, "clusters' account counts")
+    mid, between = "coordination.median_cluster_accounts", "coordination.median_cluster_between"
+    out = [ok(mid, m.value, unit=SPECS[mid][0], label=SPECS[mid][1], method=m.method)]
+    if m.between:
+        text = f"{m.between[0]:,} and {m.between[1]:,}"
+        out.append(ok(between, text, unit=SPECS[between][0], label=SPECS[between][1],
+                      method=m.method))  # fmt: skip
+    else:
+        out += missing_all({between: SPECS[between]}, "the median is one cluster's count")
     return out
 
 

@@ -72,60 +72,65 @@ def quote(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def _matches(text: str, keywords: list[str]) -> str:
-    p = pattern(keywords)
-    return f"coalesce(regexp_matches({text}, '{p}'), false)" if p else "false"
+def _matches(text: str, p: str) -> str:
+    return f"coalesce(regexp_matches({text}, '{p}'), false)"
 
 
-def _topic_case(ids: list[str], kws: dict[str, list[str]], text: str, m: str) -> str:
-    """The first topic with a keyword, knowing the leftmost keyword's topic from struct `m`."""
-    whens = [f"WHEN {m}.t0 <> '' THEN {quote(ids[0])}"]
-    for k in range(1, len(ids)):
-        earlier = [w for t in ids[:k] for w in kws[t]]
-        inner = [f"WHEN NOT {_matches(text, earlier)} THEN {quote(ids[k])}"]
-        inner += [f"WHEN {_matches(text, kws[t])} THEN {quote(t)}" for t in ids[: k - 1]]
-        inner.append(f"ELSE {quote(ids[k - 1])}")
-        whens.append(f"WHEN {m}.t{k} <> '' THEN (CASE {' '.join(inner)} END)")
-    return "CASE " + " ".join(whens) + f" ELSE '{OTHER}' END"
+def _topic_index(pats: list[str], text: str, lead: str) -> str:
+    """Index of the first topic with a keyword, knowing the leftmost keyword's topic `lead`.
 
-
-def _group_case(profile: Profile, gid: str, ids: list[str], text: str) -> str:
-    """Whether a tweet holds a keyword of any of the group's topics, given its topic and lead.
-
-    True when its topic or its leftmost keyword's topic is in the group; otherwise only a group
-    topic after its own topic in profile order can still be there (the earlier ones did not
-    match), so the regex runs on those tweets alone, against those topics' keywords.
+    Each topic's own regex appears once: a tweet led by topic k is checked against topics
+    0..k-1 in order (CASE hands each WHEN only the rows still undecided, and its AND tries the
+    regex only where the lead comes later), so the SQL grows linearly with the keywords.
     """
-    members = [t for t in ids if t in set(profile.topic_groups[gid].topics)]
+    whens = [f"WHEN {lead} > {k} AND {_matches(text, p)} THEN {k}" for k, p in enumerate(pats[:-1])]
+    return f"CASE {' '.join(whens)} ELSE {lead} END" if whens else lead
+
+
+def _group_flag(members: list[int], pats: list[str], text: str) -> str:
+    """Whether a tweet holds a keyword of any of the group's topics (indices `members`).
+
+    True when its topic or its leading keyword's topic is in the group; otherwise only a member
+    after its own topic in profile order can still be there (the earlier ones did not match),
+    so each member's regex runs once, on those tweets alone.
+    """
     if not members:
         return "false"
-    listed = ", ".join(quote(t) for t in members)
-    whens = [f"WHEN topic IN ({listed}) OR lead IN ({listed}) THEN true"]
-    for i, t in enumerate(ids):
-        later = [w for u in ids[i + 1 :] if u in members for w in profile.topics[u].keywords]
-        if t not in members and later:
-            whens.append(f"WHEN topic = {quote(t)} THEN {_matches(text, later)}")
+    listed = ", ".join(str(i) for i in members)
+    whens = [f"WHEN topic_idx IN ({listed}) OR lead IN ({listed}) THEN true"]
+    whens += [f"WHEN topic_idx < {u} AND {_matches(text, pats[u])} THEN true" for u in members]
     return "CASE " + " ".join(whens) + " ELSE false END"
 
 
 def topic_days_sql(profile: Profile) -> str:
-    """SELECT of (day, topic, g_<group>..., n): tweets per UTC day, topic and group flags."""
+    """SELECT of (day, topic, g_<group>..., n): tweets per UTC day, topic and group flags.
+
+    Each topic's keyword regex is written at most once per use (the leading-keyword scan, the
+    earlier-topic check, each group holding it): linear in the keywords, never quadratic.
+    """
     kws = {t: [k for k in v.keywords if k.strip()] for t, v in profile.topics.items()}
     ids = [t for t in profile.topics if kws[t]]
     day = "CAST(tweet_time AT TIME ZONE 'UTC' AS DATE)"
     if not ids:
         groups = "".join(f", false AS g_{g}" for g in profile.topic_groups)
         return f"SELECT {day} AS day, '{OTHER}' AS topic{groups}, count(*) AS n FROM tweets GROUP BY ALL"
-    lead_re = "|".join(f"({pattern(kws[t])})" for t in ids)
+    pats = [pattern(kws[t]) or "" for t in ids]
+    lead_re = "|".join(f"({p})" for p in pats)
     names = ", ".join(f"'t{i}'" for i in range(len(ids)))
-    lead = "CASE " + " ".join(f"WHEN m.t{i} <> '' THEN {quote(t)}" for i, t in enumerate(ids))
+    lead = "CASE " + " ".join(f"WHEN m.t{i} <> '' THEN {i}" for i in range(len(ids))) + " END"
+    index = {t: i for i, t in enumerate(ids)}
     groups = "".join(
-        f", {_group_case(profile, g, ids, 'tweet_text')} AS g_{g}" for g in profile.topic_groups
+        f", {_group_flag(sorted(index[t] for t in set(g.topics) if t in index), pats, 'tweet_text')}"
+        f" AS g_{gid}"
+        for gid, g in profile.topic_groups.items()
     )
-    return f"""SELECT day, topic{groups}, count(*) AS n
-               FROM (SELECT day, tweet_text, {lead} ELSE '{OTHER}' END AS lead,
-                            {_topic_case(ids, kws, "tweet_text", "m")} AS topic
-                     FROM (SELECT {day} AS day, tweet_text,
-                                  regexp_extract(tweet_text, '{lead_re}', [{names}]) AS m
-                           FROM tweets))
+    labels = ", ".join(quote(t) for t in ids)
+    return f"""SELECT day, coalesce([{labels}][topic_idx + 1], '{OTHER}') AS topic{groups},
+                      count(*) AS n
+               FROM (SELECT day, tweet_text, lead,
+                            {_topic_index(pats, "tweet_text", "lead")} AS topic_idx
+                     FROM (SELECT day, tweet_text, {lead} AS lead
+                           FROM (SELECT {day} AS day, tweet_text,
+                                        regexp_extract(tweet_text, '{lead_re}', [{names}]) AS m
+                                 FROM tweets)))
                GROUP BY ALL"""

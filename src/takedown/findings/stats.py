@@ -47,3 +47,33 @@ def quantile_cont_of_counts(values: np.ndarray, counts: np.ndarray, q: float) ->
         return lo
     hi = float(v[np.searchsorted(cum, crn, side="right")])
     return lo + (hi - lo) * (rn - frn)
+
+
+@dataclass(frozen=True)
+class CountMedian:
+    """The median of whole counts, and the two middle counts when it falls between them."""
+
+    value: float
+    between: tuple[int, int] | None  # set only when the number of counts is even and they differ
+    method: str
+
+
+def count_median(counts: np.ndarray | list[int], of: str) -> CountMedian:
+    """Median of `counts` (of `of`, e.g. "clusters"), saying so when it is halfway between two.
+
+    A median of an even number of counts can be a half (18.5): it is then named as halfway
+    between the two middle counts, so no reader takes it for a count.
+    """
+    v = np.sort(np.asarray(counts, dtype=np.int64))
+    if not len(v):
+        raise ValueError("median of no counts")
+    n = len(v)
+    lo, hi = int(v[(n - 1) // 2]), int(v[n // 2])
+    if lo == hi:
+        return CountMedian(float(lo), None, f"median of {n:,} {of}")
+    return CountMedian(
+        (lo + hi) / 2,
+        (lo, hi),
+        f"median of an even number ({n:,}) of {of}: halfway between the two middle ones, "
+        f"{lo:,} and {hi:,}",
+    )

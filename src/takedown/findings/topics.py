@@ -3,8 +3,9 @@
 A tweet's topic is the first of the profile's topics whose keywords it contains (case-folded
 substring match, keywords in every script the data uses); a tweet matching none is `other`.
 Keywords are literal (regex metacharacters escaped). The unmatched share is reported, so a thin
-lexicon shows. Rises are found on 7-day sums and dated to their onset. A profile's topic groups
-("about A, B or both") are flagged in the same single scan that assigns topics.
+lexicon shows. Rises are 7-day sums far above the topic's own earlier level, dated to their
+onset. A profile's topic groups ("about A, B or both") are flagged in the same single scan that
+assigns topics.
 Without a lexicon, or without tweet text, every topic finding is unavailable: never "0 topics".
 """
 
@@ -23,9 +24,13 @@ RULE = (
     "each tweet takes the first of the profile's topics (in profile order) with a keyword in its "
     "text (case-insensitive literal substring); tweets matching none, or without text, are unmatched"
 )
+RISE_FACTOR = 3.0  # a week at this many times the topic's own level takes off
+RISE_LEVEL_DAYS = 28  # the topic's own level: its weekly mean over the 28 days before the week
+RISE_FLOOR = 5.0  # tweets a week: a lower level reads as this, so noise on a quiet topic is no rise
 RISE_RULE = (
-    "7-day sum reaching 3x the previous 7 days' and 10% of the topic's highest 7-day sum, dated to "
-    "the first day of that week above the previous week's level (mean + 3 sqrt(mean))"
+    f"7-day sum reaching {RISE_FACTOR:g}x the topic's own level (its weekly mean over the "
+    f"{RISE_LEVEL_DAYS} days before, at least {RISE_FLOOR:g} tweets), whatever its busiest week; "
+    "dated to the first day of that week above the earlier level (daily mean + 3 sqrt(mean))"
 )
 MAX_RISES = 3  # rise dates recorded per topic
 
@@ -93,38 +98,38 @@ def rolling(per_day: pd.DataFrame, days: int = 7) -> pd.DataFrame:
     return per.rolling(days, min_periods=1).mean()
 
 
-def rises(series: pd.Series, factor: float = 3.0, min_share_of_peak: float = 0.1) -> list[str]:
-    """Days a topic takes off, dated to the rise's onset.
+def rises(series: pd.Series, factor: float = RISE_FACTOR) -> list[str]:
+    """Days a topic takes off against its own past, dated to the rise's onset.
 
-    A rise is flagged when the topic's 7-day sum reaches `factor` x the previous 7 days' (and at
-    least `min_share_of_peak` of its highest 7-day sum); runs of flagged days count once. The
-    date given is the onset: the first day of that 7-day window whose count stands above the
-    previous week's level (its daily mean + 3 x its square root, the Poisson noise), so a rise is
-    not dated up to six days late by the trailing sum.
+    A day is flagged when the topic's 7-day sum ending there reaches `factor` x its level before
+    that week: the weekly mean over the RISE_LEVEL_DAYS days before (at least a week of them),
+    floored at RISE_FLOOR. No gate relative to the busiest week: an early rise from 55 to 345
+    tweets a week counts however large a later peak. Runs of flagged days count once. The date
+    is the onset: the first day of that week above the earlier level (daily mean + 3 x its
+    square root, the Poisson noise), so a rise is not dated up to six days late.
     """
     x = series.astype(float).to_numpy()
     days = [pd.Timestamp(d) for d in series.index]
     # full weeks only: a partial first week would make any topic "rise" off the series' edge
-    s = pd.Series(x).rolling(7, min_periods=7).sum().to_numpy()
-    prev = pd.Series(s).shift(7).to_numpy()
-    peak = float(np.nanmax(s)) if np.isfinite(s).any() else 0.0
-    if peak == 0:
-        return []
-    floor = max(min_share_of_peak * peak, 1.0)
+    week = pd.Series(x).rolling(7, min_periods=7).sum().to_numpy()
+    daily_level = pd.Series(x).rolling(RISE_LEVEL_DAYS, min_periods=7).mean().shift(7).to_numpy()
+    level = np.maximum(7 * daily_level, RISE_FLOOR)
     with np.errstate(invalid="ignore"):
-        flag = (s >= factor * np.maximum(prev, floor / factor)) & (s >= floor)
+        flag = week >= factor * level  # NaN (no full week, or no week before it) is False
     out: list[str] = []
     last: int | None = None
     for i in np.flatnonzero(flag):
         if last is None or (days[i] - days[last]).days > 7:
-            level = prev[i] / 7
-            limit = level + 3 * np.sqrt(level)
-            lo = max(0, i - 6)
-            above = np.flatnonzero(x[lo : i + 1] > limit)
-            onset = lo + int(above[0]) if above.size else int(i)
-            out.append(days[onset].date().isoformat())
+            out.append(days[_onset(x, int(i), level[i] / 7)].date().isoformat())
         last = int(i)
     return out
+
+
+def _onset(x: np.ndarray, i: int, daily: float) -> int:
+    """First day of the week ending at `i` above `daily` + 3 sqrt(`daily`) (else day `i`)."""
+    lo = max(0, i - 6)
+    above = np.flatnonzero(x[lo : i + 1] > daily + 3 * np.sqrt(daily))
+    return lo + int(above[0]) if above.size else i
 
 
 def peak_week(series: pd.Series) -> str | None:

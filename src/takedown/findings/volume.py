@@ -1,7 +1,9 @@
 """Volume over time: daily tweets and active accounts, and the days that spike.
 
-A spike is a day whose count exceeds the centred 29-day rolling median by more than 6 scaled
-MADs (and is at least twice that median): robust to slow growth or decline of the activity.
+A spike is a day whose count exceeds its baseline (the centred 29-day rolling median, floored at
+a few tweets a day) by more than 6 scaled MADs and is at least twice that baseline: robust to
+slow growth or decline of the activity. Spikes are ranked by their excess, the tweets above the
+baseline, so a quiet day's 14 tweets over a baseline of 0 never outrank the busiest day.
 """
 
 from __future__ import annotations
@@ -11,27 +13,36 @@ import numpy as np
 import pandas as pd
 
 from takedown.findings.contract import Coverage, Finding, first_missing, ok, unavailable
+from takedown.findings.stats import count_median
 from takedown.profile import Profile
 
 SPIKE_MADS = 6.0
 SPIKE_WINDOW = 29
 MIN_DAYS = 7  # a rolling baseline needs at least this many days
+BASELINE_FLOOR = 5  # tweets a day: below it, a day's ratio to its baseline means little
 SPIKE_METHOD = (
-    f"days whose tweet count exceeds the centred {SPIKE_WINDOW}-day rolling median by more than "
-    f"{SPIKE_MADS:g} scaled MADs (MAD at least 1), and is at least twice that median and at least "
-    f"10 tweets"
+    f"days whose tweet count exceeds its baseline (the centred {SPIKE_WINDOW}-day rolling median, "
+    f"at least {BASELINE_FLOOR} tweets) by more than {SPIKE_MADS:g} scaled MADs (MAD at least 1) "
+    f"and is at least twice that baseline; ranked by tweets above the baseline"
 )
 
 _SPECS: dict[str, tuple[str, str]] = {
     "days": ("count", "Days from first to last tweet (UTC)"),
     "active_days": ("count", "Days with at least one tweet"),
     "median_daily_tweets": ("number", "Median tweets per day"),
+    "median_daily_between": (
+        "text",
+        "The two middle days' tweets, when the median is halfway between them",
+    ),
     "peak_day": ("date", "Busiest day (UTC)"),
     "peak_day_tweets": ("count", "Tweets on the busiest day"),
     "peak_day_accounts": ("count", "Accounts active on the busiest day"),
     "max_daily_accounts": ("count", "Most accounts active on one day"),
     "spike_count": ("count", "Spike days"),
-    "top_spike_day": ("date", "Day furthest above its local baseline (UTC)"),
+    "top_spike_day": ("date", "Spike day with the most tweets above its local baseline (UTC)"),
+    "top_spike_tweets": ("count", "Tweets on that spike day"),
+    "top_spike_baseline": ("count", "That day's local baseline (tweets a day)"),
+    "top_spike_excess": ("count", "That day's tweets above its local baseline"),
     "top_spike_ratio": ("ratio", "That day's tweets over its local baseline"),
     "topics_available": ("count", "Topic lexicons the profile defines, drawn per day"),
 }
@@ -60,15 +71,22 @@ def daily(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def spikes(days: pd.DataFrame, column: str = "tweets", window: int = SPIKE_WINDOW) -> pd.DataFrame:
-    """Days far above their local level, with the size of the excess."""
+    """Days far above their local level, largest excess first (earliest on a tie).
+
+    The baseline is the lower median of the window (a day's count, never half of one, where the
+    series' ends leave an even number of days), floored at BASELINE_FLOOR tweets.
+    """
     x = days[column].astype(float)
-    med = x.rolling(window, center=True, min_periods=MIN_DAYS).median()
+    roll = x.rolling(window, center=True, min_periods=MIN_DAYS)
+    base = roll.quantile(0.5, interpolation="lower").clip(lower=BASELINE_FLOOR)
+    med = roll.median()
     mad = (x - med).abs().rolling(window, center=True, min_periods=MIN_DAYS).median() * 1.4826
-    limit = med + SPIKE_MADS * np.maximum(mad, 1.0)
-    flag = (x > limit) & (x >= 2 * med) & (x >= 10)
+    flag = (x > base + SPIKE_MADS * np.maximum(mad, 1.0)) & (x >= 2 * base)
     out = days.loc[flag, ["day", column]].copy()
-    out["baseline"] = med[flag].round(1)
-    out["ratio"] = (x[flag] / med[flag].clip(lower=1)).round(2)
+    out["baseline"] = base[flag].astype("int64")
+    out["excess"] = out[column].astype("int64") - out["baseline"]
+    out["ratio"] = (x[flag] / base[flag]).round(2)
+    out = out.sort_values(["excess", "day"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)
 
 
@@ -86,8 +104,7 @@ def summarize(
         ok("volume.days", n, unit="count", label=_SPECS["days"][1]),
         ok("volume.active_days", int((days["tweets"] > 0).sum()), unit="count",
            label=_SPECS["active_days"][1], n=n),
-        ok("volume.median_daily_tweets", float(days["tweets"].median()), unit="number",
-           label=_SPECS["median_daily_tweets"][1], n=n, method="median over every day of the span, days without tweets included"),
+        *_median(days["tweets"].to_numpy(), n),
         ok("volume.peak_day", pd.Timestamp(peak["day"]).date().isoformat(), unit="date",
            label=_SPECS["peak_day"][1], method="the earliest of the days with the most tweets"),
         ok("volume.peak_day_tweets", int(peak["tweets"]), unit="count", label=_SPECS["peak_day_tweets"][1]),
@@ -98,7 +115,7 @@ def summarize(
     ]  # fmt: skip
     if n < MIN_DAYS:
         why = f"the tweets span {n} days, fewer than the {MIN_DAYS} a local baseline needs"
-        out += [_unavailable(k, why) for k in ("spike_count", "top_spike_day", "top_spike_ratio")]
+        out += [_unavailable(k, why) for k in _SPECS if k.startswith(("spike_", "top_spike_"))]
     else:
         s = spikes(days)
         out.append(ok("volume.spike_count", len(s), unit="count", label=_SPECS["spike_count"][1],
@@ -116,17 +133,41 @@ def summarize(
     return out
 
 
+def _median(tweets: np.ndarray, n: int) -> list[Finding]:
+    """The median day's tweets, and the two middle days' when it is halfway between them."""
+    m = count_median(
+        tweets, "days' tweet counts (every day of the span, days without tweets included)"
+    )
+    out = [ok("volume.median_daily_tweets", m.value, unit="number",
+              label=_SPECS["median_daily_tweets"][1], n=n, method=m.method)]  # fmt: skip
+    if m.between:
+        out.append(ok("volume.median_daily_between", f"{m.between[0]:,} and {m.between[1]:,}",
+                      unit="text", label=_SPECS["median_daily_between"][1], n=n, method=m.method))  # fmt: skip
+    else:
+        out.append(_unavailable("median_daily_between", "the median is one day's count"))
+    return out
+
+
 def _top_spike(s: pd.DataFrame) -> list[Finding]:
-    """The spike furthest above its baseline (earliest on a tie), or why there is none."""
+    """The spike with the most tweets above its baseline (earliest on a tie), or why none."""
+    names = ("top_spike_day", "top_spike_tweets", "top_spike_baseline", "top_spike_excess",
+             "top_spike_ratio")  # fmt: skip
     if s.empty:
         why = "no day stood out from its local level"
-        return [_unavailable(k, why) for k in ("top_spike_day", "top_spike_ratio")]
-    top = s.sort_values(["ratio", "day"], ascending=[False, True]).iloc[0]
+        return [_unavailable(k, why) for k in names]
+    top = s.iloc[0]  # `spikes` ranks by excess, earliest first on a tie
+    base = f"centred {SPIKE_WINDOW}-day rolling median, at least {BASELINE_FLOOR} tweets"
     return [
         ok("volume.top_spike_day", pd.Timestamp(top["day"]).date().isoformat(), unit="date",
-           label=_SPECS["top_spike_day"][1], method="the spike day with the highest ratio to its baseline"),
+           label=_SPECS["top_spike_day"][1], method="the spike day with the most tweets above its baseline"),
+        ok("volume.top_spike_tweets", int(top["tweets"]), unit="count",
+           label=_SPECS["top_spike_tweets"][1]),
+        ok("volume.top_spike_baseline", int(top["baseline"]), unit="count",
+           label=_SPECS["top_spike_baseline"][1], method=base),
+        ok("volume.top_spike_excess", int(top["excess"]), unit="count",
+           label=_SPECS["top_spike_excess"][1], method=f"tweets minus the baseline ({base})"),
         ok("volume.top_spike_ratio", float(top["ratio"]), unit="ratio",
-           label=_SPECS["top_spike_ratio"][1], method=f"tweets / centred {SPIKE_WINDOW}-day rolling median"),
+           label=_SPECS["top_spike_ratio"][1], method=f"tweets / baseline ({base})"),
     ]  # fmt: skip
 
 

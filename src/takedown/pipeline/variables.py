@@ -44,7 +44,8 @@ def format_value(value: Any, unit: str) -> str:
         return f"{int(value):,} days"
     if unit == "number":
         v = float(value)
-        return f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}"
+        # no trailing zero: a median halfway between two counts reads 18.5, never 18.50
+        return f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}".rstrip("0")
     return str(value)
 
 

@@ -169,7 +169,20 @@ def test_figure_weeks_window_and_note():
     # the wave starts Tuesday 2018-07-31; 16 weeks earlier is Tuesday 2018-04-10, so the first
     # whole week drawn is week 15 (Monday 2018-04-16): weeks 15-39 drawn, weeks 0-14 noted
     assert len(shown) == 25 and pd.Timestamp(shown["week"].min()) == pd.Timestamp("2018-04-16")
-    assert note == "not shown: 15 accounts created 2018-01 to 2018-04"
+    assert note == "not shown: 15 accounts created 2018-01-02 to 2018-04-15"
+
+
+def test_figure_note_starts_on_the_first_creation_date_the_text_gives():
+    """Regression (issue 16): the note said "created 2008-12" (the Monday of the first week)
+    while the text said from 2009-01-01."""
+    counts = [1] * 40
+    counts[30] = 50
+    con, cov = make_con(_users_from_weeks(counts, first_monday="2008-12-29", weekday=3), [])
+    weeks = ac.weekly(con)
+    _, note = ac.figure_weeks(con, weeks, ac.waves(con, weeks))
+    first = by_name(con, cov)["first_created"].value
+    assert first == "2009-01-01"
+    assert note is not None and note.startswith(f"not shown: 15 accounts created {first} to ")
 
 
 # --- building blocks --------------------------------------------------------------------------

@@ -100,13 +100,14 @@ def test_account_edges_and_layout(coord):
 
 def test_summarize_known_answers(coord):
     f = by_id(coordination.summarize(coord, PROFILE, coverage(coord)))
-    assert all(x.available for x in f.values())
+    assert [i for i, x in f.items() if not x.available] == ["coordination.median_cluster_between"]
     assert f["coordination.clusters"].value == 2
     assert f["coordination.accounts_involved"].value == 8
     assert f["coordination.tweets_involved"].value == 10
     assert f["coordination.tweets_involved"].n == 32  # 5+1+5+6+4+5+6
     assert f["coordination.largest_cluster_accounts"].value == 5
     assert f["coordination.median_cluster_accounts"].value == 5.0
+    assert f["coordination.median_cluster_between"].reason == "the median is one cluster's count"
     assert (f["coordination.window_minutes"].value, f["coordination.min_accounts"].value) == (10, 5)
     assert "within 10 minutes" in f["coordination.clusters"].method
 
@@ -180,3 +181,69 @@ def test_account_edges_count_each_cluster_once_per_pair():
     )
     e = coordination.account_edges(members)
     assert e.values.tolist() == [["a", "b", 2]]
+
+
+def _late_copy_burst() -> list[dict[str, Any]]:
+    """Five accounts within 8 minutes, then a sixth copy 9 minutes later: a 17-minute burst."""
+    text = "the late copy must not erase this"
+    times = [0, 2, 4, 6, 8, 17]
+    return [{"userid": a, "tweet_time": _at(m), "tweet_text": text}
+            for a, m in zip("abcdef", times, strict=True)]  # fmt: skip
+
+
+def test_a_late_copy_does_not_erase_a_cluster():
+    """Regression (issue 16): a burst longer than the window was dropped whole, though five
+    accounts posted inside one 10-minute stretch of it."""
+    s, m = coordination.clusters(make_con([], _late_copy_burst()), 10, 5)
+    assert s["accounts"].tolist() == [5] and s["tweets"].tolist() == [5]
+    assert sorted(m["userid"]) == list("abcde")  # f, 9 minutes after e, is in no 5-account stretch
+    assert pd.Timestamp(s["end"].iloc[0]) == pd.Timestamp("2020-02-01 06:08", tz="UTC")
+
+
+def test_the_sliding_window_keeps_every_copy_of_a_qualifying_stretch():
+    """Planted truth: accounts a-e at minutes 0-8 and b-f at 10-17 overlap in qualifying
+    stretches, so all ten copies form one cluster; five accounts spread over 11 minutes do not."""
+    text = "two overlapping stretches here"
+    rows = [{"userid": a, "tweet_time": _at(m), "tweet_text": text}
+            for a, m in zip("abcdeabcdf", [0, 2, 4, 6, 8, 10, 12, 14, 16, 17], strict=True)]  # fmt: skip
+    spread = "five accounts over eleven minutes"
+    rows += [{"userid": a, "tweet_time": _at(100 + m), "tweet_text": spread}
+             for a, m in zip("abcde", [0, 3, 6, 9, 11], strict=True)]  # fmt: skip
+    s, m = coordination.clusters(make_con([], rows), 10, 5)
+    assert s["key"].tolist() == [text]
+    assert (s["tweets"].tolist(), s["accounts"].tolist()) == ([10], [6])
+    # the window is inclusive at both ends: 0..10 minutes holds five accounts
+    s, _ = coordination.clusters(make_con([], rows), 11, 5)
+    assert sorted(s["key"]) == sorted([text, spread])
+
+
+def test_two_stretches_bridged_by_a_stray_copy_are_two_clusters():
+    """Planted: a-e at minutes 0-8, a stray copy by f at 17, g-k at 26-34. One burst (no gap
+    over 10 minutes), two qualifying stretches; f is in neither, so two clusters of five."""
+    text = "two stretches and a stray copy"
+    times = [0, 2, 4, 6, 8, 17, 26, 28, 30, 32, 34]
+    rows = [{"userid": a, "tweet_time": _at(m), "tweet_text": text}
+            for a, m in zip("abcdefghijk", times, strict=True)]  # fmt: skip
+    s, m = coordination.clusters(make_con([], rows), 10, 5)
+    assert s["accounts"].tolist() == [5, 5]
+    by = m.groupby("cluster")["userid"].apply("".join).to_dict()
+    assert by == {1: "abcde", 2: "ghijk"}
+
+
+def test_ira_sample_has_121_clusters(ira):
+    """Regression on the real IRA sample: 118 clusters with whole-burst windows, 121 sliding."""
+    s, _ = coordination.clusters(ira, window_minutes=10, min_accounts=5)
+    assert len(s) == 121
+
+
+def test_an_even_number_of_clusters_gives_a_median_that_says_so():
+    """Regression (issue 16): "median cluster 18.50" for two middle clusters of 18 and 19."""
+    rows = []
+    for c, n in enumerate([5, 6]):  # two clusters, of 5 and of 6 accounts
+        rows += [{"userid": f"u{i}", "tweet_time": _at(100 * c + i), "tweet_text": f"copied text number {c}"}
+                 for i in range(n)]  # fmt: skip
+    con = make_con([], rows)
+    f = by_id(coordination.summarize(con, PROFILE, coverage(con)))
+    assert f["coordination.median_cluster_accounts"].value == 5.5
+    assert f["coordination.median_cluster_between"].value == "5 and 6"
+    assert "even number (2)" in f["coordination.median_cluster_accounts"].method

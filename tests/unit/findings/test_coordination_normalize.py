@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from takedown.findings.coordination import NORMALIZE_SQL
 
 SEQUENTIAL_SQL = r"""trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-    lower(tweet_text), '^rt @\w+:\s*', ''), '(https?://|www\.)\S+', ' ', 'g'),
+    lower(tweet_text), '^rt @\w+:\s*', ''), '(https?://|www\.)[^\s\x{0B}\x{85}\p{Z}]+', ' ', 'g'),
     '@\w+', ' ', 'g'), '[^\p{L}\p{N}]+', ' ', 'g'))"""
 
 TRAPS = [
@@ -58,6 +58,9 @@ TRAPS = [
     "RT @a: RT @b: nested",
     "@a: http://x @b",
     "\U0001d400\U0001d7ce math letters",
+    "link http://t.co/x\u00a0word after a no-break space",
+    "link https://t.co/x\u3000词 after an ideographic space",
+    "www.x.y\u2009thin and http://a\u202fnarrow and http://b\x85next",
 ]
 
 
@@ -89,11 +92,25 @@ def test_traps_normalize_as_documented():
     assert got["multiple     spaces   here"] == "multiple spaces here"
 
 
+def test_a_url_ends_at_a_unicode_space():
+    """RE2's \\S matches U+00A0 and U+3000: a URL must not swallow the word after them."""
+    got = {t: new for t, _, new in _both(TRAPS)}
+    assert got["link http://t.co/x\u00a0word after a no-break space"] == (
+        "link word after a no break space"
+    )
+    assert got["link https://t.co/x\u3000词 after an ideographic space"] == (
+        "link 词 after an ideographic space"
+    )
+    assert got["www.x.y\u2009thin and http://a\u202fnarrow and http://b\x85next"] == (
+        "thin and narrow and next"
+    )
+
+
 PIECES = [
     "rt @", "RT @", "@", "@a", "@_", "x", "ab", "h", "http", "https", "://", "http://",
     "https://", "www", "www.", ".", ":", ":/", "/", " ", "  ", "\t", "\n", "\x0b", "!", "_",
     "-", "1", "İ", "\u212a", "\u017f", "Д", "中", "。", "，", "👍", "\u0301", "\u200b",
-    "\u00a0", "٣", "é", "E",
+    "\u00a0", "\u3000", "٣", "é", "E",
 ]  # fmt: skip
 
 

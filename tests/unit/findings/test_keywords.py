@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import random
 import re
+import time
 from datetime import date, timedelta
 
 import duckdb
@@ -106,3 +108,41 @@ def test_leftmost_keyword_then_earlier_topics_gives_the_first_topic_in_profile_o
     assert [g[0] for g in got] == want
     low = [(t or "").lower() for t in texts]
     assert [g[1] for g in got] == ["hong kong" in t or "港" in t or "gwen" in t for t in low]
+
+
+def _big_profile(n_topics: int, per_topic: int, groups: int = 0) -> Profile:
+    """`n_topics` topics of `per_topic` keywords 'Kw<topic>x<k>', and groups of ten topics."""
+    return Profile.model_validate({
+        "name": "t", "title": "t",
+        "topics": {f"t{i}": {"label": f"T{i}", "keywords": [f"Kw{i:03d}x{k:02d}" for k in range(per_topic)]}
+                   for i in range(n_topics)},
+        "topic_groups": {f"g{g}": {"label": f"G{g}", "topics": [f"t{i}" for i in range(g, n_topics, groups)]}
+                         for g in range(groups)},
+    })  # fmt: skip
+
+
+def test_topic_sql_grows_linearly_and_runs_in_seconds_at_200_topics_of_30_keywords():
+    """Regression (issue 20 item 14): 200 topics x 30 keywords gave 48 MB of SQL and took 95 s
+    on 20k tweets, each topic repeating every earlier topic's keywords."""
+    prof = _big_profile(200, 30, groups=10)
+    size = len(keywords.topic_days_sql(prof))
+    assert size < 1_000_000
+    assert len(keywords.topic_days_sql(_big_profile(400, 30, groups=10))) < 2.2 * size
+    rng = random.Random(20)
+    texts, want = [], []
+    for _ in range(20_000):
+        picks = [(rng.randrange(200), rng.randrange(30)) for _ in range(rng.randrange(4))]
+        words = [f"kW{t:03d}X{k:02d}" for t, k in picks] + ["filler text"] * 2
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+        first = min((t for t, _ in picks), default=None)
+        want.append(("other" if first is None else f"t{first}", {t % 10 for t, _ in picks}))
+    con = make_con([], [{"userid": "a", "tweet_time": (date(2000, 1, 1) + timedelta(days=i)).isoformat(),
+                         "tweet_text": x} for i, x in enumerate(texts)])  # fmt: skip
+    start = time.perf_counter()
+    topics.assign(con, prof)
+    elapsed = time.perf_counter() - start
+    flags = ", ".join(f"g_g{g}" for g in range(10))
+    got = con.execute(f"SELECT topic, [{flags}] FROM topic_days ORDER BY day").fetchall()
+    assert [(t, {g for g, f in enumerate(fs) if f}) for t, fs in got] == want
+    assert elapsed < 10, f"{elapsed:.1f} s for 20,000 tweets"

@@ -127,7 +127,7 @@ def test_rises_dated_to_onset_and_peak_week():
     s = pd.Series(x, index=idx)
     assert topics.rises(s) == [idx[30].isoformat(), idx[80].isoformat()]
     assert topics.peak_week(s) == idx[80].isoformat()
-    # a small bump far below the topic's peak is not a rise
+    # a bump of 3 tweets over nothing stays under the floor of 5 a week: not a rise
     y = x.copy()
     y[10] = 3
     assert topics.rises(pd.Series(y, index=idx)) == [idx[30].isoformat(), idx[80].isoformat()]
@@ -135,6 +135,36 @@ def test_rises_dated_to_onset_and_peak_week():
     assert topics.rises(pd.Series(np.full(60, 5.0), index=idx[:60])) == []
     assert topics.rises(pd.Series(np.zeros(60), index=idx[:60])) == []
     assert topics.peak_week(pd.Series(np.zeros(60), index=idx[:60])) is None
+
+
+def test_an_early_rise_counts_however_large_a_later_peak():
+    """Regression (issue 16): the China demo's Hong Kong went from 55 to 345 tweets a week, yet
+    "rises: none", because that week was under 10% of its busiest week. Planted: 8 a day, then
+    49 a day from day 40, then 3,000 a day from day 100."""
+    idx = pd.date_range("2019-04-01", periods=160).date
+    x = np.full(160, 8.0)
+    x[40:] = 49
+    x[100:] = 3000
+    s = pd.Series(x, index=idx)
+    assert topics.rises(s) == [idx[40].isoformat(), idx[100].isoformat()]
+    assert topics.peak_week(s) == idx[100].isoformat()
+
+
+def test_noise_makes_no_rise():
+    """Poisson days, steady at any level from a tweet a month to thousands a day: no rise."""
+    rng = np.random.default_rng(16)
+    idx = pd.date_range("2019-01-01", periods=730).date
+    for level in (0.03, 0.3, 1, 3, 10, 100, 3000):
+        s = pd.Series(rng.poisson(level, 730).astype(float), index=idx)
+        assert topics.rises(s) == [], level
+
+
+def test_a_rise_against_a_quiet_but_noisy_level():
+    """Planted: about 2 a day (Poisson) for 60 days, then about 12 a day: one rise, at day 60."""
+    rng = np.random.default_rng(7)
+    idx = pd.date_range("2019-01-01", periods=120).date
+    x = np.concatenate([rng.poisson(2, 60), rng.poisson(12, 60)]).astype(float)
+    assert topics.rises(pd.Series(x, index=idx)) == [idx[60].isoformat()]
 
 
 def test_summarize_known_answers():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from takedown.db import measure_coverage
@@ -115,3 +116,60 @@ def test_spikes_need_six_mads_and_twice_the_median():
     flat.loc[20, "tweets"] = 19  # above 10 + 6 x 1 (MAD floor), but not twice the median
     flat.loc[40, "tweets"] = 20  # twice the median: a spike
     assert volume.spikes(flat)["day"].tolist() == [date(2020, 2, 10)]
+
+
+def _series(counts: list[int]) -> pd.DataFrame:
+    return pd.DataFrame({"day": pd.date_range("2020-01-01", periods=len(counts)).date,
+                         "tweets": counts})  # fmt: skip
+
+
+def test_spikes_rank_by_excess_and_floor_the_baseline():
+    """Planted truth in the counter-example's shape: a quiet start where one day has 14 tweets
+    over a baseline of 0, and later a busy level of 300 a day with one day of 1,430."""
+    counts = [0] * 60 + [300] * 60
+    counts[20] = 14
+    counts[90] = 1430
+    s = volume.spikes(_series(counts))
+    assert s["day"].tolist() == [date(2020, 3, 31), date(2020, 1, 21)]
+    assert s["baseline"].tolist() == [300, 5]  # the quiet day's baseline is floored at 5
+    assert s["excess"].tolist() == [1130, 9] and s["ratio"].tolist() == [4.77, 2.8]
+    f = by_name(*make([("a", f"{d} 12:00", "x") for d, k in zip(_series(counts)["day"], counts,
+                                                             strict=True) for _ in range(k)]))  # fmt: skip
+    assert (f["top_spike_day"].value, f["top_spike_tweets"].value) == ("2020-03-31", 1430)
+    assert (f["top_spike_baseline"].value, f["top_spike_excess"].value) == (300, 1130)
+    assert f["top_spike_ratio"].value == 4.77 and f["spike_count"].value == 2
+
+
+def test_a_handful_of_tweets_over_nothing_is_no_spike():
+    """Under the floor, 9 tweets over a baseline of 0 are not twice the (floored) baseline."""
+    counts = [0] * 60
+    counts[30] = 9
+    assert volume.spikes(_series(counts)).empty
+
+
+def test_noise_makes_no_spike():
+    """Poisson days at any level, quiet to busy, give no spike."""
+    rng = np.random.default_rng(16)
+    for level in (0.3, 2, 5, 50, 500, 5000):
+        s = volume.spikes(_series(rng.poisson(level, 730).tolist()))
+        assert s.empty, (level, s)
+
+
+def test_the_ira_busiest_day_leads_the_spikes(ira):
+    """Regression (issue 16): ranked by ratio, 14 tweets over a baseline of 0 ranked "14.0" and
+    the busiest day, 2016-10-06 with 1,430 tweets, was not among the 20 listed."""
+    s = volume.spikes(volume.daily(ira))
+    top = s.iloc[0]
+    assert (pd.Timestamp(top["day"]).date().isoformat(), int(top["tweets"])) == ("2016-10-06", 1430)
+    assert (s.head(20)["tweets"] >= 50).all()  # no quiet day among the listed spikes
+    assert (s["excess"].diff().dropna() <= 0).all()
+
+
+def test_an_even_number_of_days_gives_a_median_that_says_so():
+    """Four days of 2, 0, 1 and 5 tweets: the median is halfway between 1 and 2, and says so."""
+    rows = [*THREE, *[("c", "2020-01-04 10:00", "x")] * 5]
+    f = by_name(*make(rows))
+    assert f["median_daily_tweets"].value == 1.5
+    assert f["median_daily_between"].value == "1 and 2"
+    assert "even number (4)" in f["median_daily_tweets"].method
+    assert by_name(*make(THREE))["median_daily_between"].reason == "the median is one day's count"

@@ -50,3 +50,10 @@ def test_format_value_never_invents_a_placeholder():
     legacy = {"id": "x.y", "label": "y", "value": None, "unit": "count"}
     assert display_value(legacy) == "not available here"
     assert "this dataset" in finding_variables([legacy])["x"]["y_reason"]
+
+
+def test_a_number_halfway_between_counts_reads_without_a_trailing_zero():
+    """Regression (issue 16): "median cluster 18.50" read as a decimal of a count."""
+    assert format_value(18.5, "number") == "18.5"
+    assert format_value(18.0, "number") == "18"
+    assert format_value(1234.25, "number") == "1,234.25"
