@@ -14,7 +14,10 @@ from collections.abc import Sequence
 # Characters (table font) one A4 text column holds in the narrower engine (Quarto's Typst).
 TABLE_BUDGET = 84
 # Cell padding, in characters, on top of the text.
-PAD = 2
+PAD = 3
+# Longest token a column makes room for; a longer one (a long URL) may break (crossref.lua's
+# soft_break in Typst, the browser in HTML). Ids, numbers and cut hashes are all shorter.
+TOKEN_CAP = 30
 # Wide characters: CJK, Hangul, full-width forms and emoji take about two Latin characters and
 # may break between any two of them.
 _WIDE = re.compile(
@@ -30,10 +33,10 @@ def text_width(text: str) -> int:
 
 
 def longest_token(text: str) -> int:
-    """Width of the longest run a line break may not split: whitespace and wide characters
-    are break opportunities."""
+    """Width of the longest run a line break may not split (at most TOKEN_CAP): whitespace and
+    wide characters are break opportunities."""
     runs = _WIDE.sub(" ", text).split()
-    widest = max((len(r) for r in runs), default=0)
+    widest = min(TOKEN_CAP, max((len(r) for r in runs), default=0))
     return max(widest, 2) if _WIDE.search(text) else widest
 
 

@@ -176,12 +176,24 @@ def findings_list(findings: list[dict[str, Any]]) -> str:
     for topic, rows in groups.items():
         title = md_escape(topic.replace("_", " ").capitalize())
         out.append(f"### {title} {{.unnumbered .unlisted}}\n")
-        out += [_finding_entry(f) for f in rows]
+        previous = None
+        for f in rows:
+            out.append(_finding_entry(f, same_as_previous=_method(f) == previous))
+            previous = _method(f)
     return "\n".join(out)
 
 
-def _finding_entry(f: dict[str, Any]) -> str:
-    """One finding as a paragraph: `id` label: value (interval; n), then its method."""
+def _method(f: dict[str, Any]) -> str:
+    """A finding's method, with the reason when it is not available."""
+    method = (f.get("method") or "").strip()
+    if not is_available(f) and f.get("reason"):
+        method = f"{method} Not available: {f['reason']}".strip()
+    return method
+
+
+def _finding_entry(f: dict[str, Any], *, same_as_previous: bool = False) -> str:
+    """One finding as a paragraph: `id` label: value (interval; n), then its method (said once
+    for a run of findings that share it)."""
     fid = f["id"]
     head = f"`{fid}`" if re.fullmatch(r"[A-Za-z0-9_.-]+", fid) else md_escape(fid)
     line = f"{head} {md_escape(f['label'])}: **{md_escape(display_value(f))}**"
@@ -192,10 +204,15 @@ def _finding_entry(f: dict[str, Any]) -> str:
         extra.append(f"n = {f['n']:,}")
     if extra:
         line += f" ({'; '.join(extra)})"
-    method = (f.get("method") or "").strip()
-    if not is_available(f) and f.get("reason"):
-        method = f"{method} Not available: {f['reason']}".strip()
-    return f"{line}\\\n{md_escape(method, limit=METHOD_LIMIT)}\n" if method else f"{line}\n"
+    method = _method(f)
+    if not method:
+        return f"{line}\n"
+    shown = (
+        "Method as for the finding above."
+        if same_as_previous
+        else md_escape(method, limit=METHOD_LIMIT)
+    )
+    return f"{line}\\\n{shown}\n"
 
 
 def summary(ds: Dataset, profile: Profile, version: str, failed: list[Outcome]) -> str:

@@ -80,3 +80,14 @@ def test_findings_appendix_groups_by_section_with_the_method_in_full():
     assert "<code>account_creation.accounts_in_waves</code>" in html  # the id as a code span
     # value, interval and n on the id's line; the method on the next
     assert "n = 23,750)<br />\nCounted." in html
+
+
+def test_a_run_of_findings_with_one_method_states_it_once():
+    md = findings_list([_finding("posting_clock.a", method=LONG_METHOD.strip()),
+                        _finding("posting_clock.b", method=LONG_METHOD.strip()),
+                        _finding("posting_clock.c", method="Other.")])  # fmt: skip
+    plain = pypandoc.convert_text(md, "plain", format=READER, extra_args=["--wrap=none"])
+    assert plain.count(LONG_METHOD.strip()) == 1
+    assert (
+        "posting_clock.b A finding: 1,234 (n = 23,750)\nMethod as for the finding above." in plain
+    )
