@@ -20,7 +20,7 @@ PAD = 3
 TOKEN_CAP = 30
 # Wide characters: CJK, Hangul, full-width forms and emoji take about two Latin characters and
 # may break between any two of them.
-_WIDE = re.compile(
+WIDE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
     "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
     "\U0001f300-\U0001faff\U00020000-\U0003fffd]"
@@ -29,15 +29,15 @@ _WIDE = re.compile(
 
 def text_width(text: str) -> int:
     """Width of `text` in Latin characters: a wide character counts two."""
-    return len(text) + len(_WIDE.findall(text))
+    return len(text) + len(WIDE.findall(text))
 
 
 def longest_token(text: str) -> int:
     """Width of the longest run a line break may not split (at most TOKEN_CAP): whitespace and
     wide characters are break opportunities."""
-    runs = _WIDE.sub(" ", text).split()
+    runs = WIDE.sub(" ", text).split()
     widest = min(TOKEN_CAP, max((len(r) for r in runs), default=0))
-    return max(widest, 2) if _WIDE.search(text) else widest
+    return max(widest, 2) if WIDE.search(text) else widest
 
 
 def column_widths(columns: Sequence[Sequence[str]], budget: int = TABLE_BUDGET) -> list[int]:

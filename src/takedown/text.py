@@ -16,7 +16,7 @@ from datetime import date, datetime
 from numbers import Integral, Real
 from typing import Any
 
-from takedown.table_widths import column_widths
+from takedown.table_widths import TOKEN_CAP, WIDE, column_widths
 
 _PUNCT = frozenset(string.punctuation)
 # ASCII whitespace and other C0/C1 controls (and Unicode line separators) that could end a line,
@@ -152,7 +152,23 @@ def _cell(text: str, limit: int, as_code: bool) -> tuple[str, str]:
         return hash_cell(s), s[:HASH_SHOWN] + ELLIPSIS
     if as_code and _ID.fullmatch(s):
         return f"`{s}`", s
-    return md_escape(text, limit=limit), display_cut(s, limit)
+    shown = display_cut(_BIDI_CONTROLS.sub("", s), limit)
+    return " ".join(_token(t) for t in shown.split(" ")), shown
+
+
+# A browser may break a line after these (a date's hyphen, an interval's dash, a sign).
+_BREAKS_AFTER = re.compile("[-\u2010-\u2015+]")
+
+
+def _token(token: str) -> str:
+    """One escaped token of a cell; a number a browser could break after a hyphen or dash (a
+    date, an interval, UTC+8) in a `nobr` span, which the HTML style sets unbroken (Typst breaks only at
+    spaces anyway)."""
+    escaped = md_escape(token, limit=len(token) + 1)
+    numeric = any(c.isdigit() for c in token) and _BREAKS_AFTER.search(token)
+    if numeric and len(token) <= TOKEN_CAP and not WIDE.search(token):
+        return f"[{escaped}]{{.nobr}}"
+    return escaped
 
 
 def hash_cell(value: str) -> str:
