@@ -152,21 +152,29 @@ def _cell(text: str, limit: int, as_code: bool) -> tuple[str, str]:
         return hash_cell(s), s[:HASH_SHOWN] + ELLIPSIS
     if as_code and _ID.fullmatch(s):
         return f"`{s}`", s
-    shown = display_cut(_BIDI_CONTROLS.sub("", s), limit)
+    shown = " ".join(_cut_hash(t) for t in display_cut(_BIDI_CONTROLS.sub("", s), limit).split(" "))
     return " ".join(_token(t) for t in shown.split(" ")), shown
 
 
-# A browser may break a line after these (a date's hyphen, an interval's dash, a sign).
-_BREAKS_AFTER = re.compile("[-\u2010-\u2015+]")
+# A hashed mention or tag inside text (`@E9C7…` in a tweet): cut like a hash cell.
+_TEXT_HASH = re.compile(r"([@#]?)([0-9A-Fa-f]{20,})(\W*)")
+
+
+def _cut_hash(token: str) -> str:
+    """`token`, a hex hash of 20 or more digits in it cut to HASH_SHOWN and marked "…"."""
+    m = _TEXT_HASH.fullmatch(token)
+    if not m or not re.search(r"[A-Fa-f]", m.group(2)):
+        return token
+    return f"{m.group(1)}{m.group(2)[:HASH_SHOWN]}{ELLIPSIS}{m.group(3)}"
 
 
 def _token(token: str) -> str:
-    """One escaped token of a cell; a number a browser could break after a hyphen or dash (a
-    date, an interval, UTC+8) in a `nobr` span, which the HTML style sets unbroken (Typst breaks only at
-    spaces anyway)."""
+    """One escaped token of a cell. One with a digit and punctuation (a number, a date, an
+    interval, UTC+8) goes in a `nobr` span, which the HTML style keeps on one line where a
+    browser would break it after a hyphen or dash; Typst breaks only at spaces anyway."""
     escaped = md_escape(token, limit=len(token) + 1)
-    numeric = any(c.isdigit() for c in token) and _BREAKS_AFTER.search(token)
-    if numeric and len(token) <= TOKEN_CAP and not WIDE.search(token):
+    number = any(c.isdigit() for c in token) and not token.isalnum()
+    if number and len(token) <= TOKEN_CAP and not WIDE.search(token):
         return f"[{escaped}]{{.nobr}}"
     return escaped
 

@@ -62,3 +62,16 @@ def test_code_columns_set_ids_as_code_spans_and_escape_anything_else():
                   code=["Report version"])  # fmt: skip
     assert "`20261203T092159Z-03edcc47-5cf4257f`" in md
     assert "a \\`b\\` \\<c\\>" in md
+
+
+def test_numbers_in_text_cells_stay_whole_and_hashed_mentions_are_cut():
+    # Chromium broke "2020-03-24" after its hyphen in a narrow column, and a hashed mention in a
+    # copied tweet ran past Quarto's right margin.
+    mention = "@E9C743FBB899DBDBA1FFB94305414862F96733347252670E5F27EF56058A6F63"
+    md = md_table([{"text": f"早安 {mention}, 2020-03-24 12.5–12.7% UTC+8 /etc/passwd", "n": 3}])
+    html = pypandoc.convert_text(md, "html", format="markdown", extra_args=["--wrap=none"])
+    for number in ("2020-03-24", "12.5–12.7%", "UTC+8"):
+        assert f'<span class="nobr">{number}</span>' in html
+    assert '<span class="nobr">@E9C743FBB899…,</span>' in html
+    assert mention not in html
+    assert " /etc/passwd" in html  # no digit: plain text
