@@ -128,7 +128,7 @@ def md_table(
         and all(_is_numeric(r[i]) or _is_missing(r[i]) for r in rows)
         for i in range(len(keys))
     ]
-    head = [md_escape(h) for h in headers]
+    head = [_cell(str(h), limit, False)[0] for h in headers]
     widths = column_widths(
         [[display_cut(str(headers[i]))] + [r[i][1] for r in shown] for i in range(len(keys))]
     )

@@ -75,3 +75,9 @@ def test_numbers_in_text_cells_stay_whole_and_hashed_mentions_are_cut():
     assert '<span class="nobr">@E9C743FBB899…,</span>' in html
     assert mention not in html
     assert " /etc/passwd" in html  # no digit: plain text
+
+
+def test_a_header_with_a_number_stays_whole():
+    md = md_table([{"month": "2020-01", "c": 0.25}], {"month": "month", "c": "COVID-19"})
+    html = pypandoc.convert_text(md, "html", format="markdown", extra_args=["--wrap=none"])
+    assert '<span class="nobr">COVID-19</span></th>' in html
