@@ -212,3 +212,18 @@ def date_axis(ax: Any, axis: str = "x") -> None:
     target = ax.xaxis if axis == "x" else ax.yaxis
     target.set_major_locator(locator)
     target.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def log_axis(ax: Any, axis: str = "y") -> None:
+    """A log scale whose ticks read 1, 10, 1,000: plain text, since notebooks turn math off.
+
+    Matplotlib's default log labels are mathtext (`$\\mathdefault{10^{5}}$`), which leaks as
+    literal text once `text.parse_math` is off for data labels.
+    """
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    (ax.set_yscale if axis == "y" else ax.set_xscale)("log")
+    target.set_major_locator(LogLocator(base=10))
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    target.set_minor_formatter(NullFormatter())

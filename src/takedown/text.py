@@ -16,6 +16,8 @@ from datetime import date, datetime
 from numbers import Integral, Real
 from typing import Any
 
+from takedown.table_widths import TOKEN_CAP, WIDE, column_widths
+
 _PUNCT = frozenset(string.punctuation)
 # ASCII whitespace and other C0/C1 controls (and Unicode line separators) that could end a line,
 # start a block, or upset a writer; they all collapse to one space.
@@ -99,42 +101,88 @@ def md_table(
     int_format: str = "{:,}",
     na: str = "—",
     limit: int = CELL_LIMIT,
+    code: Sequence[str] = (),
 ) -> str:
     """Build a pipe table from a DataFrame or rows of plain values, every cell escaped.
 
     `columns` picks (and orders) the columns; a mapping also renames them {key: header}.
     For rows given as sequences, `columns` are just the headers. Numeric columns align right.
-    Each cell is cut to `limit` characters (marked "…").
+    Each cell is cut to `limit` characters (marked "…"). Cells of the `code` columns that are
+    ids (letters, digits, `._:-`) are set as code spans, and so are hex hashes, cut (see
+    hash_cell); column widths follow the content (table_widths).
     """
     keys, headers, rows = _normalize(data, columns)
     if not keys:
         raise ValueError("md_table needs at least one column")
-    cells = [
+    as_code = [k in code for k in keys]
+    shown = [
         [
-            md_escape(
-                format_cell(v, float_format=float_format, int_format=int_format, na=na),
-                limit=limit,
-            )
-            for v in row
+            _cell(format_cell(v, float_format=float_format, int_format=int_format, na=na),
+                  limit, as_code[i])
+            for i, v in enumerate(row)
         ]
         for row in rows
-    ]
+    ]  # fmt: skip
     numeric = [
         any(_is_numeric(r[i]) for r in rows)
         and all(_is_numeric(r[i]) or _is_missing(r[i]) for r in rows)
         for i in range(len(keys))
     ]
-    head = [md_escape(h) for h in headers]
-    # Dash counts set pandoc's relative column widths once a line is long: at least the header
-    # plus a margin (so it never overflows its column), at most 30 for long text.
-    widths = [
-        max(len(head[i]) + 2, min(30, max((len(r[i]) for r in cells), default=0)))
-        for i in range(len(keys))
-    ]
+    head = [_cell(str(h), limit, False)[0] for h in headers]
+    widths = column_widths(
+        [[display_cut(str(headers[i]))] + [r[i][1] for r in shown] for i in range(len(keys))]
+    )
     rule = [("-" * (w - 1) + ":") if numeric[i] else "-" * w for i, w in enumerate(widths)]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(rule) + "|"]
-    lines += ["| " + " | ".join(r) + " |" for r in cells]
+    lines += ["| " + " | ".join(c[0] for c in r) + " |" for r in shown]
     return "\n".join(lines) + "\n"
+
+
+# Hex digits of a hash a table shows; the rest is cut (the full value is in the data, and in
+# the HTML cell's title).
+HASH_SHOWN = 12
+_HASH = re.compile(r"(?=[0-9]*[a-f])[0-9a-f]{20,}")
+_ID = re.compile(r"[A-Za-z0-9_.:-]{1,120}")
+
+
+def _cell(text: str, limit: int, as_code: bool) -> tuple[str, str]:
+    """(Markdown, text as shown) of one cell: a cut hash or an id as a code span, else escaped."""
+    s = _SPACE_RUN.sub(" ", text).strip()
+    if _HASH.fullmatch(s):
+        return hash_cell(s), s[:HASH_SHOWN] + ELLIPSIS
+    if as_code and _ID.fullmatch(s):
+        return f"`{s}`", s
+    shown = " ".join(_cut_hash(t) for t in display_cut(_BIDI_CONTROLS.sub("", s), limit).split(" "))
+    return " ".join(_token(t) for t in shown.split(" ")), shown
+
+
+# A hashed mention or tag inside text (`@E9C7…` in a tweet): cut like a hash cell.
+_TEXT_HASH = re.compile(r"([@#]?)([0-9A-Fa-f]{20,})(\W*)")
+
+
+def _cut_hash(token: str) -> str:
+    """`token`, a hex hash of 20 or more digits in it cut to HASH_SHOWN and marked "…"."""
+    m = _TEXT_HASH.fullmatch(token)
+    if not m or not re.search(r"[A-Fa-f]", m.group(2)):
+        return token
+    return f"{m.group(1)}{m.group(2)[:HASH_SHOWN]}{ELLIPSIS}{m.group(3)}"
+
+
+def _token(token: str) -> str:
+    """One escaped token of a cell. One with a digit and punctuation (a number, a date, an
+    interval, UTC+8) goes in a `nobr` span, which the HTML style keeps on one line where a
+    browser would break it after a hyphen or dash; Typst breaks only at spaces anyway."""
+    escaped = md_escape(token, limit=len(token) + 1)
+    number = any(c.isdigit() for c in token) and not token.isalnum()
+    if number and len(token) <= TOKEN_CAP and not WIDE.search(token):
+        return f"[{escaped}]{{.nobr}}"
+    return escaped
+
+
+def hash_cell(value: str) -> str:
+    """A hex hash as a code span of its first HASH_SHOWN digits, the full value its title: a
+    64-digit hash cannot share a line with other columns without breaking."""
+    return f'`{value[:HASH_SHOWN]}{ELLIPSIS}`{{title="{value}"}}'
 
 
 def _normalize(

@@ -68,3 +68,17 @@ def rendered_russia(tmp_path_factory) -> dict:
     truth = json.loads((raw / "truth.json").read_text())
     return {"base": base, "folder": folder, "findings": findings, "truth": truth, "out": out,
             "data": data, "cache": base / "cache"}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def quarto_rendered(rendered, quarto_bin) -> dict:
+    """`takedown render --engine quarto` of the demo, beside the built-in render."""
+    out = rendered["base"] / "reports-quarto"
+    r = run_cli(
+        "render", "demo", "--data-dir", rendered["data"], "--out", out, "--engine", "quarto",
+        "--profile", ROOT / "profiles/china_052020.yml", cwd=ROOT,
+        env={"TAKEDOWN_CACHE_DIR": str(rendered["cache"])},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr[-3000:]
+    (folder,) = [p for p in (out / "demo").iterdir() if not p.name.startswith(".")]
+    return {"folder": folder, "stderr": r.stderr}

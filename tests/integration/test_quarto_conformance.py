@@ -17,24 +17,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import IN_CI, ROOT, run_cli
+from tests.conftest import IN_CI, ROOT
 
 pytestmark = pytest.mark.slow
 QUARTO_CI_VERSION = "1.10.18"
-
-
-@pytest.fixture(scope="session")
-def quarto_rendered(rendered, quarto_bin) -> dict:
-    """`takedown render --engine quarto` of the demo, beside the built-in render."""
-    out = rendered["base"] / "reports-quarto"
-    r = run_cli(
-        "render", "demo", "--data-dir", rendered["data"], "--out", out, "--engine", "quarto",
-        "--profile", ROOT / "profiles/china_052020.yml", cwd=ROOT,
-        env={"TAKEDOWN_CACHE_DIR": str(rendered["cache"])},
-    )  # fmt: skip
-    assert r.returncode == 0, r.stderr[-3000:]
-    (folder,) = [p for p in (out / "demo").iterdir() if not p.name.startswith(".")]
-    return {"folder": folder, "stderr": r.stderr}
 
 
 # Title blocks, tables of contents, callout titles and notebook links: compared elsewhere.

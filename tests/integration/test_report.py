@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -101,6 +102,19 @@ def test_pdf_opens_and_carries_headline_numbers_and_chinese(rendered):
     assert "UTC+8" in text
     assert "Synthetic demo data" in text
     assert any("\u4e00" <= ch <= "\u9fff" for ch in text), "no CJK text extracted from the PDF"
+
+
+def test_pdf_copies_hashtags_and_ids_as_written(rendered):
+    """Text copied out of the PDF is the data's: no space after `#` before CJK, no minus sign."""
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(rendered["folder"] / "report.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert re.search(r"#[\u4e00-\u9fff]", text), "no CJK hashtag copied from the PDF"
+    assert not re.search(r"#\s+[\u4e00-\u9fff]", text), "a space after # in a CJK hashtag"
+    assert f"Version {rendered['folder'].name}" in text, "the version id is not copied as written"
 
 
 def test_html_shows_hostile_profile_text_as_text(rendered):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pypandoc
 from pypdf import PdfReader
 
 from takedown.compose import render
@@ -44,3 +45,39 @@ def test_one_megabyte_description_composes_in_seconds(tmp_path):
     assert "…" in text and "Patriot" in text
     html = res["html"].read_text(encoding="utf-8")
     assert html.count("长") < 1_000
+
+
+def test_hashes_show_cut_in_a_code_span_with_the_full_value_as_title():
+    full = "c271a7a777cc5f4f966a3664b422050eb59e9121dc729c8317607b9f9e6a29b0"
+    md = md_table([{"screen name": full, "tweets": 938}, {"screen name": "12345", "tweets": 1}])
+    html = pypandoc.convert_text(md, "html", format="markdown", extra_args=["--wrap=none"])
+    assert f'<code title="{full}">c271a7a777cc…</code>' in html
+    assert "<td>12345</td>" in html  # a short number-like name is plain text
+    typ = pypandoc.convert_text(md, "typst", format="markdown")
+    assert full not in typ and "c271a7a777cc…" in typ
+
+
+def test_code_columns_set_ids_as_code_spans_and_escape_anything_else():
+    md = md_table([["20261203T092159Z-03edcc47-5cf4257f"], ["a `b` <c>"]], ["Report version"],
+                  code=["Report version"])  # fmt: skip
+    assert "`20261203T092159Z-03edcc47-5cf4257f`" in md
+    assert "a \\`b\\` \\<c\\>" in md
+
+
+def test_numbers_in_text_cells_stay_whole_and_hashed_mentions_are_cut():
+    # Chromium broke "2020-03-24" after its hyphen in a narrow column, and a hashed mention in a
+    # copied tweet ran past Quarto's right margin.
+    mention = "@E9C743FBB899DBDBA1FFB94305414862F96733347252670E5F27EF56058A6F63"
+    md = md_table([{"text": f"早安 {mention}, 2020-03-24 12.5–12.7% UTC+8 /etc/passwd", "n": 3}])
+    html = pypandoc.convert_text(md, "html", format="markdown", extra_args=["--wrap=none"])
+    for number in ("2020-03-24", "12.5–12.7%", "UTC+8"):
+        assert f'<span class="nobr">{number}</span>' in html
+    assert '<span class="nobr">@E9C743FBB899…,</span>' in html
+    assert mention not in html
+    assert " /etc/passwd" in html  # no digit: plain text
+
+
+def test_a_header_with_a_number_stays_whole():
+    md = md_table([{"month": "2020-01", "c": 0.25}], {"month": "month", "c": "COVID-19"})
+    html = pypandoc.convert_text(md, "html", format="markdown", extra_args=["--wrap=none"])
+    assert '<span class="nobr">COVID-19</span></th>' in html

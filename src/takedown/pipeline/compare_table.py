@@ -141,7 +141,7 @@ def generated_sections(
         )
     lines.append(md_table(
         [[i["name"], i["version"], i["profile"]["name"], i["timezone"]] for i in inputs],
-        ["Dataset", "Report version", "Profile", "Clock"],
+        ["Dataset", "Report version", "Profile", "Clock"], code=["Report version"],
     ) + "\n: The input reports: the latest version of each, as listed by takedown versions. "
         "{#tbl-inputs}\n")  # fmt: skip
     notes = []

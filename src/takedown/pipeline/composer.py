@@ -47,7 +47,11 @@ def set_front_matter(qmd: Path, updates: dict[str, str]) -> None:
 
 
 def run_engine(engine: str, project: Path, out: Path) -> None:
-    """Compose project's main document into out/report.html and out/report.pdf."""
+    """Compose project's main document into out/report.html and out/report.pdf.
+
+    Paths are made absolute first: Quarto reads a relative --output-dir against the project.
+    """
+    project, out = Path(project).resolve(), Path(out).resolve()
     if engine == "builtin":
         res = compose_builtin(project, out)
         for key, name in (("html", "report.html"), ("pdf", "report.pdf")):

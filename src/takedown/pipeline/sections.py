@@ -19,7 +19,7 @@ from takedown.ingest.dataset import Dataset
 from takedown.pipeline.availability import unavailable_markdown
 from takedown.pipeline.execute import Outcome
 from takedown.pipeline.variables import display_value, format_interval, is_available
-from takedown.profile import Profile
+from takedown.profile import TOPICS, Profile
 
 
 def section_title(path: Path) -> str:
@@ -115,14 +115,7 @@ def appendix(
         ]
     )  # fmt: skip
     findings = sorted((f for o in outcomes for f in o.findings), key=lambda f: f["id"])
-    ftable = md_table(
-        [
-            {"id": f["id"], "finding": f["label"], "value": display_value(f),
-             "95% interval": format_interval(f.get("interval"), f["unit"]) if is_available(f) else "",
-             "n": f"{f['n']:,}" if f.get("n") is not None else "", "method": f.get("method") or ""}
-            for f in findings
-        ]
-    ) if findings else "No findings were recorded.\n"  # fmt: skip
+    ftable = findings_list(findings) if findings else "No findings were recorded.\n"
     runs = md_table(
         [{"notebook": o.name, "status": o.status, "seconds": round(o.seconds, 1)} for o in outcomes]
     )
@@ -144,12 +137,10 @@ duplicate tweet ids: {c.duplicate_tweetids:,}; tweets by accounts missing from t
 
 ## Every finding
 
-Each number in this report is recorded by a notebook cell into findings.json, with its method.
-Intervals are 95% intervals.
+Each number in this report is recorded by a notebook cell into findings.json, with its method,
+here in full. Intervals are 95% intervals; n is the number of cases a finding counts over.
 
 {ftable}
-: All recorded findings. {{#tbl-all-findings}}
-
 ## Findings not available here
 
 A finding this dataset cannot support is reported as not available here, with the reason,
@@ -168,6 +159,60 @@ Report version {md_escape(manifest["version"])}, code version
 {pkgs}
 : Package versions. {{#tbl-packages}}
 """
+
+
+# Longest method shown in the appendix: our notebooks' own text, shown in full.
+METHOD_LIMIT = 4000
+
+
+def findings_list(findings: list[dict[str, Any]]) -> str:
+    """Every finding, grouped by section in the report's order: the id as a code span, value,
+    interval and n on one line, the method in full below it."""
+    order = {t: i for i, t in enumerate(TOPICS)}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for f in sorted(findings, key=lambda f: (order.get(f["id"].split(".")[0], 99), f["id"])):
+        groups.setdefault(f["id"].split(".")[0], []).append(f)
+    out = []
+    for topic, rows in groups.items():
+        title = md_escape(topic.replace("_", " ").capitalize())
+        out.append(f"### {title} {{.unnumbered .unlisted}}\n")
+        previous = None
+        for f in rows:
+            out.append(_finding_entry(f, same_as_previous=_method(f) == previous))
+            previous = _method(f)
+    return "\n".join(out)
+
+
+def _method(f: dict[str, Any]) -> str:
+    """A finding's method, with the reason when it is not available."""
+    method = (f.get("method") or "").strip()
+    if not is_available(f) and f.get("reason"):
+        method = f"{method} Not available: {f['reason']}".strip()
+    return method
+
+
+def _finding_entry(f: dict[str, Any], *, same_as_previous: bool = False) -> str:
+    """One finding as a paragraph: `id` label: value (interval; n), then its method (said once
+    for a run of findings that share it)."""
+    fid = f["id"]
+    head = f"`{fid}`" if re.fullmatch(r"[A-Za-z0-9_.-]+", fid) else md_escape(fid)
+    line = f"{head} {md_escape(f['label'])}: **{md_escape(display_value(f))}**"
+    extra = []
+    if is_available(f) and f.get("interval"):
+        extra.append(f"95% interval {md_escape(format_interval(f['interval'], f['unit']))}")
+    if f.get("n") is not None:
+        extra.append(f"n = {f['n']:,}")
+    if extra:
+        line += f" ({'; '.join(extra)})"
+    method = _method(f)
+    if not method:
+        return f"{line}\n"
+    shown = (
+        "Method as for the finding above."
+        if same_as_previous
+        else md_escape(method, limit=METHOD_LIMIT)
+    )
+    return f"{line}\\\n{shown}\n"
 
 
 def summary(ds: Dataset, profile: Profile, version: str, failed: list[Outcome]) -> str:

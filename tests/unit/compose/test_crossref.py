@@ -10,7 +10,7 @@ from takedown.compose import md_table, render
 from tests.unit.compose.test_shortcodes import write_project
 
 
-def test_a_hash_in_a_narrow_cell_wraps_and_copies_exactly(tmp_path):
+def test_a_hash_in_a_cell_is_cut_and_a_long_token_copies_exactly(tmp_path):
     digest = hashlib.sha256(b"takedown").hexdigest()
     rows = [
         {"file": "a_tweets_csv_hashed.csv", "sha256": digest, "note": "wrap me", "n": 1},
@@ -20,6 +20,20 @@ def test_a_hash_in_a_narrow_cell_wraps_and_copies_exactly(tmp_path):
     res = render(write_project(tmp_path / "p", body), tmp_path / "out", formats=("pdf",))
     text = "".join(p.extract_text() for p in PdfReader(res["pdf"]).pages)
     assert "\u200b" not in text
-    assert digest not in text  # it did wrap inside its cell ...
-    assert digest in text.replace("\n", "")  # ... and nothing but the line break was added
+    assert digest[:12] + "…" in text  # a hash is shown cut, in one piece (md_table)
+    # a long token, wrapped or not, copies as it is: nothing but a line break is added
     assert "xxxxxxxx.(method)[x];#yzzzzzzz" in text.replace("\n", "")
+
+
+def test_a_hyphen_in_an_id_stays_a_hyphen_in_the_pdf(tmp_path):
+    # The comparison PDF set the version id's first hyphen as a minus (U+2212): a break box put
+    # "-0" at the start of a text run, where Typst reads a minus sign.
+    version = "20261203T092926Z-03edcc47-3392e48b"
+    long = "x" * 15 + "-0123456-89012345-678901234"
+    rows = [{"version": version, "token": long, "n": 1}]
+    body = f"# Inputs\n\n{md_table(rows)}\n: Versions. {{#tbl-inputs}}\n"
+    res = render(write_project(tmp_path / "p", body), tmp_path / "out", formats=("pdf",))
+    text = "".join(p.extract_text() for p in PdfReader(res["pdf"]).pages)
+    assert "\u2212" not in text
+    assert version in text  # 34 characters: under the cap, never broken
+    assert long in text.replace("\n", "")

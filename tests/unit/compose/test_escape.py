@@ -62,9 +62,13 @@ def _pandoc_json(markdown: str) -> dict:
 
 
 def _inline_text(inlines: list[dict]) -> str:
-    """Text of inlines that may only be Str/Space/SoftBreak (anything else is a failure)."""
+    """Text of inlines that may only be Str/Space/SoftBreak, or md_table's own `nobr` span of
+    those (anything else is a failure)."""
     parts = []
     for el in inlines:
+        if el["t"] == "Span" and el["c"][0] == ["", ["nobr"], []]:
+            parts.append(_inline_text(el["c"][1]))
+            continue
         assert el["t"] in ("Str", "Space", "SoftBreak"), f"markup created: {el}"
         parts.append(el["c"] if el["t"] == "Str" else " ")
     return "".join(parts)

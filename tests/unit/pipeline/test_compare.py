@@ -145,7 +145,7 @@ def test_generated_sections_note_left_out_inputs():
     }
     gen = ct.generated_sections(inputs, rows, ["a", "b"], left_out)
     assert "Synthetic demo data" in gen["inputs.qmd"] and "In a:" in gen["inputs.qmd"]
-    assert "v\\-b" in gen["inputs.qmd"]
+    assert "`v-b`" in gen["inputs.qmd"]  # a version id as a code span, hyphen as written
     assert gen["figure_notes.qmd"] == (
         "- The account creation figure leaves out b: account\\_creation\\_date is not in it.\n"
     )  # the followers figure, drawn by no input, says so in its own place

@@ -7,7 +7,7 @@ import pypandoc
 
 from takedown.compose.builtin import READER
 from takedown.ingest.dataset import Dataset
-from takedown.pipeline.sections import stub_failed_embeds, summary
+from takedown.pipeline.sections import findings_list, stub_failed_embeds, summary
 from takedown.profile import Profile
 
 DS = Dataset.model_construct(name="ds", synthetic=False)
@@ -46,3 +46,48 @@ def test_embeds_of_a_failed_notebook_elsewhere_become_a_labelled_note(tmp_path):
     assert "\nTweets by topic.\n:::" in out  # the cell's caption, so @fig-t still resolves
     assert "::: {#tbl-x}" in out and "\ntbl\\-x\n:::" in out  # no such cell: the label
     assert stub_failed_embeds(text, {"02_followers"}, tmp_path) == text
+
+
+LONG_METHOD = "Accounts whose first tweet came 90 or more days after creation; " * 9
+
+
+def _finding(fid: str, **kw) -> dict:
+    return {"id": fid, "label": kw.pop("label", "A finding"), "unit": "count", "value": 1234,
+            "interval": None, "n": 23750, "method": "Counted.", "status": "ok", **kw}  # fmt: skip
+
+
+def test_findings_appendix_groups_by_section_with_the_method_in_full():
+    findings = [
+        _finding("overview.accounts", method=LONG_METHOD.strip()),
+        _finding("followers.zero_share", unit="share", value=0.149, interval=[0.14, 0.16]),
+        _finding("account_creation.accounts_in_waves", value=21375),
+        _finding("engagement.likes", status="unavailable", value=None, reason="no like counts"),
+    ]
+    md = findings_list(findings)
+    headings = [ln for ln in md.splitlines() if ln.startswith("### ")]
+    # The report's section order, not the alphabet; no heading numbers, no table of contents.
+    assert headings == [
+        "### Overview {.unnumbered .unlisted}", "### Followers {.unnumbered .unlisted}",
+        "### Account creation {.unnumbered .unlisted}", "### Engagement {.unnumbered .unlisted}",
+    ]  # fmt: skip
+    plain = pypandoc.convert_text(md, "plain", format=READER, extra_args=["--wrap=none"])
+    assert LONG_METHOD.strip() in plain  # not cut at 280 characters, no "…"
+    assert "…" not in plain
+    assert "followers.zero_share A finding: 14.9% (95% interval 14.0–16.0%; n = 23,750)" in plain
+    assert "engagement.likes A finding: not available here (n = 23,750)" in plain
+    assert "Not available: no like counts" in plain
+    html = pypandoc.convert_text(md, "html", format=READER)
+    assert "<code>account_creation.accounts_in_waves</code>" in html  # the id as a code span
+    # value, interval and n on the id's line; the method on the next
+    assert "n = 23,750)<br />\nCounted." in html
+
+
+def test_a_run_of_findings_with_one_method_states_it_once():
+    md = findings_list([_finding("posting_clock.a", method=LONG_METHOD.strip()),
+                        _finding("posting_clock.b", method=LONG_METHOD.strip()),
+                        _finding("posting_clock.c", method="Other.")])  # fmt: skip
+    plain = pypandoc.convert_text(md, "plain", format=READER, extra_args=["--wrap=none"])
+    assert plain.count(LONG_METHOD.strip()) == 1
+    assert (
+        "posting_clock.b A finding: 1,234 (n = 23,750)\nMethod as for the finding above." in plain
+    )

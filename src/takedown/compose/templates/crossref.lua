@@ -196,18 +196,22 @@ local function callout(div)
   return div
 end
 
--- Typst cannot break a long token (a hash, a URL) inside a table cell, so the table overflows
--- the page. An empty box every 8 ASCII characters gives it break points that are not text, so
--- a hash copied from the PDF comes out exactly as it is (a zero-width space would be copied
--- too). `;` ends the box expression, so whatever text follows stays text. Only between two
--- ASCII characters, so emoji sequences and combining marks are never split.
+-- Typst cannot break a long token (a URL) inside a table cell, so the table overflows the
+-- page. md_table gives every column room for its longest token up to TOKEN_CAP characters
+-- (takedown.table_widths), so numbers, ids and hashes never break; only a longer token gets an
+-- empty box every 8 ASCII characters: break points that are not text, so a token copied from
+-- the PDF comes out exactly as it is (a zero-width space would be copied too). `;` ends the box
+-- expression, so whatever text follows stays text. Only between two ASCII characters, so emoji
+-- sequences and combining marks are never split, and never before a "-" or "+", which Typst
+-- would set as a minus or plus sign before a digit at the start of the text after the box.
 local BREAK = "#box[];"
+local TOKEN_CAP = 30
 local function soft_break(str)
-  if #str.text < 16 then return nil end
+  if utf8.len(str.text) <= TOKEN_CAP then return nil end
   local out, piece, run, prev_ascii = pandoc.Inlines({}), {}, 0, false
   for _, cp in utf8.codes(str.text) do
     local ascii = cp < 128
-    if ascii and prev_ascii and run >= 8 then
+    if ascii and prev_ascii and run >= 8 and cp ~= 45 and cp ~= 43 then
       out:insert(pandoc.Str(table.concat(piece)))
       out:insert(pandoc.RawInline("typst", BREAK))
       piece, run = {}, 0

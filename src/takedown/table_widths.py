@@ -1,0 +1,60 @@
+"""Pipe-table column widths from the cells' content, so no engine breaks a number, id or hash.
+
+Once a pipe-table line is longer than 72 characters, pandoc (and so Quarto) sizes the columns by
+the dash counts of the separator line, in both HTML and Typst. Each column gets at least its
+longest unbreakable token (a number, an id, a word, a cut hash) and the rest of the line is
+shared in proportion to how much longer its text runs, as a browser's automatic layout does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# Characters (table font) one A4 text column holds in the narrower engine (Quarto's Typst).
+TABLE_BUDGET = 84
+# Cell padding, in characters, on top of the text.
+PAD = 3
+# Longest token a column makes room for; a longer one (a long URL) may break (crossref.lua's
+# soft_break in Typst, the browser in HTML). Ids, numbers and cut hashes are all shorter.
+TOKEN_CAP = 30
+# Wide characters: CJK, Hangul, full-width forms and emoji take about two Latin characters and
+# may break between any two of them.
+WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+    "\U0001f300-\U0001faff\U00020000-\U0003fffd]"
+)
+
+
+def text_width(text: str) -> int:
+    """Width of `text` in Latin characters: a wide character counts two."""
+    return len(text) + len(WIDE.findall(text))
+
+
+def longest_token(text: str) -> int:
+    """Width of the longest run a line break may not split (at most TOKEN_CAP): whitespace and
+    wide characters are break opportunities."""
+    runs = WIDE.sub(" ", text).split()
+    widest = min(TOKEN_CAP, max((len(r) for r in runs), default=0))
+    return max(widest, 2) if WIDE.search(text) else widest
+
+
+def column_widths(columns: Sequence[Sequence[str]], budget: int = TABLE_BUDGET) -> list[int]:
+    """Dash counts for each column (its header first, then its cells, as shown).
+
+    A table whose text fits in `budget` gets each column's longest cell; a wider one gives every
+    column its longest token and shares what is left in proportion to the text beyond it.
+    """
+    mins = [max((longest_token(c) for c in col), default=0) + PAD for col in columns]
+    maxs = [max((text_width(c) for c in col), default=0) + PAD for col in columns]
+    maxs = [max(lo, hi) for lo, hi in zip(mins, maxs, strict=True)]
+    if sum(maxs) <= budget:
+        return [max(3, w) for w in maxs]
+    spare = budget - sum(mins)
+    stretch = sum(hi - lo for lo, hi in zip(mins, maxs, strict=True))
+    if spare <= 0 or stretch == 0:
+        return [max(3, w) for w in mins]
+    return [
+        max(3, lo + round(spare * (hi - lo) / stretch)) for lo, hi in zip(mins, maxs, strict=True)
+    ]

@@ -1,0 +1,193 @@
+"""A machine look at every page, as a reader would see it (issue 17, item 7).
+
+PDF: no two words overlap (pdftotext -bbox-layout word boxes, a few points of tolerance) and no
+word runs outside the text column or off the page. HTML in Chromium at 1280 and 390 px: nothing
+scrolls the page sideways and no table cell breaks a number, id or hash over two lines. No figure
+text holds mathtext (`mathdefault`, `$`). Runs on the China demo and the second demo with the
+built-in engine (the session renders, no extra ones) and on Quarto's render when Quarto is on
+PATH. Under CI every PDF page is kept as a PNG in artifacts/pages/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections import Counter
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+TOLERANCE = 2.0  # points two word boxes may share (kerning, italic overhang)
+EDGE = 3.0  # points a word may reach past the text column (optical margin, rounding)
+MATHTEXT = re.compile(r"mathdefault|\$")
+# Colour emoji: the bitmap font's boxes are taller than its glyphs, so they are left out of the
+# overlap test (the page images show them). Text from the data may hold `$`, so the PDF text is
+# searched for mathtext's own `mathdefault` only; figure text (SVG) for `$` as well.
+_EMOJI = re.compile("[\u200d\u2600-\u27bf\ufe0f\U0001f000-\U0001faff]")
+
+
+def pdf_words(pdf: Path) -> list[dict]:
+    """Every page's size and word boxes, from poppler's pdftotext -bbox-layout."""
+    xml = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    xml = re.sub(r"<!DOCTYPE[^>]*>", "", xml).replace(' xmlns="http://www.w3.org/1999/xhtml"', "")
+    pages = []
+    for page in ElementTree.fromstring(xml).iter("page"):
+        words = [
+            {"text": w.text or "", **{k: float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")}}
+            for w in page.iter("word")
+        ]
+        pages.append({"width": float(page.get("width")), "height": float(page.get("height")),
+                      "words": words})  # fmt: skip
+    return pages
+
+
+def overlaps(words: list[dict], tol: float = TOLERANCE) -> list[tuple[str, str]]:
+    """Pairs of words whose boxes, each shrunk by `tol`, still intersect."""
+    boxes = sorted(
+        (w["yMin"] + tol, w["yMax"] - tol, w["xMin"] + tol, w["xMax"] - tol, w["text"])
+        for w in words
+        if w["xMax"] - w["xMin"] > 2 * tol
+        and w["yMax"] - w["yMin"] > 2 * tol
+        and not _EMOJI.search(w["text"])
+    )
+    found = []
+    for i, (y0, y1, x0, x1, t) in enumerate(boxes):
+        for v0, v1, u0, u1, s in boxes[i + 1 :]:
+            if v0 >= y1:
+                break
+            if u0 < x1 and x0 < u1 and v0 < y1 and y0 < v1:
+                found.append((t, s))
+    return found
+
+
+def text_column(pages: list[dict]) -> tuple[float, float]:
+    """Left and right edges of the text column: most lines start at the left margin, and the
+    page templates of both engines have equal left and right margins."""
+    starts = Counter(round(min(w["xMin"] for w in p["words"])) for p in pages if p["words"])
+    left = starts.most_common(1)[0][0]
+    return left, pages[0]["width"] - left
+
+
+def page_problems(pdf: Path) -> list[str]:
+    """Overlapping words and words outside the text column or the page, one line each."""
+    pages = pdf_words(pdf)
+    left, right = text_column(pages)
+    problems = []
+    for n, p in enumerate(pages, 1):
+        for a, b in overlaps(p["words"])[:5]:
+            problems.append(f"page {n}: {a!r} overlaps {b!r}")
+        for w in p["words"]:
+            if w["xMin"] < left - EDGE or w["xMax"] > right + EDGE:
+                problems.append(f"page {n}: {w['text']!r} outside the text column")
+            elif w["yMin"] < 0 or w["yMax"] > p["height"]:
+                problems.append(f"page {n}: {w['text']!r} off the page")
+        mathtext = [w["text"] for w in p["words"] if "mathdefault" in w["text"]]
+        problems += [f"page {n}: mathtext {t!r}" for t in mathtext]
+    return problems
+
+
+def keep_page_images(pdf: Path, name: str) -> None:
+    """Under CI, a 50 dpi PNG of every page in artifacts/pages/ (name-1.png, ...)."""
+    if not os.environ.get("CI"):
+        return
+    out = ROOT / "artifacts" / "pages"
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(out / name)], check=True)
+
+
+# For each text node inside a table cell: every whitespace-free token must sit on one line. A
+# token that wraps has client rects on more than one line.
+BROKEN_JS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('main td, main th')) {
+    const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+      const re = /\\S+/g;
+      let m;
+      while ((m = re.exec(node.data)) !== null) {
+        // numbers, ids and hashes: a token with a digit, or code; a word may break at its hyphen
+        if (!/\\d/.test(m[0]) && !cell.contains(node.parentElement.closest('code'))) continue;
+        if (/[\\u2e80-\\u9fff\\uac00-\\ud7a3\\uff00-\\uffef]/.test(m[0])) continue;
+        const r = document.createRange();
+        r.setStart(node, m.index);
+        r.setEnd(node, m.index + m[0].length);
+        const tops = new Set(Array.from(r.getClientRects()).filter(q => q.width > 0)
+          .map(q => Math.round(q.top)));
+        if (tops.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  const doc = document.documentElement;
+  const svgText = Array.from(document.querySelectorAll('figure svg text, svg text'))
+    .map(t => t.textContent);
+  return {broken, scroll: doc.scrollWidth - window.innerWidth, svgText};
+}"""
+
+
+def browser_problems(html: Path) -> list[str]:
+    """Broken tokens in table cells and sideways scrolling at 1280 and 390 px, one line each."""
+    from tests.integration.test_browser import CHROMIUM
+
+    if CHROMIUM is None:
+        pytest.fail("Debian's chromium is not installed; .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    problems = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for width in (1280, 390):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(html.as_uri())
+            state = page.evaluate(BROKEN_JS)
+            page.close()
+            problems += [f"{width} px: {t!r} breaks" for t in sorted(set(state["broken"]))]
+            if state["scroll"] > 0:
+                problems.append(f"{width} px: the page scrolls {state['scroll']} px sideways")
+            problems += [
+                f"{width} px: mathtext {t!r}" for t in state["svgText"] if MATHTEXT.search(t)
+            ]
+        browser.close()
+    return problems
+
+
+def figure_text_problems(folder: Path) -> list[str]:
+    """Mathtext in any figure's own text: SVG outputs of the executed notebooks."""
+    problems = []
+    for nb in sorted((folder / "notebooks").glob("*.ipynb")):
+        for m in re.finditer(r"<text[^>]*>([^<]*)</text>", nb.read_text(encoding="utf-8")):
+            if MATHTEXT.search(m.group(1)):
+                problems.append(f"{nb.name}: mathtext {m.group(1)!r}")
+    return problems
+
+
+def check(folder: Path, name: str) -> list[str]:
+    """Every problem of one version folder's PDF, HTML and figures."""
+    keep_page_images(folder / "report.pdf", name)
+    return (
+        [f"PDF {p}" for p in page_problems(folder / "report.pdf")]
+        + [f"HTML {p}" for p in browser_problems(folder / "report.html")]
+        + figure_text_problems(folder)
+    )
+
+
+@pytest.mark.browser
+def test_every_page_of_the_china_demo_reads_cleanly(rendered):
+    assert check(rendered["folder"], "china-builtin") == []
+
+
+@pytest.mark.browser
+def test_every_page_of_the_second_demo_reads_cleanly(rendered_russia):
+    assert check(rendered_russia["folder"], "russia-builtin") == []
+
+
+@pytest.mark.browser
+def test_every_page_of_quartos_china_demo_reads_cleanly(quarto_rendered):
+    assert check(quarto_rendered["folder"], "china-quarto") == []

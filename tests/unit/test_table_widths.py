@@ -1,0 +1,55 @@
+"""Pipe-table widths from content: every column holds its longest token, text takes the rest."""
+
+from __future__ import annotations
+
+import re
+
+import pypandoc
+
+from takedown.table_widths import PAD, column_widths, longest_token, text_width
+from takedown.text import md_table
+
+HASH = "c271a7a777cc5f4f966a3664b422050eb59e9121dc729c8317607b9f9e6a29b0"
+CJK_TEXT = "今天的天气真好，大家出去走走吧。昨天在杭州和同事一起散步，一切平安。 @E9C743FBB899DBDB"
+
+
+def test_widths_count_wide_characters_twice_and_break_between_them():
+    assert text_width("ab家庭") == 6
+    assert longest_token("119,618") == 7
+    assert longest_token("a longer sentence") == 8
+    assert longest_token("今天的天气真好") == 2  # CJK may break between any two characters
+    assert longest_token(CJK_TEXT) == len("@E9C743FBB899DBDB")
+
+
+def test_every_column_gets_its_longest_token_and_long_text_the_rest():
+    # Table 15's shape: four short number/time columns beside copied text
+    cols = [["cluster", "34"], ["accounts", "30"], ["first", "2020-03-24 02:55"],
+            ["text (first copy)", CJK_TEXT]]  # fmt: skip
+    widths = column_widths(cols)
+    for col, w in zip(cols, widths, strict=True):
+        assert w >= max(longest_token(c) for c in col) + PAD
+    assert widths[3] > sum(widths[:3])  # the text, not the numbers, takes the spare width
+
+
+def test_narrow_content_keeps_its_natural_width():
+    assert column_widths([["n", "119,618"], ["word", "x"]]) == [7 + PAD, 4 + PAD]
+
+
+def _typst_fractions(md: str) -> list[float]:
+    typ = pypandoc.convert_text(md, "typst", format="markdown")
+    m = re.search(r"columns: \(([^)]*)\)", typ)
+    assert m, typ
+    return [float(x.strip().rstrip("%")) / 100 for x in m.group(1).split(",") if x.strip()]
+
+
+def test_top_accounts_table_leaves_room_for_every_number_and_the_cut_hash():
+    # Table 2 of the China demo: hashed screen names overprinted the names in Quarto's PDF.
+    rows = [{"screen name": HASH, "display name": "Name, with \"quotes\"",
+             "description": "line1 line2, quoted | --- <label> " * 3, "followers": 0,
+             "tweets": 119618}]  # fmt: skip
+    md = md_table(rows)
+    fractions = _typst_fractions(md)
+    text_column_chars = 84  # A4 text column at the table size, in characters
+    need = [len("c271a7a777cc…"), len('quotes"'), len("<label>"), len("followers"), 7]
+    for share, chars in zip(fractions, need, strict=True):
+        assert share * text_column_chars >= chars + 1, (fractions, need)
