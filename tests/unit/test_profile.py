@@ -62,3 +62,24 @@ def test_a_profile_nested_100000_levels_deep_is_one_clear_error(tmp_path):
     with pytest.raises(ProfileError, match="nested too deeply") as exc:
         load_profile(deep)
     assert str(deep) in str(exc.value) and "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize("zone", ["posix/Europe/Moscow", "right/UTC", "localtime"])
+@pytest.mark.parametrize("field", ["timezone", "source.source_timezone"])
+def test_zones_python_knows_but_duckdb_does_not_are_refused_at_validation(tmp_path, zone, field):
+    f = tmp_path / "p.yml"
+    setting = f"timezone: {zone}" if field == "timezone" else f"source: {{source_timezone: {zone}}}"
+    f.write_text(f"name: x\ntitle: t\n{setting}\n")
+    with pytest.raises(ProfileError) as exc:
+        load_profile(f)
+    msg = str(exc.value)
+    assert msg.startswith(f"{f}: field {field}: Value error, timezone {zone!r} is not one DuckDB")
+    assert "\n" not in msg
+
+
+def test_zones_both_know_pass(tmp_path):
+    f = tmp_path / "p.yml"
+    f.write_text(
+        "name: x\ntitle: t\ntimezone: Asia/Kathmandu\nsource: {source_timezone: Etc/GMT+3}\n"
+    )
+    assert load_profile(f).source.source_timezone == "Etc/GMT+3"
