@@ -33,7 +33,7 @@ from takedown.ingest.dataset import (
 from takedown.ingest.discover import ArchiveFile
 from takedown.ingest.formats import resolve
 from takedown.ingest.limits import Budget, Limits
-from takedown.ingest.normalize import lit
+from takedown.ingest.normalize import REJECT, lit
 from takedown.ingest.read import Progress, disk_full_error, is_disk_full, read_file
 from takedown.ingest.rejects import write_rejects
 from takedown.ingest.verify import Checks, hash_sources
@@ -148,7 +148,7 @@ def _ingest(
             ):
                 return previous, True
         # Checksum (and gzip-check) the inputs while DuckDB reads them.
-        checks = Checks(files, budget, hashes)
+        checks = Checks(files, budget, hashes, inputs.checked)
         try:
             dataset_obj = _build(
                 files, ignored, checks, dataset, version, _is_synthetic(paths), work, progress
@@ -217,7 +217,7 @@ def _build(
     dup_by_file: dict[str, int] = {}
     dups: dict[str, int] = {}
     for kind, canonical in (("users", USER_COLUMNS), ("tweets", TWEET_COLUMNS)):
-        seen = [c for f, _ in parts[kind] for c in f.columns]
+        seen = [c for f, _ in parts[kind] for c in f.columns if c != REJECT]
         opt = [c for c in OPTIONAL_TWEET_COLUMNS if kind == "tweets"]
         extra = sorted({c for c in seen if c not in canonical and c not in opt})
         columns[kind] = list(canonical) + opt + extra
