@@ -217,3 +217,40 @@ def test_a_missing_column_names_the_profile_field(tmp_path, suffix):
     msg = str(exc.value)
     assert msg.startswith(f"{export}: no column 'user_id' in the file")
     assert "(source.tweets.columns.userid)" in msg and "{kind}" not in msg
+
+
+def test_a_read_error_names_the_profile_block_formatted(tmp_path):
+    export = tmp_path / "e.csv"
+    export.write_text("id,uid,t,text\n1,2,2021-03-01,x\n2,3\n")
+    with pytest.raises(IngestError) as exc:
+        mapped(tmp_path, export)
+    msg = str(exc.value)
+    assert msg.startswith(f"{export}: cannot read it with the profile's tweets mapping (")
+    assert msg.endswith("; check the file and source.tweets.columns") and "\n" not in msg
+
+
+def test_a_parquet_struct_where_one_value_is_mapped_names_the_field(tmp_path):
+    export = tmp_path / "e.parquet"
+    duckdb.execute(
+        f"""COPY (SELECT '1' AS id, {{'id': 'u1', 'n': 2}} AS uid, '2021-03-01' AS t,
+            'x' AS text, ['a', 'b'] AS tags) TO '{export}' (FORMAT parquet)"""
+    )
+    with pytest.raises(IngestError) as exc:
+        mapped(tmp_path, export)
+    assert str(exc.value) == (
+        f"{export}: column 'uid' holds a nested struct value where one value is mapped "
+        "(source.tweets.columns.userid); map a field inside it with a dot"
+    )
+    data = mapped(tmp_path / "ok", export, {**TWEETS, "userid": "uid.id", "hashtags": "tags"})
+    assert q(data, "SELECT userid, hashtags FROM tweets") == [("u1", ["a", "b"])]
+
+
+def test_tweets_only_without_a_tweets_file_names_every_needed_column(tmp_path):
+    export = tmp_path / "t.csv"
+    export.write_text("tweetid,userid,tweet_time\n1,2,2021-03-01 10:00\n")
+    with pytest.raises(IngestError) as exc:
+        ingest([export], "t", tmp_path / "data", source=Source(format="tweets-only"))
+    assert str(exc.value) == (
+        f"{export}: no tweets file found (needs the columns tweetid, userid, tweet_time and "
+        "user_screen_name)"
+    )

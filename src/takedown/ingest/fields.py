@@ -71,7 +71,8 @@ def json_sql(obj: str, column: str, field: str, where: str) -> tuple[str, str]:
     return value, reason
 
 
-def presence_sql(obj: str, src: str, columns: list[str]) -> str:
-    """SQL: per column, whether any object of the file has it (a misspelt name has none)."""
-    checks = ", ".join(f"count(json_type({obj}, {pointer(c)})) > 0" for c in columns)
-    return f"SELECT {checks} FROM {src}"
+def presence_sql(obj: str, src: str, columns: list[str], longest: int) -> str:
+    """SQL: whether any object is longer than `longest` bytes, then per column whether any
+    object of the file has it (a misspelt name has none)."""
+    checks = "".join(f", count(json_type({obj}, {pointer(c)})) > 0" for c in columns)
+    return f"SELECT max(strlen(CAST({obj} AS VARCHAR))) > {longest}{checks} FROM {src}"

@@ -132,7 +132,10 @@ def resolve(
         )
     candidates = [p for p in _files(paths) if p.name.lower().endswith(READABLE)]
     if not candidates:
-        raise IngestError(f"{paths[0]}: no readable export files (.csv, .jsonl, .parquet, or .gz of them) found")
+        raise IngestError(
+            f"{paths[0]}: no readable export files (.csv, .tsv, .jsonl, .json or .parquet, or "
+            ".gz of the text ones) found"
+        )
     checked = check_gzips(candidates, budget)  # before DuckDB expands them into scratch
     if fmt == "ira538":
         files, ignored, notes = ira538.convert(candidates, work, operation, clock)
@@ -151,7 +154,10 @@ def _tweets_only(
     ]
     chosen = named or [p for p in files if TWEET_HEADER <= _header(p)]
     if not chosen:
-        raise IngestError(f"{paths[0]}: no tweets file found (needs tweetid, userid, tweet_time)")
+        raise IngestError(
+            f"{paths[0]}: no tweets file found (needs the columns tweetid, userid, tweet_time "
+            "and user_screen_name)"
+        )
     ignored = [p for p in files if p not in chosen]
     tweets: list[ArchiveFile] = []
     for i, p in enumerate(chosen):
@@ -187,7 +193,7 @@ def _tweets_only(
 
 def _derive_error(tweets: list[ArchiveFile], exc: duckdb.Error) -> IngestError:
     """One line for a tweets file DuckDB could not read while deriving the accounts."""
-    if "maximum line size" in str(exc).lower():
+    if "Maximum line size of" in str(exc):
         long = [t for t in tweets if long_row(t.path) is not None]
         return long_row_error(long[0].path if long else tweets[0].path, (long or tweets)[0].label)
     named = [t for t in tweets if str(t.path) in str(exc)]

@@ -20,7 +20,7 @@ from takedown.ingest.fields import json_sql, presence_sql, split_path, struct_sq
 from takedown.ingest.limits import MAX_ROW_BYTES, long_row_error
 from takedown.ingest.normalize import REJECT, lit, q, source_time
 from takedown.profile import FileMapping, Source
-from takedown.schema import TIME_COLUMNS, TWEET_COLUMNS, USER_COLUMNS
+from takedown.schema import LIST_COLUMNS, TIME_COLUMNS, TWEET_COLUMNS, USER_COLUMNS
 
 JSON_NAMES = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".json.gz")
 # DuckDB messages can quote values from the file; errors never repeat file contents.
@@ -75,27 +75,48 @@ def _select(
 def _check_columns(
     con: duckdb.DuckDBPyConnection, path: Path, mapping: FileMapping, kind: str
 ) -> None:
-    """Every mapped column is in the file (in some object of a JSON export), or one line."""
+    """Every mapped column is in the file (in some object of a JSON export) and, in a Parquet
+    file, holds one value per row rather than a struct or list; or one line naming the field."""
     mapped = {**mapping.columns, **mapping.extra}
+    where = {
+        f: f"source.{kind}.{'columns' if f in mapping.columns else 'extra'}.{f}" for f in mapped
+    }
     if path.name.lower().endswith(JSON_NAMES):
-        found = con.execute(presence_sql("json", reader(path), list(mapped.values()))).fetchone()
+        sql = presence_sql("json", reader(path), list(mapped.values()), MAX_ROW_BYTES)
+        too_long, *found = con.execute(sql).fetchone()
+        if too_long:
+            raise long_row_error(path, str(path))
+        types = ["VARCHAR"] * len(mapped)
     else:
-        have = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader(path)}").fetchall()}
-        found = [split_path(c)[0] in have for c in mapped.values()]
-    for (field, column), ok in zip(mapped.items(), found, strict=True):
+        found, types = [], []
+        for column in mapped.values():
+            expr = ".".join(q(part) for part in split_path(column))
+            try:
+                t = con.execute(f"DESCRIBE SELECT {expr} FROM {reader(path)}").fetchone()[1]
+            except (duckdb.BinderException, duckdb.CatalogException):
+                t = None
+            found.append(t is not None)
+            types.append(t or "")
+    for (field, column), ok, t in zip(mapped.items(), found, types, strict=True):
         if not ok:
-            part = "columns" if field in mapping.columns else "extra"
             raise IngestError(
-                f"{path}: no column {column!r} in the file (source.{kind}.{part}.{field}); "
-                "check the name against the file (a dot reaches into a nested object; write "
-                "\\. for a dot in a name)"
+                f"{path}: no column {column!r} in the file ({where[field]}); check the name "
+                "against the file (a dot reaches into a nested object; write \\. for a dot in "
+                "a name)"
+            )
+        nested = t.startswith(("STRUCT", "MAP", "UNION")) or t.endswith("]")
+        if nested and not (field in LIST_COLUMNS and t.endswith("[]")):
+            raise IngestError(
+                f"{path}: column {column!r} holds a nested {'list' if t.endswith(']') else t.split('(')[0].lower()} "
+                f"value where one value is mapped ({where[field]}); map a field inside it "
+                "with a dot"
             )
 
 
 def _read_error(path: Path, kind: str, exc: duckdb.Error) -> IngestError:
     """One line naming the file and what to do, never quoting the file's text."""
     text = str(exc)
-    if "maximum line size" in text.lower() or "maximum_object_size" in text.lower():
+    if "Maximum line size of" in text:  # the error itself, not DuckDB's list of hints
         return long_row_error(path, str(path))
     first = _QUOTED.sub("'…'", text.strip().splitlines()[0])[:160]
     return IngestError(
