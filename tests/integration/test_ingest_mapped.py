@@ -254,3 +254,16 @@ def test_tweets_only_without_a_tweets_file_names_every_needed_column(tmp_path):
         f"{export}: no tweets file found (needs the columns tweetid, userid, tweet_time and "
         "user_screen_name)"
     )
+
+
+def test_a_gzip_checked_before_conversion_is_not_counted_twice(tmp_path):
+    rows = [{"id": i, "uid": 1, "t": "2021-03-01", "text": "y" * 900} for i in range(700)]
+    export = jsonl(tmp_path / "e.jsonl.gz", rows)  # expands to about 0.65 MB
+    limits = Limits(max_expanded_bytes=1 << 20)  # counted twice, it would pass 1 MB
+    src = Source(format="mapped", tweets=FileMapping(columns=TWEETS))
+    ds, _ = ingest([export], "g", tmp_path / "data", source=src, limits=limits)
+    assert ds.counts.tweets == 700
+    with pytest.raises(IngestError, match="expand to more than"):
+        ingest(
+            [export], "g", tmp_path / "d2", source=src, limits=Limits(max_expanded_bytes=1 << 19)
+        )
