@@ -5,11 +5,13 @@ Validated when read; an invalid profile is one error line naming the file and th
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -134,11 +136,25 @@ class Source(Strict):
 
 
 def _check_zone(v: str) -> str:
+    """An IANA zone both Python and DuckDB know: `posix/...`, `right/...` and `localtime` pass
+    zoneinfo but would fail the ingest and the findings' SQL."""
     try:
         ZoneInfo(v)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown IANA timezone {v!r} (e.g. Asia/Shanghai)") from None
+    if v not in _duckdb_zones():
+        raise ValueError(
+            f"timezone {v!r} is not one DuckDB knows; use an IANA name like Asia/Shanghai"
+        )
     return v
+
+
+@functools.cache
+def _duckdb_zones() -> frozenset[str]:
+    with duckdb.connect() as con:
+        return frozenset(
+            r[0] for r in con.execute("SELECT name FROM pg_timezone_names()").fetchall()
+        )
 
 
 class Profile(Strict):
@@ -170,11 +186,7 @@ class Profile(Strict):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown IANA timezone {v!r} (e.g. Asia/Shanghai)") from None
-        return v
+        return _check_zone(v)
 
     @model_validator(mode="after")
     def _topic_ids(self) -> Profile:

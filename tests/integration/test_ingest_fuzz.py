@@ -1,6 +1,7 @@
 """Fuzzed malformed CSVs (issue 10): over 300 generated archives, ingest never crashes, every
 failure is one clear line naming the file, and rows in the file = kept + rejected, with each
-reject at the record number of the row that was damaged."""
+reject at the record number of the row that was damaged. The same for 120 mapped JSONL exports
+(issue 20)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from takedown.errors import IngestError
 from takedown.ingest import ingest
+from takedown.profile import FileMapping, Source
 from takedown.schema import COUNT_COLUMNS, TWEET_COLUMNS
 from tests.conftest import tweet_row, user_row, write_csv
 
@@ -154,3 +157,114 @@ def test_fuzzed_tweets_files_keep_the_row_accounting(specs):
         kept = sum(n - len(bad) for n, bad, _ in expect.values())
         assert ds.counts.tweets == kept
         assert ds.coverage is not None and ds.coverage.rows["tweets"] == kept
+
+
+# The mapped JSONL path (issue 20): values of every JSON type where scalars are mapped, times
+# in and out of the declared format, ids that floats would round. Damage that must reject
+# exactly its row, and values that must be kept as written.
+J_REJECTING = ["time_off_format", "time_object", "userid_object", "userid_array", "text_object",
+               "id_empty", "id_null", "id_missing", "count_text"]  # fmt: skip
+J_KEPT = ["ok", "id_19_digits", "id_over_2_64", "id_float", "id_exponent", "count_string",
+          "name_number", "name_bool", "hostile_text", "tags_array", "tags_string", "extra_key"]  # fmt: skip
+J_FORMATS = {
+    "%d.%m.%Y %H:%M": ("01.03.2021 10:{i:02d}", "2021-03-01 10:00"),
+    "epoch": ("{epoch}", '"2021-03-01 10:00"'),
+    None: ('"2021-03-01 10:{i:02d}:00"', '"yesterday"'),
+}
+J_COLUMNS = {"tweetid": "id", "userid": "user.id", "user_screen_name": "user.name",
+             "tweet_time": "at", "tweet_text": "text", "like_count": "likes", "hashtags": "tags"}  # fmt: skip
+
+
+def _json_row(i: int, damage: str, fmt: str | None, text: str) -> str:
+    """One JSONL line, written by hand so numbers appear exactly as the damage needs."""
+    good, off = J_FORMATS[fmt]
+    at = good.format(i=i % 60, epoch=1614582000 + i)
+    at = f'"{at}"' if fmt == "%d.%m.%Y %H:%M" else at
+    f = {"id": f'"{1000 + i}"', "user": f'{{"id": "u{i % 3}", "name": "n{i % 3}"}}',
+         "at": at, "text": json.dumps(text), "likes": str(i), "tags": '["a", "b"]'}  # fmt: skip
+    if damage == "time_off_format":
+        f["at"] = off if fmt != "%d.%m.%Y %H:%M" else f'"{off}"'
+    elif damage == "time_object":
+        f["at"] = '{"t": 1}'
+    elif damage == "userid_object":
+        f["user"] = '{"id": {"x": 1}, "name": "n"}'
+    elif damage == "userid_array":
+        f["user"] = '{"id": [1, 2], "name": "n"}'
+    elif damage == "text_object":
+        f["text"] = '{"full": "x"}'
+    elif damage == "id_empty":
+        f["id"] = '" "'
+    elif damage == "id_null":
+        f["id"] = "null"
+    elif damage == "id_missing":
+        del f["id"]
+    elif damage == "count_text":
+        f["likes"] = '"many"'
+    elif damage == "id_19_digits":
+        f["id"] = str(1234567890123456000 + i)
+    elif damage == "id_over_2_64":
+        f["id"] = str(18446744073709551616 + i)
+    elif damage == "id_float":
+        f["id"] = f"{i}.5"
+    elif damage == "id_exponent":
+        f["id"] = f"{i + 1}e3"
+    elif damage == "count_string":
+        f["likes"] = f'"{i}"'
+    elif damage == "name_number":
+        f["user"] = f'{{"id": {i % 3}, "name": {i}}}'
+    elif damage == "name_bool":
+        f["user"] = '{"id": "u0", "name": true}'
+    elif damage == "tags_string":
+        f["tags"] = '"x,y"'
+    elif damage == "extra_key":
+        f["more"] = '{"deep": [1, {"a": null}]}'
+    return "{" + ", ".join(f'"{k}": {v}' for k, v in f.items()) + "}"
+
+
+@pytest.mark.slow  # 120 ingests: about 2.5 minutes on a shared 2-core machine
+@settings(
+    max_examples=120,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    damages=st.lists(st.sampled_from(J_REJECTING + J_KEPT), min_size=1, max_size=15),
+    fmt=st.sampled_from(list(J_FORMATS)),
+    text=st.sampled_from(HOSTILE),
+    gz=st.booleans(),
+    broken=st.integers(0, 11),
+)
+def test_fuzzed_mapped_jsonl_keeps_the_row_accounting(damages, fmt, text, gz, broken):
+    lines = [_json_row(i, d, fmt, text) for i, d in enumerate(damages)]
+    bad = {i + 1 for i, d in enumerate(damages) if d in J_REJECTING}
+    if broken == 0:  # one line that is not JSON: the file is refused, naming it
+        lines.insert(len(lines) // 2, '{"id": 1, "text": "unterminated}')
+    body = "\n".join(lines) + "\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        name = "scrape.jsonl" + (".gz" if gz else "")
+        export = Path(tmp) / name
+        export.write_bytes(gzip.compress(body.encode()) if gz else body.encode())
+        src = Source(format="mapped", time_format=fmt, source_timezone="Europe/Moscow",
+                     tweets=FileMapping(columns=J_COLUMNS))  # fmt: skip
+        data = Path(tmp) / "data"
+        try:
+            ds, _ = ingest([export], "j", data, source=src)
+        except IngestError as exc:
+            msg = str(exc)
+            assert "\n" not in msg and "Traceback" not in msg and "internal error" not in msg
+            assert msg.startswith((str(export) + ":", name + ":")), msg
+            # A broken line refuses the file; so does a mapped key that no row has, and no row
+            # kept (no account to derive).
+            no_id = all(d == "id_missing" for d in damages)
+            assert broken == 0 or no_id or bad == set(range(1, len(damages) + 1)), msg
+            return
+        assert broken != 0
+        (rec,) = [f for f in ds.files if f.kind == "tweets"]
+        n = len(damages)
+        assert (rec.rows_read, rec.rows_kept, rec.rows_rejected) == (n, n - len(bad), len(bad))
+        lines = (data / "j/rejects.jsonl").read_text(encoding="utf-8").splitlines()
+        got = sorted(json.loads(x)["record"] for x in lines if json.loads(x)["kind"] == "tweets")
+        assert got == sorted(bad)
+        assert ds.counts.tweets == n - len(bad)

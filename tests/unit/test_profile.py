@@ -74,3 +74,24 @@ def test_a_30_mb_profile_is_refused_before_it_is_parsed(tmp_path):
     with pytest.raises(ProfileError, match=r"big.yml: 30.0 MB, over the 1 MB limit"):
         load_profile(big)
     assert time.perf_counter() - t0 < 1
+
+
+@pytest.mark.parametrize("zone", ["posix/Europe/Moscow", "right/UTC", "localtime"])
+@pytest.mark.parametrize("field", ["timezone", "source.source_timezone"])
+def test_zones_python_knows_but_duckdb_does_not_are_refused_at_validation(tmp_path, zone, field):
+    f = tmp_path / "p.yml"
+    setting = f"timezone: {zone}" if field == "timezone" else f"source: {{source_timezone: {zone}}}"
+    f.write_text(f"name: x\ntitle: t\n{setting}\n")
+    with pytest.raises(ProfileError) as exc:
+        load_profile(f)
+    msg = str(exc.value)
+    assert msg.startswith(f"{f}: field {field}: Value error, timezone {zone!r} is not one DuckDB")
+    assert "\n" not in msg
+
+
+def test_zones_both_know_pass(tmp_path):
+    f = tmp_path / "p.yml"
+    f.write_text(
+        "name: x\ntitle: t\ntimezone: Asia/Kathmandu\nsource: {source_timezone: Etc/GMT+3}\n"
+    )
+    assert load_profile(f).source.source_timezone == "Etc/GMT+3"

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from takedown.ingest.discover import ArchiveFile, read_header
-from takedown.ingest.normalize import TIME_FORMATS, lit, q
+from takedown.ingest.normalize import TIME_FORMATS, lit, q, source_time
 from takedown.schema import USER_COLUMNS
 
 # What the converted files are called: the archive's naming, so the rest of ingest applies.
@@ -26,19 +26,8 @@ def utc_text(raw: str, time_format: str | None, source_timezone: str) -> str:
     A value that does not parse passes through unchanged, so the typed pass rejects its row
     with the reason instead of the adapter dropping it.
     """
-    tz = lit(source_timezone)
-    if time_format in ("epoch", "epoch_ms"):
-        scale = "" if time_format == "epoch" else " / 1000.0"
-        tstz = f"to_timestamp(try_cast({raw} AS DOUBLE){scale})"
-    elif time_format and "%z" in time_format:
-        tstz = f"try_strptime({raw}, {lit(time_format)})"
-    else:
-        formats = [time_format] if time_format else list(TIME_FORMATS)
-        naive = f"try_strptime({raw}, [{', '.join(lit(f) for f in formats)}])"
-        tstz = f"timezone({tz}, {naive})"
-        if not time_format:
-            tstz = f"coalesce({tstz}, try_cast({raw} AS TIMESTAMPTZ))"
-    return f"coalesce(strftime(timezone('UTC', {tstz}), '%Y-%m-%d %H:%M:%S'), {raw})"
+    value, _ = source_time(raw, time_format, source_timezone)
+    return f"coalesce({value}, {raw})"
 
 
 def write_csv(con: duckdb.DuckDBPyConnection, select_sql: str, path: Path) -> tuple[str, ...]:

@@ -14,12 +14,15 @@ from takedown.errors import IngestError
 from takedown.ingest import ira538, mapped
 from takedown.ingest.derive import archive_file, users_from_tweets, write_csv
 from takedown.ingest.discover import NAME, ArchiveFile, _inside, discover, read_header
-from takedown.ingest.limits import Budget
+from takedown.ingest.limits import Budget, long_row, long_row_error
+from takedown.ingest.read import duckdb_error
+from takedown.ingest.verify import check_gzips
 from takedown.profile import Source
 from takedown.schema import REQUIRED_TWEET_COLUMNS
 
 FORMATS = ("auto", "twitter", "tweets-only", "ira538", "mapped")
 READABLE = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".jsonl", ".ndjson", ".json", ".parquet", ".zip")
+READABLE += (".jsonl.gz", ".ndjson.gz", ".json.gz")
 TWEET_HEADER = frozenset(REQUIRED_TWEET_COLUMNS) | {"user_screen_name"}
 
 
@@ -32,6 +35,8 @@ class Inputs:
     format: str
     notes: list[str] = field(default_factory=list)
     source_timezone: str = "UTC"
+    # sha256 of the gzips checked against the expansion limits before conversion.
+    checked: dict[str, str] = field(default_factory=dict)
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -117,8 +122,9 @@ def resolve(
         files, ignored = discover(paths, work, budget)
         return Inputs(files, ignored, fmt, source_timezone="UTC")
     if fmt == "tweets-only":
+        checked = check_gzips(_files(paths), budget)
         files, ignored, notes = _tweets_only(paths, work, operation)
-        return Inputs(files, ignored, fmt, notes, "UTC")
+        return Inputs(files, ignored, fmt, notes, "UTC", checked)
     if fmt == "mapped" and source.tweets is None:
         raise IngestError(
             "--format mapped needs a profile with a source: block (tweets: columns: ...); "
@@ -126,12 +132,16 @@ def resolve(
         )
     candidates = [p for p in _files(paths) if p.name.lower().endswith(READABLE)]
     if not candidates:
-        raise IngestError(f"{paths[0]}: no readable export files (.csv, .jsonl, .parquet) found")
+        raise IngestError(
+            f"{paths[0]}: no readable export files (.csv, .tsv, .jsonl, .json or .parquet, or "
+            ".gz of the text ones) found"
+        )
+    checked = check_gzips(candidates, budget)  # before DuckDB expands them into scratch
     if fmt == "ira538":
         files, ignored, notes = ira538.convert(candidates, work, operation, clock)
     else:
         files, ignored, notes = mapped.convert(candidates, work, operation, source)
-    return Inputs(files, ignored, fmt, notes, clock)
+    return Inputs(files, ignored, fmt, notes, clock, checked)
 
 
 def _tweets_only(
@@ -144,7 +154,10 @@ def _tweets_only(
     ]
     chosen = named or [p for p in files if TWEET_HEADER <= _header(p)]
     if not chosen:
-        raise IngestError(f"{paths[0]}: no tweets file found (needs tweetid, userid, tweet_time)")
+        raise IngestError(
+            f"{paths[0]}: no tweets file found (needs the columns tweetid, userid, tweet_time "
+            "and user_screen_name)"
+        )
     ignored = [p for p in files if p not in chosen]
     tweets: list[ArchiveFile] = []
     for i, p in enumerate(chosen):
@@ -164,11 +177,24 @@ def _tweets_only(
     header = tuple(dict.fromkeys(c for t in tweets for c in t.columns))
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    write_csv(con, users_from_tweets([t.path for t in tweets], header), target)
-    con.close()
+    try:
+        write_csv(con, users_from_tweets([t.path for t in tweets], header), target)
+    except duckdb.Error as exc:
+        raise _derive_error(tweets, exc) from None
+    finally:
+        con.close()
     users = archive_file(tweets[0].source, target, "users", op)
     note = (
         "Tweets-only archive: accounts derived from the profile columns on the tweet rows, "
         "each with its latest non-empty values by tweet_time."
     )
     return [users, *tweets], ignored, [note]
+
+
+def _derive_error(tweets: list[ArchiveFile], exc: duckdb.Error) -> IngestError:
+    """One line for a tweets file DuckDB could not read while deriving the accounts."""
+    if "Maximum line size of" in str(exc):
+        long = [t for t in tweets if long_row(t.path) is not None]
+        return long_row_error(long[0].path if long else tweets[0].path, (long or tweets)[0].label)
+    named = [t for t in tweets if str(t.path) in str(exc)]
+    return duckdb_error((named or tweets)[0], exc)

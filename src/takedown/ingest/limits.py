@@ -1,9 +1,13 @@
-"""Limits on how far compressed inputs may expand (zip and gzip bombs, issue 10 item 10)."""
+"""Limits on the inputs: how far compressed ones may expand (zip and gzip bombs, issue 10 item
+10), and how long one row may be."""
 
 from __future__ import annotations
 
+import gzip
 import threading
+import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from takedown.errors import IngestError
 
@@ -47,3 +51,44 @@ class Budget:
                 "(a zip or gzip bomb?); if the archive is genuine, pass a larger "
                 "--max-expansion-ratio"
             )
+
+
+# The longest row (line) a reader accepts: DuckDB's max_line_size for CSVs, and the largest
+# JSON object in a JSONL export.
+MAX_ROW_BYTES = 20_000_000
+
+
+def long_row(path: Path, limit: int = MAX_ROW_BYTES) -> int | None:
+    """The number of the first line longer than `limit` bytes (1 = the first), or None.
+
+    Only the error path reads this way: chunk by chunk, so a line inside one chunk is never
+    looked at alone (it is shorter than the chunk, hence than the limit).
+    """
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    line, run = 1, 0
+    try:
+        with opener(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                first = chunk.find(b"\n")
+                if first < 0:
+                    run += len(chunk)
+                elif run + first > limit:
+                    return line
+                else:
+                    line += chunk.count(b"\n")
+                    run = len(chunk) - chunk.rfind(b"\n") - 1
+                if run > limit:
+                    return line
+    except (OSError, EOFError, zlib.error):
+        return None
+    return None
+
+
+def long_row_error(path: Path, label: str) -> IngestError:
+    """One line naming the file and the row that is too long, without quoting it."""
+    n = long_row(path)
+    where = f"line {n} is" if n is not None else "a row is"
+    return IngestError(
+        f"{label}: {where} longer than {MAX_ROW_BYTES // 1_000_000} MB, the most a row may be; "
+        "shorten or remove that row"
+    )

@@ -47,6 +47,38 @@ def time_sql(v: str) -> str:
 
 # Counts above 2**53 lose precision as doubles; no account or tweet comes near it.
 MAX_COUNT = 2**53 - 1
+# A converted file's column of reasons an adapter found (a value that is not in the declared
+# time format, a JSON object where one value is mapped): such a row is rejected with it.
+REJECT = "_takedown_reject"
+# Epoch seconds DuckDB's timestamps hold: years 1 to 9999.
+EPOCH_RANGE = (-62135596800, 253402300799)
+
+
+def source_time(raw: str, time_format: str | None, source_timezone: str) -> tuple[str, str]:
+    """SQL (UTC text 'YYYY-MM-DD HH:MM:SS', reason when a present value does not convert).
+
+    A declared format is the only format; without one, the archive's formats and ISO 8601 with
+    an offset are tried on the source's clock.
+    """
+    if time_format in ("epoch", "epoch_ms"):
+        d = f"try_cast({raw} AS DOUBLE)" + ("" if time_format == "epoch" else " / 1000.0")
+        lo, hi = EPOCH_RANGE
+        tstz = f"CASE WHEN {d} BETWEEN {lo} AND {hi} THEN to_timestamp({d}) END"
+        hint = f"not a number of seconds{'' if time_format == 'epoch' else ' x 1000'} since 1970"
+    elif time_format and "%z" in time_format:
+        tstz = f"try_strptime({raw}, {lit(time_format)})"
+        hint = f"not in the declared time_format {time_format}"
+    else:
+        formats = [time_format] if time_format else list(TIME_FORMATS)
+        naive = f"try_strptime({raw}, [{', '.join(lit(f) for f in formats)}])"
+        tstz = f"timezone({lit(source_timezone)}, {naive})"
+        hint = f"not in the declared time_format {time_format}"
+        if not time_format:
+            tstz = f"coalesce({tstz}, try_cast({raw} AS TIMESTAMPTZ))"
+            hint = "not a date and time in a known format; declare source.time_format"
+    value = f"strftime(timezone('UTC', {tstz}), '%Y-%m-%d %H:%M:%S')"
+    reason = f"CASE WHEN {_present(raw)} IS NOT NULL AND ({value}) IS NULL THEN {lit(hint)} END"
+    return value, reason
 
 
 def q(name: str) -> str:
@@ -130,7 +162,9 @@ def _reason_sql(kind: str, header: tuple[str, ...]) -> str:
     reasons += [
         f"CASE WHEN {_present(q(c))} IS NULL THEN {lit(c + ' is empty')} END" for c in required
     ]
-    return f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '')"
+    found = f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '')"
+    # The adapter's reason says why a value it could not convert is empty: it comes alone.
+    return f"coalesce({_present(q(REJECT))}, {found})" if REJECT in header else found
 
 
 def kept_select(kind: str, header: tuple[str, ...], source_sql: str) -> str:
@@ -162,7 +196,10 @@ def kept_select(kind: str, header: tuple[str, ...], source_sql: str) -> str:
                 )
             elif reason:
                 bad.append(f"({shadow} IS NOT NULL AND {q(col)} IS NULL)")
-    extras = [q(c) for c in header if c not in canonical]
+    if REJECT in present:
+        inner.append(f"{_present(q(REJECT))} AS {q(REJECT)}")
+        bad.append(f"{q(REJECT)} IS NOT NULL")
+    extras = [q(c) for c in header if c not in canonical and c != REJECT]
     inner.extend(extras)
     outer = [q(c) for c in canonical] + extras
     where = " OR ".join(bad) if bad else "false"

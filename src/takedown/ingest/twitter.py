@@ -32,7 +32,7 @@ from takedown.ingest.dataset import (
 from takedown.ingest.discover import ArchiveFile
 from takedown.ingest.formats import resolve
 from takedown.ingest.limits import Budget, Limits
-from takedown.ingest.normalize import lit
+from takedown.ingest.normalize import REJECT, lit
 from takedown.ingest.publish import intact, publish_version
 from takedown.ingest.read import Progress, disk_full_error, is_disk_full, read_file
 from takedown.ingest.rejects import write_rejects
@@ -144,7 +144,7 @@ def _ingest(
             if previous.cache_key == _cache_key(files, hashes, version) and intact(target):
                 return previous, True
         # Checksum (and gzip-check) the inputs while DuckDB reads them.
-        checks = Checks(files, budget, hashes)
+        checks = Checks(files, budget, hashes, inputs.checked)
         try:
             dataset_obj, tables = _build(
                 files, ignored, checks, dataset, version, _is_synthetic(paths), work, progress
@@ -214,7 +214,7 @@ def _build(
     dup_by_file: dict[str, int] = {}
     dups: dict[str, int] = {}
     for kind, canonical in (("users", USER_COLUMNS), ("tweets", TWEET_COLUMNS)):
-        seen = [c for f, _ in parts[kind] for c in f.columns]
+        seen = [c for f, _ in parts[kind] for c in f.columns if c != REJECT]
         opt = [c for c in OPTIONAL_TWEET_COLUMNS if kind == "tweets"]
         extra = sorted({c for c in seen if c not in canonical and c not in opt})
         columns[kind] = list(canonical) + opt + extra

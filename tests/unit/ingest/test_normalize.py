@@ -86,3 +86,37 @@ def test_absent_coordinates_are_null_and_numbers_parse():
 
 def test_literal_quoting():
     assert lit("it's") == "'it''s'"
+
+
+def convert(value: str | None, fmt: str | None, tz: str = "UTC") -> tuple:
+    from takedown.ingest.normalize import source_time
+
+    v, r = source_time("x", fmt, tz)
+    con = duckdb.connect()
+    con.execute("SET TimeZone='UTC'")
+    return con.execute(f"SELECT {v}, {r} FROM (SELECT CAST(? AS VARCHAR) AS x)", [value]).fetchone()
+
+
+@pytest.mark.parametrize(
+    ("raw", "fmt", "tz", "expected"),
+    [
+        ("01.03.2021 10:00", "%d.%m.%Y %H:%M", "Europe/Moscow", ("2021-03-01 07:00:00", None)),
+        (
+            "2021-03-01 10:00",
+            "%d.%m.%Y %H:%M",
+            "Europe/Moscow",
+            (None, "not in the declared time_format %d.%m.%Y %H:%M"),
+        ),
+        ("2021-03-01 10:00", None, "Europe/Moscow", ("2021-03-01 07:00:00", None)),
+        ("2021-03-01T10:00:00+05:45", None, "UTC", ("2021-03-01 04:15:00", None)),
+        ("1614582000", "epoch", "UTC", ("2021-03-01 07:00:00", None)),
+        ("1614582000000", "epoch_ms", "UTC", ("2021-03-01 07:00:00", None)),
+        ("abc", "epoch", "UTC", (None, "not a number of seconds since 1970")),
+        ("1e20", "epoch", "UTC", (None, "not a number of seconds since 1970")),
+        ("inf", "epoch_ms", "UTC", (None, "not a number of seconds x 1000 since 1970")),
+        ("", "epoch", "UTC", (None, None)),
+        (None, "%d.%m.%Y", "UTC", (None, None)),
+    ],
+)
+def test_source_time_declared_format_is_the_only_format(raw, fmt, tz, expected):
+    assert convert(raw, fmt, tz) == expected

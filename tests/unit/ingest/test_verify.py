@@ -68,3 +68,16 @@ def test_budget_is_shared_across_files():
 )  # fmt: skip
 def test_unsafe_zip_member_names(name, unsafe):
     assert _unsafe_member(name) is unsafe
+
+
+def test_check_gzips_counts_each_gzip_once_and_skips_plain_files(tmp_path):
+    from takedown.ingest.verify import check_gzips
+
+    gz, plain = tmp_path / "a.jsonl.gz", tmp_path / "b.csv"
+    gz.write_bytes(gzip.compress(TEXT))
+    plain.write_bytes(TEXT)
+    budget = Budget(Limits())
+    got = check_gzips([gz, plain, gz], budget)
+    assert got == {str(gz.resolve()): hashlib.sha256(gz.read_bytes()).hexdigest()}
+    assert budget.used == len(TEXT)
+    assert check_gzips([gz], None) == {}
