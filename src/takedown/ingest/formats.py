@@ -144,7 +144,10 @@ def _tweets_only(
     ]
     chosen = named or [p for p in files if TWEET_HEADER <= _header(p)]
     if not chosen:
-        raise IngestError(f"{paths[0]}: no tweets file found (needs tweetid, userid, tweet_time)")
+        raise IngestError(
+            f"{paths[0]}: no tweets file found (needs the columns tweetid, userid, "
+            "user_screen_name and tweet_time); pass a tweets CSV with them"
+        )
     ignored = [p for p in files if p not in chosen]
     tweets: list[ArchiveFile] = []
     for i, p in enumerate(chosen):

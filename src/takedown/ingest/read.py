@@ -69,6 +69,25 @@ def _mixed_line_endings(exc: duckdb.Error) -> bool:
     return "state machine reached an invalid state" in str(exc)
 
 
+def _quote_then_cr(con: duckdb.DuckDBPyConnection) -> bool:
+    """A row rejected for a stray quote whose line ending differs from the header's.
+
+    DuckDB takes the line ending from the first line; a CRLF row after an LF header (or the
+    reverse) whose last field is quoted is then an "UNQUOTED VALUE" reject, not the error the
+    mixed-endings fallback catches (issue 20 item 6). Checked only when rows were rejected.
+    """
+    try:
+        return bool(
+            con.execute(
+                """SELECT count(*) > 0 FROM reject_errors WHERE error_type = 'UNQUOTED VALUE'
+                   AND (csv_line LIKE '%"' || chr(13) OR csv_line LIKE '%"' || chr(13) || chr(10)
+                        OR csv_line LIKE '%"' || chr(10)) LIMIT 1"""
+            ).fetchone()[0]
+        )
+    except duckdb.CatalogException:  # no reject table: DuckDB rejected nothing yet
+        return False
+
+
 def to_lf(f: ArchiveFile, scratch: Path) -> ArchiveFile:
     """A copy of the file with every CRLF as LF (also inside quoted text), for DuckDB to read.
 
@@ -155,6 +174,9 @@ def read_file(
         raise
     except duckdb.Error as exc:
         raise duckdb_error(f, exc) from None
+    if f.read_from is None and _quote_then_cr(con):
+        _clear_csv_rejects(con)
+        return read_file(con, to_lf(f, out.parent), out, progress)
     csv_bad = _collect_csv_rejects(con, f)
     kept = con.execute(f"SELECT count(*) FROM read_parquet({lit(out.as_posix())})").fetchone()[0]
     # Only when rows are missing is the reason pass worth its cost. The reader's own row count
