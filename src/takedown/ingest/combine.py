@@ -11,6 +11,9 @@ from takedown.ingest.normalize import id_column, lit, q
 from takedown.ingest.read import Progress, run
 from takedown.schema import LIST_COLUMNS, ColumnCoverage, Coverage
 
+# Up to this many parts the union of one scan per part is cheap and keeps the rows' order.
+FEW_PARTS = 64
+
 
 def combine(
     con: duckdb.DuckDBPyConnection,
@@ -26,12 +29,7 @@ def combine(
     Returns duplicates removed per file.
     """
     idc = q(id_column(kind))
-    union = " UNION ALL BY NAME ".join(
-        f"SELECT *, {lit(f.label)} AS _file, {i} AS _fileno "
-        f"FROM read_parquet({lit(p.as_posix())}, file_row_number=true)"
-        for i, (f, p) in enumerate(parts)
-    )
-    con.execute(f"CREATE OR REPLACE TEMP VIEW kept_{kind} AS {union}")
+    _kept_view(con, kind, parts)
     # Fixed-width hashes first: a lighter aggregate than one over every id's text (issue 11).
     # Equal ids have equal hashes, so no suspect means no duplicate; a suspect (a real
     # duplicate or a hash collision) is settled by the exact grouping below.
@@ -77,10 +75,42 @@ def combine(
     cols = ", ".join(q(c) for c in columns)
     sql = f"""COPY (SELECT {cols} FROM kept_{kind} k WHERE NOT EXISTS (
                 SELECT 1 FROM dup_{kind} d
-                WHERE d.id = k.{idc} AND d.first_pos <> (k._fileno, k.file_row_number)))
+                WHERE d.id = k.{idc} AND d.first_pos <> (k._fileno, k.file_row_number))
+                {"ORDER BY k._fileno, k.file_row_number" if len(parts) > FEW_PARTS else ""})
               TO {lit(out.as_posix())} (FORMAT parquet, COMPRESSION snappy)"""
     run(con, sql, f"writing {out.name}", progress)
     return {k: int(v) for k, v in per_file.items()}
+
+
+def _kept_view(
+    con: duckdb.DuckDBPyConnection, kind: str, parts: list[tuple[ArchiveFile, Path]]
+) -> None:
+    """View `kept_<kind>`: every part's rows with their file's label, number and row position.
+
+    Many parts are one read_parquet over the list, labelled through a join with a small table:
+    a UNION of one scan per part grew the plan with the shard count (5,000 shards took 4 GB and
+    most of the ingest's time, issue 20 item 15). A join does not keep the rows' order, so the
+    table is then written ORDER BY file and row; a few parts keep the order-preserving UNION.
+    """
+    if len(parts) <= FEW_PARTS:
+        union = " UNION ALL BY NAME ".join(
+            f"SELECT *, {lit(f.label)} AS _file, {i} AS _fileno "
+            f"FROM read_parquet({lit(p.as_posix())}, file_row_number=true)"
+            for i, (f, p) in enumerate(parts)
+        )
+        con.execute(f"CREATE OR REPLACE TEMP VIEW kept_{kind} AS {union}")
+        return
+    paths = "[" + ", ".join(lit(p.as_posix()) for _, p in parts) + "]"
+    labels = "[" + ", ".join(lit(f.label) for f, _ in parts) + "]"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE parts_{kind} AS SELECT unnest({paths}) AS _part,
+            unnest({labels}) AS _file, unnest(range({len(parts)})) AS _fileno"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP VIEW kept_{kind} AS SELECT k.* EXCLUDE (_part), m._file,
+            m._fileno FROM read_parquet({paths}, filename='_part', file_row_number=true,
+            union_by_name=true) k JOIN parts_{kind} m USING (_part)"""
+    )
 
 
 def coverage_of(
