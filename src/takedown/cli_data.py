@@ -111,7 +111,7 @@ def ingest(
             return
         c = ds.counts
         console.print(
-            f"ingested {len(ds.files)} files into {where} in {took:.1f} s: {c.users:,} users, "
+            f"ingested {len({f.source for f in ds.files})} files into {where} in {took:.1f} s: {c.users:,} users, "
             f"{c.tweets:,} tweets, {c.rejected:,} rows rejected",
             highlight=False,
         )

@@ -251,8 +251,8 @@ def test_tweets_only_without_a_tweets_file_names_every_needed_column(tmp_path):
     with pytest.raises(IngestError) as exc:
         ingest([export], "t", tmp_path / "data", source=Source(format="tweets-only"))
     assert str(exc.value) == (
-        f"{export}: no tweets file found (needs the columns tweetid, userid, tweet_time and "
-        "user_screen_name)"
+        f"{export}: no tweets file found (needs the columns tweetid, userid, "
+        "user_screen_name and tweet_time); pass a tweets CSV with them"
     )
 
 

@@ -6,10 +6,14 @@ from pathlib import Path
 
 import duckdb
 
+from takedown.ingest.batch import SOURCE
 from takedown.ingest.discover import ArchiveFile
 from takedown.ingest.normalize import id_column, lit, q
 from takedown.ingest.read import Progress, run
 from takedown.schema import LIST_COLUMNS, ColumnCoverage, Coverage
+
+# Up to this many parts the union of one scan per part is cheap and keeps the rows' order.
+FEW_PARTS = 64
 
 
 def combine(
@@ -26,12 +30,7 @@ def combine(
     Returns duplicates removed per file.
     """
     idc = q(id_column(kind))
-    union = " UNION ALL BY NAME ".join(
-        f"SELECT *, {lit(f.label)} AS _file, {i} AS _fileno "
-        f"FROM read_parquet({lit(p.as_posix())}, file_row_number=true)"
-        for i, (f, p) in enumerate(parts)
-    )
-    con.execute(f"CREATE OR REPLACE TEMP VIEW kept_{kind} AS {union}")
+    _kept_view(con, kind, parts)
     # Fixed-width hashes first: a lighter aggregate than one over every id's text (issue 11).
     # Equal ids have equal hashes, so no suspect means no duplicate; a suspect (a real
     # duplicate or a hash collision) is settled by the exact grouping below.
@@ -77,10 +76,70 @@ def combine(
     cols = ", ".join(q(c) for c in columns)
     sql = f"""COPY (SELECT {cols} FROM kept_{kind} k WHERE NOT EXISTS (
                 SELECT 1 FROM dup_{kind} d
-                WHERE d.id = k.{idc} AND d.first_pos <> (k._fileno, k.file_row_number)))
+                WHERE d.id = k.{idc} AND d.first_pos <> (k._fileno, k.file_row_number))
+                {"ORDER BY k._fileno, k.file_row_number" if _listed(parts) else ""})
               TO {lit(out.as_posix())} (FORMAT parquet, COMPRESSION snappy)"""
     run(con, sql, f"writing {out.name}", progress)
     return {k: int(v) for k, v in per_file.items()}
+
+
+def _kept_view(
+    con: duckdb.DuckDBPyConnection, kind: str, parts: list[tuple[ArchiveFile, Path]]
+) -> None:
+    """View `kept_<kind>`: every part's rows with their file's label, number and row position.
+
+    Many parts are one read_parquet over the list, labelled through a join with a small table:
+    a UNION of one scan per part grew the plan with the shard count (5,000 shards took 4 GB and
+    most of the ingest's time, issue 20 item 15). A join does not keep the rows' order, so the
+    table is then written ORDER BY file and row; a few parts keep the order-preserving UNION.
+    A batch part (ingest/batch.py) holds several files, told apart by its SOURCE column; a
+    row's position in its file is its position in the part less the file's first row.
+    """
+    if not _listed(parts):
+        union = " UNION ALL BY NAME ".join(
+            f"SELECT *, {lit(f.label)} AS _file, {i} AS _fileno "
+            f"FROM read_parquet({lit(p.as_posix())}, file_row_number=true)"
+            for i, (f, p) in enumerate(parts)
+        )
+        con.execute(f"CREATE OR REPLACE TEMP VIEW kept_{kind} AS {union}")
+        return
+    batched = len({p for _, p in parts}) < len(parts)
+    paths = _list([p.as_posix() for p in dict.fromkeys(p for _, p in parts)])
+    files = [(p.as_posix(), f.path.as_posix(), f.label) for f, p in parts]
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE parts_{kind} AS SELECT unnest({_list([x[0] for x in files])})
+            AS _part, unnest({_list([x[1] for x in files])}) AS _src,
+            unnest({_list([x[2] for x in files])}) AS _file, unnest(range({len(files)})) AS _fileno"""
+    )
+    src = f"read_parquet({paths}, filename='_part', file_row_number=true, union_by_name=true)"
+    if batched:
+        # Only batch parts have SOURCE; in a single-file part it reads as NULL (union_by_name).
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE starts_{kind} AS SELECT _part, {SOURCE} AS _src,
+                min(file_row_number) AS _start FROM {src} GROUP BY ALL"""
+        )
+        on = f"m._part = k._part AND (m._src = k.{SOURCE} OR k.{SOURCE} IS NULL)"
+        con.execute(
+            f"""CREATE OR REPLACE TEMP VIEW kept_{kind} AS
+                SELECT k.* EXCLUDE (_part, {SOURCE}, file_row_number), m._file, m._fileno,
+                       k.file_row_number - coalesce(st._start, 0) AS file_row_number
+                FROM {src} k JOIN parts_{kind} m ON {on}
+                LEFT JOIN starts_{kind} st ON st._part = k._part AND st._src = k.{SOURCE}"""
+        )
+        return
+    con.execute(
+        f"""CREATE OR REPLACE TEMP VIEW kept_{kind} AS SELECT k.* EXCLUDE (_part), m._file,
+            m._fileno FROM {src} k JOIN parts_{kind} m USING (_part)"""
+    )
+
+
+def _listed(parts: list[tuple[ArchiveFile, Path]]) -> bool:
+    """Read the parts as one list: many of them, or batch parts shared by several files."""
+    return len(parts) > FEW_PARTS or len({p for _, p in parts}) < len(parts)
+
+
+def _list(items: list[str]) -> str:
+    return "[" + ", ".join(lit(x) for x in items) + "]"
 
 
 def coverage_of(

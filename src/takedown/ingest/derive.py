@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from takedown.ingest.discover import ArchiveFile, read_header
-from takedown.ingest.normalize import TIME_FORMATS, lit, q, source_time
+from takedown.ingest.normalize import TIME_FORMATS, _typed, lit, q, source_time
 from takedown.schema import USER_COLUMNS
 
 # What the converted files are called: the archive's naming, so the rest of ingest applies.
@@ -44,22 +44,37 @@ def users_from_tweets(
 ) -> str:
     """SQL: one row per account from the profile columns repeated on its tweet rows.
 
-    Each column takes its latest non-empty value by tweet_time, over all the given files (rows
-    whose time does not parse are skipped here; the tweets pass rejects them with the reason).
+    An account exists if any of its rows names it (issue 20 item 9). Each column takes its
+    latest value by tweet_time among the rows where that value parses as the users pass will
+    read it, so one bad count on the latest row never rejects the whole account.
     """
     ts = f"try_strptime(tweet_time, [{', '.join(lit(f) for f in TIME_FORMATS)}])"
     cols = [c for c in USER_COLUMNS[1:] if c in header] + [c for c in extra if c in header]
-    picks = "".join(f", arg_max(NULLIF(trim({q(c)}), ''), _ts) AS {q(c)}" for c in cols)
+    picks = "".join(
+        f", arg_max({_present(q(c))}, _ts) FILTER (WHERE {_parses(c)}) AS {q(c)}" for c in cols
+    )
     files = "[" + ", ".join(lit(p.as_posix()) for p in tweets_csvs) + "]"
     src = (
         f"read_csv({files}, all_varchar=true, header=true, union_by_name=true, delim=',', "
         "quote='\"', escape='\"', ignore_errors=true, max_line_size=20000000)"
     )
+    # Rows whose time does not parse still make their account; the tweets pass rejects them.
     return (
-        f"SELECT userid{picks} FROM (SELECT *, {ts} AS _ts FROM {src}) "
-        "WHERE NULLIF(trim(userid), '') IS NOT NULL AND _ts IS NOT NULL "
-        "GROUP BY userid ORDER BY userid"
+        f"SELECT userid{picks} FROM (SELECT *, coalesce({ts}, TIMESTAMP '0001-01-01') AS _ts "
+        f"FROM {src}) WHERE {_present('userid')} IS NOT NULL GROUP BY userid ORDER BY userid"
     )
+
+
+def _present(raw: str) -> str:
+    return f"NULLIF(trim({raw}), '')"
+
+
+def _parses(col: str) -> str:
+    """SQL: the column's value is present and parses as its users-table type."""
+    expr, reason = _typed(col, q(col))
+    if col not in USER_COLUMNS or reason is None:
+        return f"{_present(q(col))} IS NOT NULL"
+    return f"({expr}) IS NOT NULL"
 
 
 def archive_file(source: Path, path: Path, kind: str, operation: str) -> ArchiveFile:

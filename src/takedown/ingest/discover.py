@@ -170,13 +170,21 @@ def read_header(path: Path, label: str) -> tuple[str, ...]:
             f"{label}: binary data at byte {nul}, not a CSV text file; pass the archive's CSV files"
         )
     text = head.decode("utf-8-sig", errors="replace")
+    stream = io.StringIO(text)
     try:
-        first = next(csv.reader(io.StringIO(text)), [])
+        first = next(csv.reader(stream), [])
     except csv.Error:
         raise IngestError(
             f"{label}: line 1 is not a CSV header (carriage-return-only line endings?); "
             "convert the file to LF or CRLF line endings"
         ) from None
+    if len(head) == SNIFF_BYTES and not stream.read():
+        # The header did not end in the bytes read: its tail would be read as data and every
+        # row rejected as having too many columns (issue 20 item 10).
+        raise IngestError(
+            f"{label}: the header (line 1) is longer than {SNIFF_BYTES // 1024} KiB; "
+            "check the file is an archive CSV with one header line"
+        )
     cols = tuple(COLUMN_ALIASES.get(c.strip(), c.strip()) for c in first)
     if "" in cols:
         # DuckDB cannot name an empty column; say where it is instead of a SQL error.

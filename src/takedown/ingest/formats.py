@@ -155,8 +155,8 @@ def _tweets_only(
     chosen = named or [p for p in files if TWEET_HEADER <= _header(p)]
     if not chosen:
         raise IngestError(
-            f"{paths[0]}: no tweets file found (needs the columns tweetid, userid, tweet_time "
-            "and user_screen_name)"
+            f"{paths[0]}: no tweets file found (needs the columns tweetid, userid, "
+            "user_screen_name and tweet_time); pass a tweets CSV with them"
         )
     ignored = [p for p in files if p not in chosen]
     tweets: list[ArchiveFile] = []

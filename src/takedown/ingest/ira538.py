@@ -42,8 +42,8 @@ def _csv(path: Path) -> str:
     )
 
 
-def _tweet_select(src: str, header: set[str], clock: str, *, by_author: bool) -> str:
-    """The tweet rows in archive columns, in file order."""
+def _tweet_select(src: str, header: set[str], clock: str, *, by_author: bool, stem: str) -> str:
+    """The tweet rows in archive columns, in file order; `stem` names the file in made-up ids."""
 
     def col(name: str) -> str:
         return q(name) if name in header else "CAST(NULL AS VARCHAR)"
@@ -51,8 +51,9 @@ def _tweet_select(src: str, header: set[str], clock: str, *, by_author: bool) ->
     author = "author_id" if by_author else "external_author_id"
     if "tweet_id" in header:
         tweetid = q("tweet_id")
-    else:  # The derivative has no ids: a stable id from the author and the row's place.
-        tweetid = f"{q(author)} || '-' || CAST(row_number() OVER () AS VARCHAR)"
+    else:  # The derivative has no ids: from the author, the file's name and the row's place,
+        # so one author split over two files (one per year) never repeats an id (issue 20 item 7).
+        tweetid = f"{q(author)} || {lit('-' + stem + '-')} || CAST(row_number() OVER () AS VARCHAR)"
     if "post_type" in header:
         retweet = (
             "CASE WHEN upper(trim(post_type)) IN ('R', 'RETWEET') THEN 'True' ELSE 'False' END"
@@ -101,7 +102,11 @@ def convert(
         else f"Timestamps read on the {clock} clock and converted to UTC.",
     ]
     if by_author:
-        notes.append("The per-author derivative has no tweet ids: ids are author-row numbers.")
+        notes.append(
+            "The per-author derivative has no tweet ids: ids are synthesized as "
+            "<author>-<file name>-<row number in that file>."
+        )
+        _unique_stems(tweets)
     if "post_type" in headers[tweets[0]]:
         notes.append(
             "A retweet is post_type R or RETWEET; quote tweets are not counted as retweets."
@@ -109,7 +114,8 @@ def convert(
     for i, p in enumerate(sorted(tweets)):
         target = work / f"{operation}_tweets_csv_converted_{i + 1}.csv"
         try:
-            write_csv(con, _tweet_select(_csv(p), headers[p], clock, by_author=by_author), target)
+            select = _tweet_select(_csv(p), headers[p], clock, by_author=by_author, stem=_stem(p))
+            write_csv(con, select, target)
         except duckdb.Error as exc:
             first = str(exc).strip().splitlines()[0]
             raise IngestError(f"{p}: cannot read as an IRA tweets CSV ({first})") from None
@@ -128,6 +134,26 @@ def convert(
             )
     con.close()
     return out, ignored, notes
+
+
+def _stem(path: Path) -> str:
+    """The file's name without .csv/.gz: the part of a made-up tweet id that names the file."""
+    name = path.name
+    for suffix in (".gz", ".csv"):
+        name = name[: -len(suffix)] if name.lower().endswith(suffix) else name
+    return name
+
+
+def _unique_stems(tweets: list[Path]) -> None:
+    """Made-up ids name the file, so two tweets files of one name would repeat ids."""
+    seen: dict[str, Path] = {}
+    for p in tweets:
+        if _stem(p) in seen:
+            raise IngestError(
+                f"{p}: has the same name as {seen[_stem(p)]}, and tweet ids are made from the "
+                "file name; rename one of them"
+            )
+        seen[_stem(p)] = p
 
 
 def _users(

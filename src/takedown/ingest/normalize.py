@@ -103,11 +103,15 @@ def _typed(col: str, raw: str) -> tuple[str, str | None]:
         expr = f"timezone('UTC', {time_sql(v)})"
         fmt_hint = "use YYYY-MM-DD HH:MM"
     elif col in COUNT_COLUMNS:
-        # Whole numbers, "12.0" as some vintages write them, never inf/NaN/negative/overflow:
-        # try_cast keeps one bad value a reject of its row instead of an error for the file.
-        # BETWEEN is false for NaN and +-inf too; one range test keeps this cheap per row.
+        # Whole numbers, "12.0" as some vintages write them, never a fraction (1.5 is not
+        # rounded, issue 20 item 8), inf/NaN/negative/overflow: try_cast keeps one bad value a
+        # reject of its row instead of an error for the file. BETWEEN is false for NaN and
+        # +-inf too; the cast of a whole double is exact.
         d = f"try_cast({v} AS DOUBLE)"
-        expr = f"CAST(round(CASE WHEN {d} BETWEEN 0 AND {MAX_COUNT} THEN {d} END) AS BIGINT)"
+        expr = (
+            f"CAST(CASE WHEN {d} BETWEEN 0 AND {MAX_COUNT} AND {d} = floor({d}) THEN {d} END "
+            "AS BIGINT)"
+        )
         fmt_hint = "expected a whole number from 0 up"
     elif col in BOOL_COLUMNS:
         expr = (

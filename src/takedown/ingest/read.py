@@ -51,22 +51,45 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, stage: str, progress: Progress
     progress(stage, 1.0)
 
 
-def read_csv_sql(f: ArchiveFile) -> str:
+def read_csv_sql(f: ArchiveFile, paths: list[str] | None = None, filename: str = "") -> str:
     """Columns from our own header check, so DuckDB never has to sniff (a bad row can fool it).
 
-    Strict mode stays on: without it DuckDB silently drops a row's surplus fields.
+    Strict mode stays on: without it DuckDB silently drops a row's surplus fields. `paths`
+    reads several files of f's header in one scan, naming each row's file in column `filename`.
     """
     cols = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in f.columns) + "}"
+    where = [(f.read_from or f.path).as_posix()] if paths is None else paths
+    files = lit(where[0]) if paths is None else "[" + ", ".join(lit(x) for x in where) + "]"
+    named = f", filename={lit(filename)}" if filename else ""
     return (
-        f"read_csv({lit((f.read_from or f.path).as_posix())}, columns={cols}, header=true, auto_detect=false, "
+        f"read_csv({files}, columns={cols}, header=true, auto_detect=false, "
         f"delim=',', quote='\"', escape='\"', store_rejects=true, max_line_size=20000000, "
-        f"null_padding=false, encoding='utf-8')"
+        f"null_padding=false, encoding='utf-8'{named})"
     )
 
 
-def _mixed_line_endings(exc: duckdb.Error) -> bool:
+def mixed_line_endings(exc: duckdb.Error) -> bool:
     """DuckDB's strict parser refuses a file whose lines end in both LF and CRLF."""
     return "state machine reached an invalid state" in str(exc)
+
+
+def quote_then_cr(con: duckdb.DuckDBPyConnection) -> bool:
+    """A row rejected for a stray quote whose line ending differs from the header's.
+
+    DuckDB takes the line ending from the first line; a CRLF row after an LF header (or the
+    reverse) whose last field is quoted is then an "UNQUOTED VALUE" reject, not the error the
+    mixed-endings fallback catches (issue 20 item 6). Checked only when rows were rejected.
+    """
+    try:
+        return bool(
+            con.execute(
+                """SELECT count(*) > 0 FROM reject_errors WHERE error_type = 'UNQUOTED VALUE'
+                   AND (csv_line LIKE '%"' || chr(13) OR csv_line LIKE '%"' || chr(13) || chr(10)
+                        OR csv_line LIKE '%"' || chr(10)) LIMIT 1"""
+            ).fetchone()[0]
+        )
+    except duckdb.CatalogException:  # no reject table: DuckDB rejected nothing yet
+        return False
 
 
 def to_lf(f: ArchiveFile, scratch: Path) -> ArchiveFile:
@@ -147,14 +170,17 @@ def read_file(
         with parse_once(con), counted(con, out.with_suffix(".profile.json")):
             run(con, sql, f"reading {f.label}", progress)
     except duckdb.InvalidInputException as exc:
-        if f.read_from is not None or not _mixed_line_endings(exc):
+        if f.read_from is not None or not mixed_line_endings(exc):
             raise duckdb_error(f, exc) from None
-        _clear_csv_rejects(con)
+        clear_csv_rejects(con)
         return read_file(con, to_lf(f, out.parent), out, progress)
     except (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException):
         raise
     except duckdb.Error as exc:
         raise duckdb_error(f, exc) from None
+    if f.read_from is None and quote_then_cr(con):
+        clear_csv_rejects(con)
+        return read_file(con, to_lf(f, out.parent), out, progress)
     csv_bad = _collect_csv_rejects(con, f)
     kept = con.execute(f"SELECT count(*) FROM read_parquet({lit(out.as_posix())})").fetchone()[0]
     # Only when rows are missing is the reason pass worth its cost. The reader's own row count
@@ -165,13 +191,13 @@ def read_file(
         parsed = con.execute(f"SELECT count(*) FROM {src}").fetchone()[0]
     value_bad = 0
     if parsed != kept or csv_bad:
-        value_bad = _value_rejects(con, f, src, progress)
+        value_bad = value_rejects(con, f, src, progress)
     if kept == 0 and value_bad == 0 and csv_bad == 0:
         raise IngestError(f"{f.label}: header only, no data rows; re-download it")
     return int(kept), int(value_bad), int(csv_bad)
 
 
-def _value_rejects(
+def value_rejects(
     con: duckdb.DuckDBPyConnection, f: ArchiveFile, src: str, progress: Progress
 ) -> int:
     """Rows the CSV reader accepted but whose values did not parse, at their file record number.
@@ -214,7 +240,7 @@ def _collect_csv_rejects(con: duckdb.DuckDBPyConnection, f: ArchiveFile) -> int:
     return int(n)
 
 
-def _clear_csv_rejects(con: duckdb.DuckDBPyConnection) -> None:
+def clear_csv_rejects(con: duckdb.DuckDBPyConnection) -> None:
     """Forget what DuckDB stored of a failed read (its tables exist only after a read)."""
     for table in ("reject_errors", "reject_scans"):
         try:

@@ -20,6 +20,7 @@ from takedown import __version__
 from takedown.db import connect
 from takedown.errors import IngestError
 from takedown.hashing import sha256_file, sha256_json, sha256_tree
+from takedown.ingest.batch import read_all
 from takedown.ingest.combine import combine, coverage_of
 from takedown.ingest.dataset import (
     Counts,
@@ -34,7 +35,7 @@ from takedown.ingest.formats import resolve
 from takedown.ingest.limits import Budget, Limits
 from takedown.ingest.normalize import REJECT, lit
 from takedown.ingest.publish import intact, publish_version
-from takedown.ingest.read import Progress, disk_full_error, is_disk_full, read_file
+from takedown.ingest.read import Progress, disk_full_error, is_disk_full
 from takedown.ingest.rejects import write_rejects
 from takedown.ingest.verify import Checks, hash_sources
 from takedown.profile import Source
@@ -195,19 +196,7 @@ def _build(
            id VARCHAR, reason VARCHAR, raw VARCHAR)"""
     )
     checks.watch(con)
-    counts: dict[str, tuple[int, int, int]] = {}
-    parts: dict[str, list[tuple[ArchiveFile, Path]]] = {"users": [], "tweets": []}
-    for i, f in enumerate(files):
-        p = work / f"part_{i}.parquet"
-        try:
-            counts[f.label] = read_file(con, f, p, progress)
-        except IngestError:
-            # A failed byte-level check (corrupt gzip, bomb) interrupts DuckDB: its error wins.
-            failed = checks.failed()
-            if failed is not None:
-                raise failed from None
-            raise
-        parts[f.kind].append((f, p))
+    counts, parts = read_all(con, files, checks, work, progress)
 
     columns: dict[str, list[str]] = {}
     extras: dict[str, list[str]] = {}

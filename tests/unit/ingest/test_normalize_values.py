@@ -37,6 +37,14 @@ def test_good_count_values(raw, expected):
     assert norm("follower_count", raw) == (expected, None)
 
 
+@pytest.mark.parametrize("raw", ["1.5", "2.5", "0.4", "12.01", "1e-3", "3.999999"])
+def test_fractional_count_is_rejected_not_rounded(raw):
+    """Issue 20 item 8: 1.5, 2.5 and 0.4 were stored as 2, 3 and 0 without a reject."""
+    val, why = norm("retweet_count", raw)
+    assert val is None
+    assert why == f"retweet_count: cannot parse {raw} (expected a whole number from 0 up)"
+
+
 @pytest.mark.parametrize("raw", ["inf", "NaN", "91", "-90.5", "1e30"])
 def test_bad_latitude_is_a_reason(raw):
     val, why = norm("latitude", raw)
