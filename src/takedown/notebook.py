@@ -144,7 +144,7 @@ def setup(
         notebook=notebook,
         dataset_dir=dataset_dir,
         output_dir=output_dir,
-        profile=load_profile(Path(profile)),
+        profile=load_profile(Path(profile), check_context=False),  # render checked it
         dataset=load_dataset(dataset_dir),
         con=open_dataset(dataset_dir),
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from takedown.errors import ProfileError
+from takedown.profile_context import context_fragments
 from takedown.schema import TWEET_COLUMNS, USER_COLUMNS
 from takedown.userfiles import MB, read_regular
 
@@ -46,9 +47,22 @@ class WorkingHours(Strict):
         return self
 
 
+# Bounds on the keyword lexicons: each keyword becomes a pattern the topics query matches.
+KEYWORD_MAX_CHARS = 200
+KEYWORDS_PER_TOPIC = 2_000
+KEYWORDS_TOTAL = 20_000
+# Bounds on the published context: every entry is read by pandoc when the profile loads, and
+# pandoc's Markdown reader is quadratic in runs of `<`, `>` or backticks (3,000: about 4 s).
+CONTEXT_MAX_CHARS = 3_000
+CONTEXT_PER_SECTION = 50
+CONTEXT_TOTAL_CHARS = 100_000
+
+
 class Topic(Strict):
     label: str
-    keywords: list[str] = Field(min_length=1)
+    keywords: list[Annotated[str, Field(max_length=KEYWORD_MAX_CHARS)]] = Field(
+        min_length=1, max_length=KEYWORDS_PER_TOPIC
+    )
 
 
 class TopicGroup(Strict):
@@ -88,7 +102,7 @@ class Context(Strict):
     `text` is Markdown written by the profile's author; `source` names the analysis.
     """
 
-    text: str = Field(min_length=1)
+    text: str = Field(min_length=1, max_length=CONTEXT_MAX_CHARS)
     source: str = Field(min_length=1)
     via_press: bool = False
 
@@ -170,7 +184,7 @@ class Profile(Strict):
     coordination: Coordination = Coordination()
     published: list[Published] = []
     # Per report section (the finding topic, e.g. followers): published context, with sources.
-    context: dict[str, list[Context]] = {}
+    context: dict[str, Annotated[list[Context], Field(max_length=CONTEXT_PER_SECTION)]] = {}
 
     @field_validator("context")
     @classmethod
@@ -181,12 +195,27 @@ class Profile(Strict):
                 f"unknown section {unknown[0]!r}; context keys are report sections: "
                 + ", ".join(TOPICS)
             )
+        total = sum(len(e.text) for entries in v.values() for e in entries)
+        if total > CONTEXT_TOTAL_CHARS:
+            raise ValueError(
+                f"{total:,} characters of text in all; at most {CONTEXT_TOTAL_CHARS:,}"
+            )
         return v
 
     @field_validator("timezone")
     @classmethod
     def _tz(cls, v: str) -> str:
         return _check_zone(v)
+
+    @field_validator("topics")
+    @classmethod
+    def _keyword_total(cls, v: dict[str, Topic]) -> dict[str, Topic]:
+        total = sum(len(t.keywords) for t in v.values())
+        if total > KEYWORDS_TOTAL:
+            raise ValueError(
+                f"{total:,} keywords in all; at most {KEYWORDS_TOTAL:,} (merge or prune topics)"
+            )
+        return v
 
     @model_validator(mode="after")
     def _topic_ids(self) -> Profile:
@@ -207,7 +236,17 @@ class Profile(Strict):
 
 class _UniqueKeyLoader(yaml.SafeLoader):
     """YAML's safe loader, refusing a key given twice in one mapping (plain YAML keeps the last,
-    so a second `context:` block would silently drop the first)."""
+    so a second `context:` block would silently drop the first), and anchors and aliases (a few
+    KB of aliases expand to millions of keywords)."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise ProfileError(
+                f"line {event.start_mark.line + 1}: YAML anchors and aliases (&name, *name) are "
+                "not allowed in a profile; write the values out"
+            )
+        return super().compose_node(parent, index)
 
 
 def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
@@ -230,8 +269,11 @@ MAX_PROFILE_BYTES = MB  # a profile is a few KB; 30 MB took minutes to parse (is
 PROFILE_HOW = "a profile is a short YAML file; pass --profile profiles/<name>.yml"
 
 
-def load_profile(path: Path) -> Profile:
-    """Read and validate a profile; errors name the file and the first bad field."""
+def load_profile(path: Path, *, check_context: bool = True) -> Profile:
+    """Read and validate a profile; errors name the file and the first bad field.
+
+    `check_context=False` skips reading the context with pandoc, for the notebooks, which run
+    only after render has loaded the same profile with it."""
     if not path.exists():
         raise ProfileError(f"{path}: profile not found; pass --profile profiles/<name>.yml")
     if not path.is_file():
@@ -254,8 +296,11 @@ def load_profile(path: Path) -> Profile:
     if not isinstance(raw, dict):
         raise ProfileError(f"{path}: a profile is a YAML mapping (name:, title:, timezone: ...)")
     try:
-        return Profile.model_validate(raw)
+        profile = Profile.model_validate(raw)
     except ValidationError as exc:
         e = exc.errors()[0]
         field = ".".join(str(p) for p in e["loc"]) or "(top level)"
         raise ProfileError(f"{path}: field {field}: {e['msg']}") from None
+    if check_context:
+        context_fragments(profile, path)  # checked now, before any notebook runs
+    return profile

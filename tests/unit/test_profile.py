@@ -95,3 +95,63 @@ def test_zones_both_know_pass(tmp_path):
         "name: x\ntitle: t\ntimezone: Asia/Kathmandu\nsource: {source_timezone: Etc/GMT+3}\n"
     )
     assert load_profile(f).source.source_timezone == "Etc/GMT+3"
+
+
+def test_an_alias_bomb_is_refused_naming_the_line(tmp_path):
+    # issue 20 item 13: 2,000 aliases of a keyword list expanded into a 1.6 GB regex.
+    words = ", ".join(f"w{i}" for i in range(100))
+    lines = [
+        "name: p",
+        "title: t",
+        "topics:",
+        "  t0:",
+        "    label: T",
+        f"    keywords: &k [{words}]",
+    ]
+    for i in range(1, 2_000):
+        lines += [f"  t{i}:", "    label: T", "    keywords: *k"]
+    bomb = tmp_path / "bomb.yml"
+    bomb.write_text("\n".join(lines) + "\n")
+    assert refusal(bomb) == (
+        f"{bomb}: line 6: YAML anchors and aliases (&name, *name) are not allowed in a profile; "
+        "write the values out"
+    )
+
+
+def test_an_alias_without_its_anchor_is_the_same_one_line(tmp_path):
+    f = tmp_path / "p.yml"
+    f.write_text("name: p\ntitle: t\nlanguages: *langs\n")
+    assert refusal(f) == (
+        f"{f}: line 3: YAML anchors and aliases (&name, *name) are not allowed in a profile; "
+        "write the values out"
+    )
+
+
+def test_keyword_lexicons_are_bounded(tmp_path):
+    f = tmp_path / "p.yml"
+    many = "".join(f"  t{i}:\n    label: T\n    keywords: [{', '.join(['k'] * 1_000)}]\n"
+                   for i in range(21))  # fmt: skip
+    f.write_text(f"name: p\ntitle: t\ntopics:\n{many}")
+    assert refusal(f) == (
+        f"{f}: field topics: Value error, 21,000 keywords in all; at most 20,000 (merge or prune "
+        "topics)"
+    )
+    f.write_text("name: p\ntitle: t\ntopics: {a: {label: A, keywords: [" + "x" * 201 + "]}}\n")
+    assert (
+        refusal(f) == f"{f}: field topics.a.keywords.0: String should have at most 200 characters"
+    )
+
+
+def test_200_topics_of_30_keywords_still_load(tmp_path):
+    f = tmp_path / "p.yml"
+    f.write_text("name: p\ntitle: t\ntopics:\n" + "".join(
+        f"  t{i}:\n    label: T\n    keywords: [{', '.join(f'k{i}_{j}' for j in range(30))}]\n"
+        for i in range(200)
+    ))  # fmt: skip
+    assert sum(len(t.keywords) for t in load_profile(f).topics.values()) == 6_000
+
+
+def refusal(path) -> str:
+    with pytest.raises(ProfileError) as exc:
+        load_profile(path)
+    return str(exc.value)

@@ -168,6 +168,13 @@ def gather(dataset_dir: Path) -> dict:
     return facts
 
 
+def _umask() -> int:
+    """The process umask (read by setting it and putting it back: one thread runs here)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def draft(
     dataset: str, *, data_dir: Path, out: Path | None = None, force: bool = False
 ) -> tuple[Path, dict]:
@@ -193,6 +200,9 @@ def draft(
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+            f.flush()
+            os.fchmod(f.fileno(), 0o666 & ~_umask())  # an ordinary file, not mkstemp's 0600
+            os.fsync(f.fileno())
         load_profile(Path(tmp))  # the draft must be a valid profile as written
         os.replace(tmp, out)
         tmp = None

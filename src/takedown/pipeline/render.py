@@ -256,7 +256,7 @@ def _write_generated(
     gen = project / "report" / "_generated"
     gen.mkdir(exist_ok=True)
     write_metadata(project / "report", findings)  # available.<topic>.<name> for conditions
-    write_context(gen, job.profile)  # _generated/context_<topic>.qmd, from the profile
+    write_context(gen, job.profile, job.profile_path)  # _generated/context_<topic>.qmd
     (gen / "published.qmd").write_text(
         published_markdown(job.profile, findings, {o.name for o in done.failed}), encoding="utf-8"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from datetime import datetime
 from pathlib import Path
 
@@ -109,3 +111,19 @@ def test_draft_of_a_missing_dataset_leaves_no_folder(tmp_path):
     with pytest.raises(TakedownError, match="run `takedown ingest"):
         draft("nope", data_dir=tmp_path / "data", out=out)
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize(
+    ("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)], ids=["022", "077", "002"]
+)
+def test_draft_is_an_ordinary_file_under_the_umask(dataset, tmp_path, umask, mode):
+    # issue 20 item 21: `profile init` wrote mkstemp's 0600 whatever the umask.
+    data, name = dataset
+    out = tmp_path / "profiles" / "tiny.yml"
+    old = os.umask(umask)
+    try:
+        draft(name, data_dir=data, out=out)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == mode
+    assert [p.name for p in out.parent.iterdir()] == ["tiny.yml"]
