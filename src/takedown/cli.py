@@ -6,14 +6,19 @@ versions, diff) and cli_report (render, compare, profile init), shared output in
 
 from __future__ import annotations
 
-import sys
-from typing import Annotated
+from takedown import interrupts
 
-import typer
+if __name__ == "__main__":  # pragma: no cover - `python -m takedown.cli`
+    interrupts.install()  # before the imports below: a Ctrl-C meanwhile is no traceback
 
-from takedown.cli_data import demo, diff, ingest, versions
-from takedown.cli_io import STATE
-from takedown.cli_report import compare, profile_init, render
+import sys  # noqa: E402
+from typing import Annotated  # noqa: E402
+
+import typer  # noqa: E402
+
+from takedown.cli_data import demo, diff, ingest, versions  # noqa: E402
+from takedown.cli_io import STATE  # noqa: E402
+from takedown.cli_report import compare, profile_init, render  # noqa: E402
 
 app = typer.Typer(
     add_completion=False,
@@ -27,6 +32,7 @@ def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     STATE["debug"] = debug
+    interrupts.install()  # Ctrl-C and TERM: see takedown.interrupts
 
 
 for command in (demo, ingest, render, versions, diff, compare):

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from takedown import interrupts
 from takedown.errors import TakedownError
 from takedown.userfiles import printable
 
@@ -31,27 +32,42 @@ def fail(message: str, code: int = 2) -> None:
 
 @contextmanager
 def errors() -> Iterator[None]:
+    """The one-line error contract around a command body; a signal wins over what it caused."""
     try:
+        interrupts.arm()
         yield
-    except TakedownError as exc:
-        if STATE["debug"]:
-            raise
-        fail(str(exc))
     except typer.Exit:
         raise
-    except BrokenPipeError:
+    except BaseException as exc:
+        _stopped_by_signal()
+        _fail_with(exc)
+    finally:
+        interrupts.disarm()  # the work is over: a late signal no longer cuts the exit short
+
+
+def _stopped_by_signal() -> None:
+    """After Ctrl-C or TERM, whatever the interrupted code raised (DuckDB's "Query interrupted",
+    an error it was turned into) is reported as the signal: "interrupted" 130, "terminated" 143."""
+    signum = interrupts.received()
+    if signum is not None:
+        fail(*interrupts.EXIT[signum])
+
+
+def _fail_with(exc: BaseException) -> None:
+    if isinstance(exc, TakedownError) and not STATE["debug"]:
+        fail(str(exc))
+    if isinstance(exc, BrokenPipeError):
         # Output piped into `head` and the like: the reader left, nothing went wrong.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(0) from None
-    except KeyboardInterrupt:
+    if isinstance(exc, KeyboardInterrupt):
         fail("interrupted", 130)
-    except Exception as exc:  # noqa: BLE001 - last line of defence, still one line
-        if STATE["debug"]:
-            raise
-        fail(
-            f"internal error: {type(exc).__name__}: {exc} (re-run with --debug for the traceback)",
-            1,
-        )
+    if isinstance(exc, interrupts.Terminated):
+        fail("terminated", 143)
+    if STATE["debug"] or not isinstance(exc, Exception):
+        raise exc
+    # Last line of defence, still one line.
+    fail(f"internal error: {type(exc).__name__}: {exc} (re-run with --debug for the traceback)", 1)
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from takedown.interrupts import track
 from takedown.schema import ColumnCoverage, Coverage
 
 DEFAULT_MEMORY_LIMIT = os.environ.get("TAKEDOWN_MEMORY_LIMIT", "3GB")
@@ -20,6 +21,7 @@ def connect(
 ) -> duckdb.DuckDBPyConnection:
     """In-memory DuckDB, UTC session, memory capped so large archives spill instead of swap."""
     con = duckdb.connect(config={"memory_limit": memory_limit, "threads": os.cpu_count() or 2})
+    track(con)  # Ctrl-C and TERM stop its query through interrupt() (issue 20 item 19)
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET preserve_insertion_order = true")
     if progress:

@@ -215,3 +215,93 @@ def test_killed_render_leaves_no_version_and_the_next_run_sweeps(tiny, sig, poin
     assert len(versions(tiny)) == 1
     assert_no_scratch(tiny, cache)
     assert not list((cache / "tmp").glob("**/kernel-*.json"))
+
+
+@pytest.fixture(scope="module")
+def two_rendered(tmp_path_factory) -> Path:
+    """Two tiny datasets, a and b, each rendered once: what `compare a b` needs."""
+    base = tmp_path_factory.mktemp("compare")
+    for name, tweets in (("a", 200), ("b", 300)):
+        raw = make_archive(base / f"raw_{name}", users=10, tweets=tweets)
+        r = run_cli("ingest", raw, "--dataset", name, "--data-dir", base / "data")
+        assert r.returncode == 0, r.stderr
+        r = run_cli(*render_args(base, name), env={"TAKEDOWN_CACHE_DIR": str(base / "cache")})
+        assert r.returncode == 0, r.stderr
+    return base
+
+
+def compare_args(base: Path) -> list[str | Path]:
+    return ["compare", "a", "b", "--data-dir", base / "data", "--out", base / "reports"]
+
+
+def alive(pids: dict[int, str]) -> list[int]:
+    """The pids that still run as the same process (same start time), zombies excepted."""
+    out = []
+    for pid, started in pids.items():
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat[19] == started and stat[0] != "Z":
+            out.append(pid)
+    return out
+
+
+def process_tree(pid: int) -> dict[int, str]:
+    """Every process below pid (kernels run in sessions of their own), with its start time."""
+    from takedown.pipeline.workers import descendants
+
+    tree = {}
+    for p in descendants(pid):
+        try:
+            tree[p] = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[19]
+        except OSError:
+            pass
+    return tree
+
+
+def wait_for_kernel(proc: subprocess.Popen[str], timeout: float = 120) -> dict[int, str]:
+    """The process tree once a kernel runs below proc (the worker and its kernel)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        tree = process_tree(proc.pid)
+        for pid in tree:
+            try:
+                if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    return tree
+            except OSError:
+                pass
+        assert proc.poll() is None, f"compare ended before its kernel started: {proc.stderr.read()}"
+        time.sleep(0.05)
+    raise AssertionError("no kernel started")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_killed_compare_leaves_no_worker_and_no_scratch(two_rendered, sig):
+    """Issue 20 item 18: the worker (and its kernel) die with compare, and `.compare.tmp-*`
+    goes: at once under TERM, at the next run after kill -9."""
+    base, cache = two_rendered, two_rendered / "cache"
+    scratch = base / "reports" / "compare"
+    proc = start(*compare_args(base), cache=cache)
+    tree: dict[int, str] = {}
+    try:
+        tree = wait_for_kernel(proc)
+        time.sleep(0.5)  # the notebook is running
+        tree = process_tree(proc.pid)
+        proc.send_signal(sig)
+        rc, err = finish(proc, timeout=60)
+        deadline = time.monotonic() + 15
+        while alive(tree) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert alive(tree) == [], "a worker or kernel outlived compare"
+        if sig == signal.SIGTERM:
+            assert (rc, err) == (143, "error: terminated\n")
+            assert list(scratch.glob(".compare.tmp-*")) == []
+        r = run_cli(*compare_args(base), cwd=ROOT, env={"TAKEDOWN_CACHE_DIR": str(cache)})
+        assert r.returncode == 0, r.stderr
+        assert list(scratch.glob(".compare.tmp-*")) == []
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+        for pid in alive(tree):
+            os.kill(pid, signal.SIGKILL)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,7 +38,9 @@ from takedown.pipeline.versions import (
     new_version,
     read_manifest,
 )
+from takedown.pipeline.workers import worker_pool
 from takedown.profile import load_profile
+from takedown.scratch import owned_dir, sweep
 from takedown.userfiles import read_regular
 
 COMPARE_DIR = "compare"  # reports/compare/<version>/
@@ -150,22 +150,22 @@ def compare(
         base.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenderError(f"--out {out_root}: cannot create {base} ({exc.strerror})") from None
-    scratch = Path(tempfile.mkdtemp(prefix=".compare.tmp-", dir=base))
+    sweep(base, ".compare.tmp-*")  # scratch of comparisons that were killed
     final = None
     try:
-        on_stage("running the comparison notebook")
-        fits, left_out, nb_run = _run_notebook(root, scratch, inputs)
-        rows = ct.core_rows(inputs)
-        rows.insert(7, ct.offset_range_row(inputs, fits))
-        names = [i["name"] for i in inputs]
-        findings_text = _findings_document(inputs, rows, names)
-        version = new_version(sha256_json(findings_text))
-        on_stage("composing report")
-        comparison = _Comparison(inputs, rows, names, left_out, findings_text, version, nb_run)
-        out = _compose(root, scratch, comparison, engine, t_start)
-        final = land(out, base, version)
+        with owned_dir(base, ".compare.tmp-") as scratch:
+            on_stage("running the comparison notebook")
+            fits, left_out, nb_run = _run_notebook(root, scratch, inputs)
+            rows = ct.core_rows(inputs)
+            rows.insert(7, ct.offset_range_row(inputs, fits))
+            names = [i["name"] for i in inputs]
+            findings_text = _findings_document(inputs, rows, names)
+            version = new_version(sha256_json(findings_text))
+            on_stage("composing report")
+            comparison = _Comparison(inputs, rows, names, left_out, findings_text, version, nb_run)
+            out = _compose(root, scratch, comparison, engine, t_start)
+            final = land(out, base, version)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
         if final is None and made and not any(base.iterdir()):
             base.rmdir()  # a failed first comparison leaves no empty folder behind
     return CompareResult(version=version, folder=final, inputs=inputs)
@@ -183,8 +183,9 @@ def _run_notebook(root: Path, scratch: Path, inputs: list[dict[str, Any]]) -> tu
         ],
         "output_dir": str((work / "findings").resolve()),
     }  # fmt: skip
-    # In a worker process, as render's notebooks: run_notebook points its stderr at a kernel log.
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    # In a worker process, as render's notebooks: run_notebook points its stderr at a kernel log;
+    # the worker and its kernel die with this process (issue 20 item 18).
+    with worker_pool(1) as pool:
         res = pool.submit(
             run_notebook, str(root / NOTEBOOK), str(work / "compare.ipynb"), params, str(work),
             ensure_kernel(), NOTEBOOK_TIMEOUT_S,

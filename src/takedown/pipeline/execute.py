@@ -13,7 +13,7 @@ import secrets
 import shutil
 import sys
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,8 @@ import nbformat
 from takedown import __version__
 from takedown.hashing import sha256_json, sha256_tree
 from takedown.pipeline.closure import closure_hash
-from takedown.pipeline.kernel import die_with_parent, ensure_kernel, run_notebook
+from takedown.pipeline.kernel import ensure_kernel, run_notebook
+from takedown.pipeline.workers import worker_pool
 
 # Default budget for one notebook, all its cells together; a profile or --timeout changes it.
 NOTEBOOK_TIMEOUT_S = 600
@@ -116,7 +117,7 @@ def execute_all(
 
     pending = longest_first(pending, run.cache_dir / "notebooks")
     workers = max(1, min(run.jobs, len(pending)))
-    with ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+    with worker_pool(workers) as pool:
         futures: dict[Future[dict[str, Any]], tuple[Path, str, Path, Path]] = {}
         for nb, key, entry in pending:
             work = run.work_dir / nb.stem

@@ -1,0 +1,73 @@
+"""Notebook worker processes that never outlive the command that started them.
+
+Killed with -9, the command takes its workers along (PR_SET_PDEATHSIG, see die_with_parent),
+and their kernels follow (they poll for their parent). Stopped by Ctrl-C or TERM, the command
+kills its workers and their kernels itself before its scratch is removed: waiting for a running
+notebook would take minutes (issue 20 item 18).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+from takedown.pipeline.kernel import die_with_parent
+
+
+@contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers die with this process, or with the block if it fails."""
+    pool = ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),))
+    try:
+        yield pool
+    except BaseException:
+        kill_workers(list(getattr(pool, "_processes", None) or {}))
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def kill_workers(pids: list[int]) -> None:
+    """SIGKILL the workers and everything they started (kernels run in sessions of their own)."""
+    for pid in pids:
+        _signal(pid, signal.SIGSTOP)  # a stopped worker starts no new kernel meanwhile
+    tree = [d for pid in pids for d in descendants(pid)]
+    for pid in tree + pids:
+        _signal(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5.0
+    while any(_running(p) for p in tree) and time.monotonic() < deadline:
+        time.sleep(0.02)  # a kernel killed mid-write is gone before the scratch is removed
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below pid, children first (Linux /proc)."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids = [int(k) for k in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+        for kid in kids:
+            out += [kid, *descendants(kid)]
+    return out
+
+
+def _running(pid: int) -> bool:
+    """True while pid exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
