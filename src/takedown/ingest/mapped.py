@@ -104,12 +104,13 @@ def _check_columns(
                 "against the file (a dot reaches into a nested object; write \\. for a dot in "
                 "a name)"
             )
-        nested = t.startswith(("STRUCT", "MAP", "UNION")) or t.endswith("]")
-        if nested and not (field in LIST_COLUMNS and t.endswith("[]")):
+        nested = "list" if t.endswith("]") else t.split("(")[0].lower()
+        if nested in ("struct", "map", "union", "list") and not (
+            field in LIST_COLUMNS and t.endswith("[]")
+        ):
             raise IngestError(
-                f"{path}: column {column!r} holds a nested {'list' if t.endswith(']') else t.split('(')[0].lower()} "
-                f"value where one value is mapped ({where[field]}); map a field inside it "
-                "with a dot"
+                f"{path}: column {column!r} holds a nested {nested} value where one value is "
+                f"mapped ({where[field]}); map a field inside it with a dot"
             )
 
 
