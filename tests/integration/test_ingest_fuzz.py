@@ -12,7 +12,6 @@ import json
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -221,7 +220,7 @@ def _json_row(i: int, damage: str, fmt: str | None, text: str) -> str:
     return "{" + ", ".join(f'"{k}": {v}' for k, v in f.items()) + "}"
 
 
-@pytest.mark.slow  # 120 ingests: about 2.5 minutes on a shared 2-core machine
+# 120 ingests: 70-140 s on a shared 2-core machine.
 @settings(
     max_examples=120,
     deadline=None,

@@ -9,11 +9,14 @@ a string without its quotes, a number as written (never through a float, so 19-d
 from __future__ import annotations
 
 from takedown.ingest.normalize import lit, q
-from takedown.schema import LIST_COLUMNS
+from takedown.schema import COUNT_COLUMNS, FLOAT_COLUMNS, LIST_COLUMNS, TIME_COLUMNS
 
 # Every JSON number outside a string, quoted: the text of a real number is kept as written.
 _STRINGS_OR_REST = r'"(?:[^"\\]|\\.)*"|[^"]+'
 _NUMBER = r"(-?[0-9][0-9.eE+-]*)"
+# Fields typed as numbers (epoch times too): a real number's text is not kept as written for
+# them, which spares the rewrite of the whole object on every row with a coordinate.
+NUMERIC = frozenset(COUNT_COLUMNS) | frozenset(FLOAT_COLUMNS) | frozenset(TIME_COLUMNS)
 
 
 def split_path(column: str) -> list[str]:
@@ -44,35 +47,45 @@ def pointer(column: str) -> str:
     return lit("".join("/" + p.replace("~", "~0").replace("/", "~1") for p in split_path(column)))
 
 
-def json_sql(obj: str, column: str, field: str, where: str) -> tuple[str, str]:
-    """SQL (the value as text, reason when it is not one value) of a column of JSON `obj`.
+def json_sql(row: str, value: str, column: str, field: str, where: str) -> tuple[str, str]:
+    """SQL (the value as text, reason when it is not one value) of a column of a JSON object.
 
-    `where` names the profile entry in the reason, e.g. `source.tweets.columns.userid`.
+    `row` is the object's raw text, `value` the column's JSON value already taken from it (one
+    parse per row for all columns: `extract_sql`); `where` names the profile entry in the
+    reason, e.g. `source.tweets.columns.userid`.
     """
-    p = pointer(column)
-    t = f"json_type({obj}, {p})"
-    exact = (
-        f"json_extract_string(array_to_string(list_transform(regexp_extract_all({obj}, "
-        f"{lit(_STRINGS_OR_REST)}), lambda s: CASE WHEN s[1] = '\"' THEN s ELSE "
-        f"regexp_replace(s, {lit(_NUMBER)}, '\"\\1\"', 'g') END), ''), {p})"
-    )
+    t = f"json_type({value})"
+    exact = f"CAST({value} AS VARCHAR)"  # a number's text; a real number's is re-written
+    if field not in NUMERIC:  # text fields keep a real number as written (ids above all)
+        exact = (
+            f"json_extract_string(array_to_string(list_transform(regexp_extract_all({row}, "
+            f"{lit(_STRINGS_OR_REST)}), lambda s: CASE WHEN s[1] = '\"' THEN s ELSE "
+            f"regexp_replace(s, {lit(_NUMBER)}, '\"\\1\"', 'g') END), ''), {pointer(column)})"
+        )
     nested = ("'OBJECT'",) if field in LIST_COLUMNS else ("'OBJECT'", "'ARRAY'")
-    value = (
-        f"CASE {t} WHEN 'VARCHAR' THEN json_extract_string({obj}, {p}) WHEN 'NULL' THEN NULL "
-        f"WHEN 'DOUBLE' THEN {exact} "
-        f"WHEN 'OBJECT' THEN NULL WHEN 'ARRAY' THEN "
-        f"{'CAST(json_extract(' + obj + ', ' + p + ') AS VARCHAR)' if len(nested) == 1 else 'NULL'} "
-        f"ELSE CAST(json_extract({obj}, {p}) AS VARCHAR) END"
+    array = f"CAST({value} AS VARCHAR)" if len(nested) == 1 else "NULL"
+    text = (
+        f"CASE {t} WHEN 'VARCHAR' THEN json_extract_string({value}, '$') WHEN 'NULL' THEN NULL "
+        f"WHEN 'DOUBLE' THEN {exact} WHEN 'OBJECT' THEN NULL WHEN 'ARRAY' THEN {array} "
+        f"ELSE CAST({value} AS VARCHAR) END"
     )
     reason = (
         f"CASE WHEN {t} IN ({', '.join(nested)}) THEN {lit(field + ': a JSON ')} || "
         f"lower({t}) || {lit(' where one value is mapped (' + where + ')')} END"
     )
-    return value, reason
+    return text, reason
 
 
-def presence_sql(obj: str, src: str, columns: list[str], longest: int) -> str:
+def extract_sql(row: str, columns: list[str]) -> str:
+    """SQL: the JSON values of the columns, as one list, from one parse of the object."""
+    return f"json_extract({row}, [{', '.join(pointer(c) for c in columns)}])"
+
+
+def presence_sql(row: str, src: str, columns: list[str], longest: int) -> str:
     """SQL: whether any object is longer than `longest` bytes, then per column whether any
     object of the file has it (a misspelt name has none)."""
-    checks = "".join(f", count(json_type({obj}, {pointer(c)})) > 0" for c in columns)
-    return f"SELECT max(strlen(CAST({obj} AS VARCHAR))) > {longest}{checks} FROM {src}"
+    checks = "".join(f", count(_v[{i}]) > 0" for i in range(1, len(columns) + 1))
+    return (
+        f"SELECT max(strlen(CAST({row} AS VARCHAR))) > {longest}{checks} "
+        f"FROM (SELECT {row}, {extract_sql(row, columns)} AS _v FROM {src})"
+    )

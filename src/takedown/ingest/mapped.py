@@ -16,7 +16,13 @@ import duckdb
 from takedown.errors import IngestError
 from takedown.ingest.derive import archive_file, users_from_tweets, write_csv
 from takedown.ingest.discover import ArchiveFile
-from takedown.ingest.fields import json_sql, presence_sql, split_path, struct_sql
+from takedown.ingest.fields import (
+    extract_sql,
+    json_sql,
+    presence_sql,
+    split_path,
+    struct_sql,
+)
 from takedown.ingest.limits import MAX_ROW_BYTES, long_row_error
 from takedown.ingest.normalize import REJECT, lit, q, source_time
 from takedown.profile import FileMapping, Source
@@ -57,10 +63,10 @@ def _select(
     wanted = {f: c for f, c in mapping.columns.items() if f in canonical}
     wanted |= {n: c for n, c in mapping.extra.items() if n not in canonical}
     cols, reasons = [], []
-    for field, column in wanted.items():
+    for i, (field, column) in enumerate(wanted.items(), 1):
         where = f"source.{kind}.{'columns' if field in mapping.columns else 'extra'}.{field}"
         if is_json:
-            raw, reason = json_sql("json", column, field, where)
+            raw, reason = json_sql("json", f"_v[{i}]", column, field, where)
             reasons.append(reason)
         else:
             raw = struct_sql(column)
@@ -69,7 +75,10 @@ def _select(
             reasons.append(f"{lit(field + ': ')} || ({bad})")
         cols.append(f"{raw} AS {q(field)}")
     reject = f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '')" if reasons else "NULL"
-    return f"SELECT {', '.join(cols)}, {reject} AS {q(REJECT)} FROM {reader(path)}"
+    src = reader(path)
+    if is_json:
+        src = f"(SELECT json, {extract_sql('json', list(wanted.values()))} AS _v FROM {src})"
+    return f"SELECT {', '.join(cols)}, {reject} AS {q(REJECT)} FROM {src}"
 
 
 def _check_columns(
@@ -104,12 +113,13 @@ def _check_columns(
                 "against the file (a dot reaches into a nested object; write \\. for a dot in "
                 "a name)"
             )
-        nested = t.startswith(("STRUCT", "MAP", "UNION")) or t.endswith("]")
-        if nested and not (field in LIST_COLUMNS and t.endswith("[]")):
+        nested = "list" if t.endswith("]") else t.split("(")[0].lower()
+        if nested in ("struct", "map", "union", "list") and not (
+            field in LIST_COLUMNS and t.endswith("[]")
+        ):
             raise IngestError(
-                f"{path}: column {column!r} holds a nested {'list' if t.endswith(']') else t.split('(')[0].lower()} "
-                f"value where one value is mapped ({where[field]}); map a field inside it "
-                "with a dot"
+                f"{path}: column {column!r} holds a nested {nested} value where one value is "
+                f"mapped ({where[field]}); map a field inside it with a dot"
             )
 
 

@@ -64,7 +64,9 @@ def source_time(raw: str, time_format: str | None, source_timezone: str) -> tupl
         d = f"try_cast({raw} AS DOUBLE)" + ("" if time_format == "epoch" else " / 1000.0")
         lo, hi = EPOCH_RANGE
         tstz = f"CASE WHEN {d} BETWEEN {lo} AND {hi} THEN to_timestamp({d}) END"
-        hint = f"not a number of seconds{'' if time_format == 'epoch' else ' x 1000'} since 1970"
+        hint = (
+            f"not a number of {'seconds' if time_format == 'epoch' else 'milliseconds'} since 1970"
+        )
     elif time_format and "%z" in time_format:
         tstz = f"try_strptime({raw}, {lit(time_format)})"
         hint = f"not in the declared time_format {time_format}"

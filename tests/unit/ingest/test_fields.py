@@ -7,7 +7,7 @@ import json
 import duckdb
 import pytest
 
-from takedown.ingest.fields import json_sql, pointer, split_path, struct_sql
+from takedown.ingest.fields import extract_sql, json_sql, pointer, split_path, struct_sql
 from takedown.ingest.normalize import lit
 
 
@@ -32,8 +32,9 @@ def test_pointer_escapes_json_pointer_characters():
 
 def value(obj: dict | str, column: str, field: str = "userid") -> tuple[str | None, str | None]:
     text = obj if isinstance(obj, str) else json.dumps(obj)
-    v, r = json_sql("j", column, field, f"source.tweets.columns.{field}")
-    return duckdb.execute(f"SELECT {v}, {r} FROM (SELECT {lit(text)} AS j)").fetchone()
+    v, r = json_sql("j", "v[1]", column, field, f"source.tweets.columns.{field}")
+    src = f"(SELECT j, {extract_sql('j', [column])} AS v FROM (SELECT {lit(text)} AS j))"
+    return duckdb.execute(f"SELECT {v}, {r} FROM {src}").fetchone()
 
 
 @pytest.mark.parametrize(
@@ -72,3 +73,8 @@ def test_dotted_and_escaped_paths():
     obj = {"user.id": "flat", "user": {"id": "nested"}}
     assert value(obj, "user\\.id") == ("flat", None)
     assert value(obj, "user.id") == ("nested", None)
+
+
+def test_numeric_fields_read_a_real_number_as_its_value():
+    assert value('{"n": 1e3}', "n", "like_count") == ("1000.0", None)
+    assert value('{"n": 18446744073709551617}', "n", "like_count") == ("18446744073709551617", None)

@@ -113,7 +113,7 @@ def convert(value: str | None, fmt: str | None, tz: str = "UTC") -> tuple:
         ("1614582000000", "epoch_ms", "UTC", ("2021-03-01 07:00:00", None)),
         ("abc", "epoch", "UTC", (None, "not a number of seconds since 1970")),
         ("1e20", "epoch", "UTC", (None, "not a number of seconds since 1970")),
-        ("inf", "epoch_ms", "UTC", (None, "not a number of seconds x 1000 since 1970")),
+        ("inf", "epoch_ms", "UTC", (None, "not a number of milliseconds since 1970")),
         ("", "epoch", "UTC", (None, None)),
         (None, "%d.%m.%Y", "UTC", (None, None)),
     ],
