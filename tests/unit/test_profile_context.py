@@ -99,6 +99,14 @@ def layout(tmp_path: Path) -> dict[str, Path]:
             "[x][r]\n\n[r]: ../../elsewhere/secret.png",
             "a link goes to an http(s) or mailto address, or to a #section of the report",
         ),  # fmt: skip
+        (
+            "```{python}\nimport os\n```",
+            "code starting with {lang} is a cell Quarto runs; drop the braces",
+        ),  # fmt: skip
+        (
+            "`{python} open('/etc/passwd').read()`",
+            "code starting with {lang} is a cell Quarto runs; drop the braces",
+        ),  # fmt: skip
         ("by @someone", "'@name' reads as a citation; write \\@ for a literal @"),
         (
             "a note^[hidden]",
