@@ -177,3 +177,10 @@ def test_shipped_profiles_context_reads_back_unchanged(profile):
         for entry, fragment in zip(items, fragments[topic], strict=True):
             assert fragment.images == ()
             assert fragment.markdown.split() == entry.text.split()
+
+
+def test_context_is_read_as_the_composer_and_quarto_read_it():
+    from takedown.compose.pandoc import READER
+    from takedown.profile_context import READER as CONTEXT_READER
+
+    assert CONTEXT_READER == READER
