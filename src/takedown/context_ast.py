@@ -86,6 +86,8 @@ def _element_problem(el: dict) -> str | None:
         why = _attr_problem(el["c"][ATTR_AT[kind]])
         if why:
             return why
+    if kind == "Code" and el["c"][1].lstrip().startswith("{"):
+        return "code starting with {lang} is a cell Quarto runs; drop the braces"
     if kind == "Link" and not LINK_TARGET.match(el["c"][2][0]):
         return "a link goes to an http(s) or mailto address, or to a #section of the report"
     if kind == "Image":

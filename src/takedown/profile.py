@@ -301,6 +301,11 @@ def load_profile(path: Path, *, check_context: bool = True) -> Profile:
         e = exc.errors()[0]
         field = ".".join(str(p) for p in e["loc"]) or "(top level)"
         raise ProfileError(f"{path}: field {field}: {e['msg']}") from None
-    if check_context:
-        context_fragments(profile, path)  # checked now, before any notebook runs
+    return _context_checked(profile, path) if check_context else profile
+
+
+def _context_checked(profile: Profile, path: Path) -> Profile:
+    """The profile, once its context reads as prose that stays in its callouts (before any
+    notebook runs; errors name the file and the line of the entry's text)."""
+    context_fragments(profile, path)
     return profile

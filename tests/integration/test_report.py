@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,22 @@ def test_pdf_survives_hostile_text(rendered):
         "<script>window.__pwned=1</script>",
     ):
         assert needle in flat, needle
+
+
+def test_china_profile_context_is_in_its_callouts(rendered):
+    # The context is written back by pandoc after the load-time check (issue 20 item 12): every
+    # entry of profiles/china_052020.yml still shows, whole, in a titled callout with its source.
+    from takedown.profile import load_profile
+
+    html = (rendered["folder"] / "report.html").read_text(encoding="utf-8")
+    # From each callout title to the next heading: the callout and its section's opening text.
+    chunks = re.findall(r"What published analyses said(.*?)(?=<h\d|$)", html, re.S)
+    plain = [" ".join(unescape(re.sub(r"<[^>]+>", " ", c)).split()) for c in chunks]
+    profile = load_profile(ROOT / "profiles/china_052020.yml")
+    assert len(plain) == len(profile.context)
+    for entries in profile.context.values():
+        for entry in entries:
+            text = " ".join(entry.text.replace("'", "’").split())
+            assert any(text in c and f"Source: {entry.source}" in c for c in plain), text
+    pdf = "".join(_pdf_text(rendered["folder"] / "report.pdf").split())
+    assert "".join(profile.context["followers"][0].text.split()) in pdf.replace("’", "'")

@@ -99,6 +99,14 @@ def layout(tmp_path: Path) -> dict[str, Path]:
             "[x][r]\n\n[r]: ../../elsewhere/secret.png",
             "a link goes to an http(s) or mailto address, or to a #section of the report",
         ),  # fmt: skip
+        (
+            "```{python}\nimport os\n```",
+            "code starting with {lang} is a cell Quarto runs; drop the braces",
+        ),  # fmt: skip
+        (
+            "`{python} open('/etc/passwd').read()`",
+            "code starting with {lang} is a cell Quarto runs; drop the braces",
+        ),  # fmt: skip
         ("by @someone", "'@name' reads as a citation; write \\@ for a literal @"),
         (
             "a note^[hidden]",
@@ -169,3 +177,10 @@ def test_shipped_profiles_context_reads_back_unchanged(profile):
         for entry, fragment in zip(items, fragments[topic], strict=True):
             assert fragment.images == ()
             assert fragment.markdown.split() == entry.text.split()
+
+
+def test_context_is_read_as_the_composer_and_quarto_read_it():
+    from takedown.compose.pandoc import READER
+    from takedown.profile_context import READER as CONTEXT_READER
+
+    assert CONTEXT_READER == READER

@@ -1,9 +1,10 @@
 -- Profile context entries, each read on its own as a Markdown fragment (`pandoc lua fragment.lua`).
 -- Input on stdin, JSON: {reader, callout, source, after, entries: [{text, media}]}. For each entry
--- it writes one line of JSON: the fragment's AST, the Markdown pandoc writes back from it (images renamed to
--- `media`-<sha1 of the source>.<ext>), that Markdown read again alone, and read again inside a callout followed
--- by a paragraph. profile_context.py compares them: the written Markdown is what the report
--- includes, so an entry that reads differently inside its callout cannot reach the report.
+-- it writes one line of JSON: the fragment's AST; the Markdown pandoc writes back from it, with
+-- images renamed to <media>-<sha1 of the source>.<ext>; that Markdown read again alone; and read
+-- again inside a callout followed by a paragraph. profile_context.py compares them: the written
+-- Markdown is what the report includes, so an entry that reads differently inside its callout
+-- cannot reach the report.
 
 local request = pandoc.json.decode(io.read("a"), false)
 local reader = request.reader
