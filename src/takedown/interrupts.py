@@ -20,7 +20,7 @@ class Terminated(BaseException):
     """SIGTERM, raised like KeyboardInterrupt so that cleanup code runs before the exit."""
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: the handler may run while this thread holds it
 _connections: weakref.WeakSet[Any] = weakref.WeakSet()
 _state: dict[str, Any] = {"signal": None, "armed": False, "raised": False}
 

@@ -10,6 +10,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -205,13 +206,27 @@ def _style() -> None:
 
 
 def date_axis(ax: Any, axis: str = "x") -> None:
-    """Readable date ticks on a time axis: matplotlib's concise formatter, never overlapping."""
+    """Readable date ticks on a time axis: matplotlib's concise formatter, never overlapping.
+
+    Call it after plotting. Dates in year 1 or 9999 are drawn where they are, but the margin
+    matplotlib adds around the data is cut at the years it can draw (1 to 9999), which it
+    otherwise refuses with a ValueError (issue 20 item 20).
+    """
     import matplotlib.dates as mdates
 
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     target = ax.xaxis if axis == "x" else ax.yaxis
     target.set_major_locator(locator)
     target.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    get_lim, set_lim = (ax.get_xlim, ax.set_xlim) if axis == "x" else (ax.get_ylim, ax.set_ylim)
+    lo, hi = get_lim()
+    first, last = mdates.date2num(DRAWABLE[0]), mdates.date2num(DRAWABLE[1])
+    if lo < first or hi > last:
+        set_lim(max(lo, first), min(hi, last))
+
+
+# The dates matplotlib can draw (its date ordinals cover years 1 to 9999 only).
+DRAWABLE = (datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59))
 
 
 def log_axis(ax: Any, axis: str = "y") -> None:

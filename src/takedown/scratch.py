@@ -35,8 +35,18 @@ def owned_dir(parent: Path, prefix: str) -> Iterator[Path]:
         os.write(fd, f"{os.getpid()}\n".encode())
         yield path
     finally:
-        shutil.rmtree(path, ignore_errors=True)
+        remove_tree(path)
         os.close(fd)
+
+
+def remove_tree(path: Path) -> None:
+    """rmtree that a Ctrl-C or TERM cannot leave half done: the signal that cut it short
+    (raised once, see takedown.interrupts) is re-raised after the removal is finished."""
+    try:
+        shutil.rmtree(path, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
 
 
 def owner_alive(path: Path, *, unowned_are_dead: bool = False) -> bool:

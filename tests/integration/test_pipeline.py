@@ -280,3 +280,38 @@ def test_an_edited_dataset_json_is_refused_even_when_every_notebook_is_cached(tm
         f"error: {ds}: changed since ingest wrote it; re-run `takedown ingest PATH --dataset t "
         "--force`"
     ]
+
+
+def test_tweets_and_accounts_in_year_1_and_9999_render_every_section(tmp_path):
+    """Issue 20 item 20: such dates failed four sections in matplotlib; now every section
+    renders, and the findings still name the real first and last dates."""
+    from tests.conftest import tweet_row, user_row, write_csv
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    users = [user_row(i) for i in range(10)]
+    users[0]["account_creation_date"], users[1]["account_creation_date"] = (
+        "0001-01-01",
+        "9999-12-31",
+    )
+    tweets = [tweet_row(i, i % 10) for i in range(200)]
+    tweets[0]["tweet_time"], tweets[1]["tweet_time"] = "0001-01-01 00:00", "9999-12-31 23:59"
+    write_csv(raw / "test_012020_users_csv_hashed.csv", users)
+    write_csv(raw / "test_012020_tweets_csv_hashed.csv", tweets)
+    data, out = tmp_path / "data", tmp_path / "reports"
+    r = run_cli("ingest", raw, "--dataset", "y", "--data-dir", data)
+    assert r.returncode == 0 and "0 rows rejected" in r.stdout, r.stderr
+    r = run_cli("render", "y", "--data-dir", data, "--out", out, "--profile",
+                ROOT / "profiles/generic.yml", cwd=ROOT,
+                env={"TAKEDOWN_CACHE_DIR": str(tmp_path / "cache")})  # fmt: skip
+    assert r.returncode == 0 and "FAILED" not in r.stderr, r.stderr
+    (folder,) = (p for p in out.joinpath("y").iterdir() if not p.name.startswith("."))
+    found = {
+        f["id"]: f["value"] for f in json.loads((folder / "findings.json").read_text())["findings"]
+    }
+    assert (found["overview.first_tweet"], found["overview.last_tweet"]) == (
+        "0001-01-01",
+        "9999-12-31",
+    )
+    assert found["account_creation.first_created"] == "0001-01-01"
+    assert found["account_creation.last_created"] == "9999-12-31"

@@ -9,7 +9,6 @@ Parquet (ingest/combine.py). Nothing is dropped silently.
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +44,7 @@ from takedown.schema import (
     TWEET_COLUMNS,
     USER_COLUMNS,
 )
+from takedown.scratch import remove_tree
 
 INGEST_DIR = Path(__file__).parent
 
@@ -164,7 +164,7 @@ def _ingest(
         publish_version(work / "out", target, known=tables)
         return dataset_obj, False
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        remove_tree(work)  # even when a Ctrl-C lands in the middle of the removal
 
 
 def remove_empty(folders: list[Path]) -> None:

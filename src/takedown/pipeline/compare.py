@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from takedown.compose.escape import md_escape
-from takedown.errors import RenderError
+from takedown.errors import RenderError, TakedownError
 from takedown.hashing import sha256_file, sha256_json
 from takedown.ingest.dataset import check_dataset_name, load_dataset
 from takedown.pipeline import compare_table as ct
@@ -141,8 +141,8 @@ def compare(
             )
     root = project_root()
     inputs = [
-        load_input(pick_version(out_root, d, (profiles or [None] * len(datasets))[i]), d, data_dir)
-        for i, d in enumerate(datasets)
+        _named(d, lambda d=d, p=p: load_input(pick_version(out_root, d, p), d, data_dir))
+        for d, p in zip(datasets, profiles or [None] * len(datasets), strict=True)
     ]
     base = out_root / COMPARE_DIR
     made = not base.exists()
@@ -171,9 +171,22 @@ def compare(
     return CompareResult(version=version, folder=final, inputs=inputs)
 
 
+def _named(dataset: str, read: Any) -> dict[str, Any]:
+    """read() of one input; any error it raises comes back as one line naming the dataset."""
+    try:
+        return read()
+    except TakedownError as exc:
+        raise RenderError(f"compare input {dataset}: {exc}") from None
+    except (OSError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RenderError(
+            f"compare input {dataset}: its latest report cannot be read ({type(exc).__name__}); "
+            f"run takedown render {dataset} again"
+        ) from None
+
+
 def _run_notebook(root: Path, scratch: Path, inputs: list[dict[str, Any]]) -> tuple:
     """Execute the comparison notebook once; a failure is one error line naming the cell."""
-    work = scratch / "nb"
+    work, names = scratch / "nb", [i["name"] for i in inputs]
     (work / "findings").mkdir(parents=True)
     params = {
         "inputs": [
@@ -193,7 +206,9 @@ def _run_notebook(root: Path, scratch: Path, inputs: list[dict[str, Any]]) -> tu
     if not res["ok"]:
         e = res["error"]
         first = (str(e["evalue"]).strip().splitlines() or [""])[0]
-        raise RenderError(f"{NOTEBOOK} failed at cell {e['cell']}: {e['ename']}: {first}")
+        # A cell over one input says which (see the notebook); one over all of them, all.
+        about = "" if first.startswith("dataset ") else f" (datasets {', '.join(names)})"
+        raise RenderError(f"{NOTEBOOK} failed at cell {e['cell']}{about}: {e['ename']}: {first}")
     doc = json.loads((work / "findings" / "compare.json").read_text(encoding="utf-8"))
     run = {"name": "compare", "status": "ok", "seconds": round(res["seconds"], 3)}
     return doc["clock_fits"], doc["left_out"], run

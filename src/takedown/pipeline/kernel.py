@@ -41,7 +41,11 @@ def die_with_parent(parent: int) -> None:
     """Worker initializer: a render killed with -9 takes its workers, and so their kernels, along.
 
     (A kernel exits by itself when its worker goes: jupyter_client gives it JPY_PARENT_PID.)
+    A forked worker also inherits the command's Ctrl-C and TERM handlers (takedown.interrupts):
+    it gets Python's own back, so that TERM ends it instead of failing one notebook.
     """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
+from takedown.errors import RenderError
+from takedown.ingest import ingest
 from takedown.pipeline import compare_table as ct
+from takedown.pipeline.compare import compare
+from tests.conftest import make_archive
 
 
 def _inp(name: str, findings: list[dict], failed: list[str] | None = None) -> dict:
@@ -192,3 +201,27 @@ def test_a_findings_fifo_is_refused_not_waited_on(tmp_path):
     os.mkfifo(folder / "findings.json")
     with pytest.raises(RenderError, match="findings.json: missing or unreadable; re-render"):
         load_input(folder, "ds", tmp_path / "data")
+
+
+def _report(out: Path, dataset: str, manifest: dict) -> None:
+    folder = out / dataset / "20260101T000000Z-00000000-00000000"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (folder / "findings.json").write_text('{"findings": []}', encoding="utf-8")
+
+
+def test_every_compare_error_names_its_dataset(tmp_path):
+    """Issue 20 item 20: whatever compare cannot read is one line naming the dataset."""
+    out, data = tmp_path / "reports", tmp_path / "data"
+    ingest([make_archive(tmp_path / "raw")], "a", data)
+    # What `versions` reads is there; what compare reads of the dataset is not.
+    _report(out, "a", {"version": "v", "created_at": "t", "findings_sha256": "0" * 64,
+                       "notebooks": [], "code_version": "c"})  # fmt: skip
+    for datasets, named in ((["a", "b"], "a"), (["b", "a"], "b"), (["a", "a2"], "a")):
+        with pytest.raises(RenderError) as exc:
+            compare(datasets, data_dir=data, out_root=out)
+        message = str(exc.value)
+        assert message.startswith(f"compare input {named}: ") and "\n" not in message, message
+    with pytest.raises(RenderError) as exc:
+        compare(["a", "b"], data_dir=data, out_root=out)
+    assert "KeyError" in str(exc.value) or "manifest" in str(exc.value)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from takedown import interrupts
 from takedown.interrupts import Terminated
 from takedown.pipeline.workers import descendants, worker_pool
 
@@ -69,3 +70,22 @@ def test_a_block_that_ends_normally_waits_for_its_work(tmp_path):
     with worker_pool(1) as pool:
         fut = pool.submit(sum, [1, 2, 3])
     assert fut.result(timeout=0) == 6
+
+
+def handlers() -> tuple[bool, bool]:
+    return (
+        signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
+        signal.getsignal(signal.SIGINT) == signal.default_int_handler,
+    )
+
+
+def test_workers_do_not_inherit_the_commands_signal_handlers():
+    """A worker that kept the command's TERM handler would fail a notebook and live on."""
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        interrupts.install()
+        with worker_pool(1) as pool:
+            assert pool.submit(handlers).result(timeout=60) == (True, True)
+    finally:
+        for s, h in before.items():
+            signal.signal(s, h)
