@@ -51,6 +51,7 @@ def _lower_preimages() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
     return pre, frozenset(c for lo, cs in pre.items() for c in cs if c != lo)
 
 
+@functools.lru_cache(maxsize=65536)
 def char_class(ch: str) -> str:
     """RE2 for the characters DuckDB's lower() turns into `ch`."""
     pre, moved = _lower_preimages()

@@ -26,7 +26,7 @@ RULE = (
 )
 RISE_FACTOR = 3.0  # a week at this many times the topic's own level takes off
 RISE_LEVEL_DAYS = 28  # the topic's own level: its weekly mean over the 28 days before the week
-RISE_FLOOR = 5.0  # tweets a week: a lower level reads as this, so noise on a quiet topic is no rise
+RISE_FLOOR = 5  # tweets a week: a lower level reads as this, so noise on a quiet topic is no rise
 RISE_RULE = (
     f"7-day sum reaching {RISE_FACTOR:g}x the topic's own level (its weekly mean over the "
     f"{RISE_LEVEL_DAYS} days before, at least {RISE_FLOOR:g} tweets), whatever its busiest week; "
@@ -150,6 +150,12 @@ def _specs(profile: Profile) -> dict[str, tuple[Unit, str]]:
         "topics.unmatched_share": (Unit.share, "Tweets matching no topic keyword"),
         "topics.top_topic": (Unit.text, "Topic with the most tweets"),
         "topics.top_topic_share": (Unit.share, "Share of tweets on the topic with the most tweets"),
+        "topics.rule_rise_factor": (Unit.number, "Rise rule: times the topic's own level"),
+        "topics.rule_rise_level_days": (
+            Unit.days,
+            "Rise rule: days before the week that set its level",
+        ),
+        "topics.rule_rise_floor": (Unit.count, "Rise rule: least level (tweets a week)"),
     }
     for t, name in names.items():
         specs[f"topics.{t}_share"] = (Unit.share, f"Tweets on {name}")
@@ -195,7 +201,11 @@ def summarize(
         ),
         part("topics.matched_share", n - counts[OTHER]),
         part("topics.unmatched_share", counts[OTHER]),
-    ]
+        *[ok(fid, v, unit=specs[fid][0], label=label(fid), method=RISE_RULE)
+          for fid, v in (("topics.rule_rise_factor", RISE_FACTOR),
+                         ("topics.rule_rise_level_days", RISE_LEVEL_DAYS),
+                         ("topics.rule_rise_floor", RISE_FLOOR))],
+    ]  # fmt: skip
     top = max(ids, key=lambda t: (counts[t], -ids.index(t)))
     if counts[top]:
         out += [

@@ -20,10 +20,11 @@ SPIKE_MADS = 6.0
 SPIKE_WINDOW = 29
 MIN_DAYS = 7  # a rolling baseline needs at least this many days
 BASELINE_FLOOR = 5  # tweets a day: below it, a day's ratio to its baseline means little
+SPIKE_MIN_RATIO = 2  # a spike is at least this many times its baseline
 SPIKE_METHOD = (
     f"days whose tweet count exceeds its baseline (the centred {SPIKE_WINDOW}-day rolling median, "
     f"at least {BASELINE_FLOOR} tweets) by more than {SPIKE_MADS:g} scaled MADs (MAD at least 1) "
-    f"and is at least twice that baseline; ranked by tweets above the baseline"
+    f"and is at least {SPIKE_MIN_RATIO} times that baseline; ranked by tweets above the baseline"
 )
 
 _SPECS: dict[str, tuple[str, str]] = {
@@ -39,6 +40,10 @@ _SPECS: dict[str, tuple[str, str]] = {
     "peak_day_accounts": ("count", "Accounts active on the busiest day"),
     "max_daily_accounts": ("count", "Most accounts active on one day"),
     "spike_count": ("count", "Spike days"),
+    "spike_window_days": ("days", "Spike rule: days in the centred window of the baseline"),
+    "spike_mads": ("number", "Spike rule: scaled MADs a spike stands above its baseline"),
+    "spike_min_ratio": ("number", "Spike rule: least ratio of a spike to its baseline"),
+    "spike_baseline_floor": ("count", "Spike rule: least baseline (tweets a day)"),
     "top_spike_day": ("date", "Spike day with the most tweets above its local baseline (UTC)"),
     "top_spike_tweets": ("count", "Tweets on that spike day"),
     "top_spike_baseline": ("count", "That day's local baseline (tweets a day)"),
@@ -81,7 +86,7 @@ def spikes(days: pd.DataFrame, column: str = "tweets", window: int = SPIKE_WINDO
     base = roll.quantile(0.5, interpolation="lower").clip(lower=BASELINE_FLOOR)
     med = roll.median()
     mad = (x - med).abs().rolling(window, center=True, min_periods=MIN_DAYS).median() * 1.4826
-    flag = (x > base + SPIKE_MADS * np.maximum(mad, 1.0)) & (x >= 2 * base)
+    flag = (x > base + SPIKE_MADS * np.maximum(mad, 1.0)) & (x >= SPIKE_MIN_RATIO * base)
     out = days.loc[flag, ["day", column]].copy()
     out["baseline"] = base[flag].astype("int64")
     out["excess"] = out[column].astype("int64") - out["baseline"]
@@ -120,6 +125,7 @@ def summarize(
         s = spikes(days)
         out.append(ok("volume.spike_count", len(s), unit="count", label=_SPECS["spike_count"][1],
                       n=n, method=SPIKE_METHOD))  # fmt: skip
+        out += _spike_rule()
         out += _top_spike(s)
     reason = first_missing(coverage, ("tweets", "tweet_text"))
     if reason is None and not profile.topics:
@@ -146,6 +152,16 @@ def _median(tweets: np.ndarray, n: int) -> list[Finding]:
     else:
         out.append(_unavailable("median_daily_between", "the median is one day's count"))
     return out
+
+
+def _spike_rule() -> list[Finding]:
+    """The spike rule's parameters, so the text quotes them from the same numbers the rule uses."""
+    values = {"spike_window_days": SPIKE_WINDOW, "spike_mads": SPIKE_MADS,
+              "spike_min_ratio": SPIKE_MIN_RATIO, "spike_baseline_floor": BASELINE_FLOOR}  # fmt: skip
+    return [
+        ok(f"volume.{k}", v, unit=_SPECS[k][0], label=_SPECS[k][1], method=SPIKE_METHOD)
+        for k, v in values.items()
+    ]
 
 
 def _top_spike(s: pd.DataFrame) -> list[Finding]:

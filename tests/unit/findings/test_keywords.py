@@ -139,10 +139,12 @@ def test_topic_sql_grows_linearly_and_runs_in_seconds_at_200_topics_of_30_keywor
         want.append(("other" if first is None else f"t{first}", {t % 10 for t, _ in picks}))
     con = make_con([], [{"userid": "a", "tweet_time": (date(2000, 1, 1) + timedelta(days=i)).isoformat(),
                          "tweet_text": x} for i, x in enumerate(texts)])  # fmt: skip
-    start = time.perf_counter()
+    # CPU time of this process (DuckDB's threads included), not wall time: the machines running
+    # the tests are shared, and waiting for a core is not the query's cost
+    start = time.process_time()
     topics.assign(con, prof)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     flags = ", ".join(f"g_g{g}" for g in range(10))
     got = con.execute(f"SELECT topic, [{flags}] FROM topic_days ORDER BY day").fetchall()
     assert [(t, {g for g, f in enumerate(fs) if f}) for t, fs in got] == want
-    assert elapsed < 10, f"{elapsed:.1f} s for 20,000 tweets"
+    assert elapsed < 6, f"{elapsed:.1f} s of CPU for 20,000 tweets"

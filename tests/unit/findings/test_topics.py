@@ -190,6 +190,9 @@ def test_summarize_known_answers():
     assert f["topics.covid_hk_share"].value == pytest.approx(5 / n)
     assert f["topics.covid_hk_share"].label == "Tweets about COVID or HK"
     assert f["topics.hk_rises"].value == 0 and "topics.hk_rise_1" not in f
+    rule = {k: f[f"topics.rule_rise_{k}"].value for k in ("factor", "level_days", "floor")}
+    assert rule == {"factor": topics.RISE_FACTOR, "level_days": topics.RISE_LEVEL_DAYS,
+                    "floor": topics.RISE_FLOOR}  # fmt: skip
     assert f["topics.hk_peak_week"].value == "2020-01-01"
     assert not f["topics.tw_peak_week"].available
     assert f["topics.tw_peak_week"].reason == "no tweet holds a keyword of the topic TW"

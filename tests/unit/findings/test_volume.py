@@ -173,3 +173,18 @@ def test_an_even_number_of_days_gives_a_median_that_says_so():
     assert f["median_daily_between"].value == "1 and 2"
     assert "even number (4)" in f["median_daily_tweets"].method
     assert by_name(*make(THREE))["median_daily_between"].reason == "the median is one day's count"
+
+
+def test_the_spike_rule_publishes_the_parameters_it_uses():
+    """The text quotes the rule's numbers through these findings, never typed into the prose."""
+    rows = [("a", f"2020-01-{d:02d} 12:00", "x") for d in range(1, 31)]
+    f = by_name(*make(rows))
+    got = {k: f[k].value for k in ("spike_window_days", "spike_mads", "spike_min_ratio",
+                                   "spike_baseline_floor")}  # fmt: skip
+    assert got == {"spike_window_days": volume.SPIKE_WINDOW, "spike_mads": volume.SPIKE_MADS,
+                   "spike_min_ratio": volume.SPIKE_MIN_RATIO,
+                   "spike_baseline_floor": volume.BASELINE_FLOOR}  # fmt: skip
+    short = by_name(*make(THREE))
+    assert (
+        short["spike_mads"].reason == short["spike_count"].reason
+    )  # too few days: no rule applied
