@@ -2,7 +2,8 @@
 
 PDF: no two words overlap (pdftotext -bbox-layout word boxes, a few points of tolerance) and no
 word runs outside the text column or off the page. HTML in Chromium at 1280 and 390 px: nothing
-scrolls the page sideways and no table cell breaks a number, id or hash over two lines. No figure
+scrolls the page sideways, no table cell breaks a number, id or hash over two lines, and at 1280 px
+every table fits the text column. No figure
 text holds mathtext (`mathdefault`, `$`). Runs on the China demo and the second demo with the
 built-in engine (the session renders, no extra ones) and on Quarto's render when Quarto is on
 PATH. Under CI every PDF page is kept as a PNG in artifacts/pages/.
@@ -125,10 +126,14 @@ BROKEN_JS = """() => {
       }
     }
   }
+  const main = document.querySelector('main') || document.body;
+  const wide = Array.from(main.querySelectorAll('table'))
+    .filter(t => t.getBoundingClientRect().right > main.getBoundingClientRect().right + 1)
+    .map(t => t.id || (t.closest('[id]') || {}).id);
   const doc = document.documentElement;
   const svgText = Array.from(document.querySelectorAll('figure svg text, svg text'))
     .map(t => t.textContent);
-  return {broken, scroll: doc.scrollWidth - window.innerWidth, svgText};
+  return {broken, wide, scroll: doc.scrollWidth - window.innerWidth, svgText};
 }"""
 
 
@@ -149,6 +154,10 @@ def browser_problems(html: Path) -> list[str]:
             state = page.evaluate(BROKEN_JS)
             page.close()
             problems += [f"{width} px: {t!r} breaks" for t in sorted(set(state["broken"]))]
+            if width == 1280:  # on a wide screen every table fits its column, unscrolled
+                problems += [
+                    f"{width} px: table {t} is wider than the column" for t in state["wide"]
+                ]
             if state["scroll"] > 0:
                 problems.append(f"{width} px: the page scrolls {state['scroll']} px sideways")
             problems += [
