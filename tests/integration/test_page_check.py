@@ -11,6 +11,7 @@ PATH. Under CI every PDF page is kept as a PNG in artifacts/pages/.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -168,12 +169,17 @@ def browser_problems(html: Path) -> list[str]:
 
 
 def figure_text_problems(folder: Path) -> list[str]:
-    """Mathtext in any figure's own text: SVG outputs of the executed notebooks."""
+    """Mathtext in any figure's own text (the text of SVG outputs), or `mathdefault` anywhere in
+    an executed notebook's outputs (a tick label's repr)."""
     problems = []
     for nb in sorted((folder / "notebooks").glob("*.ipynb")):
-        for m in re.finditer(r"<text[^>]*>([^<]*)</text>", nb.read_text(encoding="utf-8")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        text = json.dumps([c.get("outputs", []) for c in cells])
+        for m in re.finditer(r"<text[^>]*>([^<]*)</text>", text.replace("\\n", "\n")):
             if MATHTEXT.search(m.group(1)):
                 problems.append(f"{nb.name}: mathtext {m.group(1)!r}")
+        if "mathdefault" in text:
+            problems.append(f"{nb.name}: mathdefault in its outputs")
     return problems
 
 
