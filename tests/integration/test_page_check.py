@@ -206,3 +206,21 @@ def test_every_page_of_the_second_demo_reads_cleanly(rendered_russia):
 @pytest.mark.browser
 def test_every_page_of_quartos_china_demo_reads_cleanly(quarto_rendered):
     assert check(quarto_rendered["folder"], "china-quarto") == []
+
+
+def test_the_check_sees_overprinted_and_runaway_words(tmp_path):
+    """The check can fail: overprinted words and a word past the right margin are reported."""
+    import typst
+
+    src = tmp_path / "bad.typ"
+    body = "\n\n".join(["Body text that starts at the left margin of the page."] * 5)
+    src.write_text(
+        '#set page(paper: "a4", margin: 2.5cm)\n' + body + "\n\n"
+        "#place(dx: 0pt, dy: 0pt)[Overprinted words]#place(dx: 3pt, dy: 1pt)[Overprinted words]\n\n"
+        "#box(width: 120%)[#h(1fr) runaway]\n",
+        encoding="utf-8",
+    )
+    typst.compile(str(src), output=str(tmp_path / "bad.pdf"))
+    problems = page_problems(tmp_path / "bad.pdf")
+    assert any("overlaps" in p for p in problems), problems
+    assert any("'runa" in p and "outside the text column" in p for p in problems), problems
