@@ -115,8 +115,10 @@ BROKEN_JS = """() => {
       const re = /\\S+/g;
       let m;
       while ((m = re.exec(node.data)) !== null) {
-        // numbers, ids and hashes: a token with a digit, or code; a word may break at its hyphen
+        // numbers, ids and hashes: a token with a digit, or code; a word may break at its
+        // hyphen, and a token longer than any column (over 30 characters) anywhere
         if (!/\\d/.test(m[0]) && !cell.contains(node.parentElement.closest('code'))) continue;
+        if (m[0].length > 30) continue;
         if (/[\\u2e80-\\u9fff\\uac00-\\ud7a3\\uff00-\\uffef]/.test(m[0])) continue;
         const r = document.createRange();
         r.setStart(node, m.index);
