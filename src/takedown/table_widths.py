@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-# Characters (table font) one A4 text column holds in the narrower engine (Quarto's Typst).
-TABLE_BUDGET = 84
+# Average characters (table font) one A4 text column holds in the narrower engine (Quarto's
+# Typst: about 426 pt at 8.8 pt).
+TABLE_BUDGET = 96
 # Cell padding, in characters, on top of the text.
 PAD = 3
 # Longest token a column makes room for; a longer one (a long URL) may break (crossref.lua's
@@ -27,16 +28,25 @@ WIDE = re.compile(
 )
 
 
+# Capitals and a few broad signs run about a third wider than the average character.
+_BROAD = re.compile(r"[A-Z@%&#mw]")
+
+
+def _width(run: str) -> int:
+    """Width of a run without wide characters, in average Latin characters (rounded up)."""
+    return len(run) + (len(_BROAD.findall(run)) + 2) // 3
+
+
 def text_width(text: str) -> int:
-    """Width of `text` in Latin characters: a wide character counts two."""
-    return len(text) + len(WIDE.findall(text))
+    """Width of `text` in average Latin characters: a wide character counts two."""
+    return _width(WIDE.sub("", text)) + 2 * len(WIDE.findall(text))
 
 
 def longest_token(text: str) -> int:
     """Width of the longest run a line break may not split (at most TOKEN_CAP): whitespace and
     wide characters are break opportunities."""
     runs = WIDE.sub(" ", text).split()
-    widest = min(TOKEN_CAP, max((len(r) for r in runs), default=0))
+    widest = min(TOKEN_CAP, max((_width(r) for r in runs), default=0))
     return max(widest, 2) if WIDE.search(text) else widest
 
 

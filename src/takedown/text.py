@@ -171,11 +171,15 @@ def _cut_hash(token: str) -> str:
 def _token(token: str) -> str:
     """One escaped token of a cell. One with a digit and punctuation (a number, a date, an
     interval, UTC+8) goes in a `nobr` span, which the HTML style keeps on one line where a
-    browser would break it after a hyphen or dash; Typst breaks only at spaces anyway."""
+    browser would break it after a hyphen or dash; Typst breaks only at spaces anyway. One longer
+    than TOKEN_CAP goes in a `brk` span, which may break anywhere (crossref.lua's soft_break in
+    Typst)."""
     escaped = md_escape(token, limit=len(token) + 1)
     number = any(c.isdigit() for c in token) and not token.isalnum()
     if number and len(token) <= TOKEN_CAP and not WIDE.search(token):
         return f"[{escaped}]{{.nobr}}"
+    if len(token) > TOKEN_CAP:  # no column makes room for it: it may break anywhere
+        return f"[{escaped}]{{.brk}}"
     return escaped
 
 

@@ -2,7 +2,8 @@
 
 PDF: no two words overlap (pdftotext -bbox-layout word boxes, a few points of tolerance) and no
 word runs outside the text column or off the page. HTML in Chromium at 1280 and 390 px: nothing
-scrolls the page sideways and no table cell breaks a number, id or hash over two lines. No figure
+scrolls the page sideways, no table cell breaks a number, id or hash over two lines, and at 1280 px
+every table fits the text column. No figure
 text holds mathtext (`mathdefault`, `$`). Runs on the China demo and the second demo with the
 built-in engine (the session renders, no extra ones) and on Quarto's render when Quarto is on
 PATH. Under CI every PDF page is kept as a PNG in artifacts/pages/.
@@ -10,6 +11,7 @@ PATH. Under CI every PDF page is kept as a PNG in artifacts/pages/.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -113,8 +115,10 @@ BROKEN_JS = """() => {
       const re = /\\S+/g;
       let m;
       while ((m = re.exec(node.data)) !== null) {
-        // numbers, ids and hashes: a token with a digit, or code; a word may break at its hyphen
+        // numbers, ids and hashes: a token with a digit, or code; a word may break at its
+        // hyphen, and a token longer than any column (over 30 characters) anywhere
         if (!/\\d/.test(m[0]) && !cell.contains(node.parentElement.closest('code'))) continue;
+        if (m[0].length > 30) continue;
         if (/[\\u2e80-\\u9fff\\uac00-\\ud7a3\\uff00-\\uffef]/.test(m[0])) continue;
         const r = document.createRange();
         r.setStart(node, m.index);
@@ -125,10 +129,14 @@ BROKEN_JS = """() => {
       }
     }
   }
+  const main = document.querySelector('main') || document.body;
+  const wide = Array.from(main.querySelectorAll('table'))
+    .filter(t => t.getBoundingClientRect().right > main.getBoundingClientRect().right + 1)
+    .map(t => t.id || (t.closest('[id]') || {}).id);
   const doc = document.documentElement;
   const svgText = Array.from(document.querySelectorAll('figure svg text, svg text'))
     .map(t => t.textContent);
-  return {broken, scroll: doc.scrollWidth - window.innerWidth, svgText};
+  return {broken, wide, scroll: doc.scrollWidth - window.innerWidth, svgText};
 }"""
 
 
@@ -149,6 +157,10 @@ def browser_problems(html: Path) -> list[str]:
             state = page.evaluate(BROKEN_JS)
             page.close()
             problems += [f"{width} px: {t!r} breaks" for t in sorted(set(state["broken"]))]
+            if width == 1280:  # on a wide screen every table fits its column, unscrolled
+                problems += [
+                    f"{width} px: table {t} is wider than the column" for t in state["wide"]
+                ]
             if state["scroll"] > 0:
                 problems.append(f"{width} px: the page scrolls {state['scroll']} px sideways")
             problems += [
@@ -159,12 +171,17 @@ def browser_problems(html: Path) -> list[str]:
 
 
 def figure_text_problems(folder: Path) -> list[str]:
-    """Mathtext in any figure's own text: SVG outputs of the executed notebooks."""
+    """Mathtext in any figure's own text (the text of SVG outputs), or `mathdefault` anywhere in
+    an executed notebook's outputs (a tick label's repr)."""
     problems = []
     for nb in sorted((folder / "notebooks").glob("*.ipynb")):
-        for m in re.finditer(r"<text[^>]*>([^<]*)</text>", nb.read_text(encoding="utf-8")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        text = json.dumps([c.get("outputs", []) for c in cells])
+        for m in re.finditer(r"<text[^>]*>([^<]*)</text>", text.replace("\\n", "\n")):
             if MATHTEXT.search(m.group(1)):
                 problems.append(f"{nb.name}: mathtext {m.group(1)!r}")
+        if "mathdefault" in text:
+            problems.append(f"{nb.name}: mathdefault in its outputs")
     return problems
 
 
@@ -191,3 +208,21 @@ def test_every_page_of_the_second_demo_reads_cleanly(rendered_russia):
 @pytest.mark.browser
 def test_every_page_of_quartos_china_demo_reads_cleanly(quarto_rendered):
     assert check(quarto_rendered["folder"], "china-quarto") == []
+
+
+def test_the_check_sees_overprinted_and_runaway_words(tmp_path):
+    """The check can fail: overprinted words and a word past the right margin are reported."""
+    import typst
+
+    src = tmp_path / "bad.typ"
+    body = "\n\n".join(["Body text that starts at the left margin of the page."] * 5)
+    src.write_text(
+        '#set page(paper: "a4", margin: 2.5cm)\n' + body + "\n\n"
+        "#place(dx: 0pt, dy: 0pt)[Overprinted words]#place(dx: 3pt, dy: 1pt)[Overprinted words]\n\n"
+        "#box(width: 120%)[#h(1fr) runaway]\n",
+        encoding="utf-8",
+    )
+    typst.compile(str(src), output=str(tmp_path / "bad.pdf"))
+    problems = page_problems(tmp_path / "bad.pdf")
+    assert any("overlaps" in p for p in problems), problems
+    assert any("'runa" in p and "outside the text column" in p for p in problems), problems

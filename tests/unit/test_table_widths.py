@@ -18,7 +18,8 @@ def test_widths_count_wide_characters_twice_and_break_between_them():
     assert longest_token("119,618") == 7
     assert longest_token("a longer sentence") == 8
     assert longest_token("今天的天气真好") == 2  # CJK may break between any two characters
-    assert longest_token(CJK_TEXT) == len("@E9C743FBB899DBDB")
+    assert longest_token(CJK_TEXT) == text_width("@E9C743FBB899DBDB")
+    assert text_width("HTTPS://T.CO/HXTW") > text_width("https://t.co/hxtw")  # capitals run wide
 
 
 def test_every_column_gets_its_longest_token_and_long_text_the_rest():
@@ -32,7 +33,7 @@ def test_every_column_gets_its_longest_token_and_long_text_the_rest():
 
 
 def test_narrow_content_keeps_its_natural_width():
-    assert column_widths([["n", "119,618"], ["word", "x"]]) == [7 + PAD, 4 + PAD]
+    assert column_widths([["n", "119,618"], ["text", "x"]]) == [7 + PAD, 4 + PAD]
 
 
 def _typst_fractions(md: str) -> list[float]:

@@ -81,3 +81,10 @@ def test_a_header_with_a_number_stays_whole():
     md = md_table([{"month": "2020-01", "c": 0.25}], {"month": "month", "c": "COVID-19"})
     html = pypandoc.convert_text(md, "html", format="markdown", extra_args=["--wrap=none"])
     assert '<span class="nobr">COVID-19</span></th>' in html
+
+
+def test_a_token_longer_than_any_column_may_break_in_the_html():
+    # Table 2's display name "<script>window.__pwned=1</script>" pushed the table past the column
+    md = md_table([{"display name": "<script>window.__pwned=1</script>", "n": 1}])
+    html = pypandoc.convert_text(md, "html", format="markdown", extra_args=["--wrap=none"])
+    assert '<span class="brk">&lt;script&gt;window.__pwned=1&lt;/script&gt;</span>' in html
