@@ -50,13 +50,22 @@ def longest_token(text: str) -> int:
     return max(widest, 2) if WIDE.search(text) else widest
 
 
-def column_widths(columns: Sequence[Sequence[str]], budget: int = TABLE_BUDGET) -> list[int]:
+def column_widths(
+    columns: Sequence[Sequence[str]],
+    budget: int = TABLE_BUDGET,
+    whole: Sequence[bool] = (),
+) -> list[int]:
     """Dash counts for each column (its header first, then its cells, as shown).
 
     A table whose text fits in `budget` gets each column's longest cell; a wider one gives every
-    column its longest token and shares what is left in proportion to the text beyond it.
+    column its longest token and shares what is left in proportion to the text beyond it. A
+    `whole` column (code spans: ids) gets its longest cell, however long: code never breaks.
     """
-    mins = [max((longest_token(c) for c in col), default=0) + PAD for col in columns]
+    whole = list(whole) or [False] * len(columns)
+    mins = [
+        max(((text_width if w else longest_token)(c) for c in col), default=0) + PAD
+        for col, w in zip(columns, whole, strict=True)
+    ]
     maxs = [max((text_width(c) for c in col), default=0) + PAD for col in columns]
     maxs = [max(lo, hi) for lo, hi in zip(mins, maxs, strict=True)]
     if sum(maxs) <= budget:

@@ -130,7 +130,8 @@ def md_table(
     ]
     head = [_cell(str(h), limit, False)[0] for h in headers]
     widths = column_widths(
-        [[display_cut(str(headers[i]))] + [r[i][1] for r in shown] for i in range(len(keys))]
+        [[display_cut(str(headers[i]))] + [r[i][1] for r in shown] for i in range(len(keys))],
+        whole=as_code,
     )
     rule = [("-" * (w - 1) + ":") if numeric[i] else "-" * w for i, w in enumerate(widths)]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(rule) + "|"]

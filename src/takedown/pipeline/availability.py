@@ -64,7 +64,8 @@ def unavailable_markdown(findings: list[dict[str, Any]]) -> str:
     if not rows:
         return "Every recorded finding could be computed on this dataset.\n"
     return (
-        md_table(rows) + "\n: Findings not available here, and why. {#tbl-unavailable-findings}\n"
+        md_table(rows, code=["id"])
+        + "\n: Findings not available here, and why. {#tbl-unavailable-findings}\n"
     )
 
 

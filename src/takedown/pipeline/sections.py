@@ -127,7 +127,7 @@ def appendix(
 
 Dataset {md_escape(ds.name)} (operation {md_escape(ds.operation)}, {md_escape(ds.variant)} files),
 ingested with schema version {ds.schema_version}. Dataset fingerprint
-{md_escape(ds.fingerprint)}. Rows rejected at ingest: {c.rejected:,} (reasons in rejects.csv);
+{_code(ds.fingerprint)}. Rows rejected at ingest: {c.rejected:,} (reasons in rejects.csv);
 duplicate tweet ids: {c.duplicate_tweetids:,}; tweets by accounts missing from the users file:
 {c.tweets_without_user:,}.
 
@@ -159,6 +159,12 @@ Report version {md_escape(manifest["version"])}, code version
 {pkgs}
 : Package versions. {{#tbl-packages}}
 """
+
+
+def _code(value: str) -> str:
+    """A hash or id as a code span (the HTML style lets a long one wrap on a narrow screen);
+    anything else as escaped text."""
+    return f"`{value}`" if re.fullmatch(r"[A-Za-z0-9_.:-]{1,200}", value) else md_escape(value)
 
 
 # Longest method shown in the appendix: our notebooks' own text, shown in full.

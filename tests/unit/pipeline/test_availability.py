@@ -39,9 +39,9 @@ def test_write_metadata_keeps_other_keys(tmp_path):
 
 def test_appendix_list_and_summary_line():
     md = unavailable_markdown(ROWS)
-    assert "engagement\\.likes" in md and "quote\\_count is not in this dataset" in md
+    assert "`engagement.likes`" in md and "quote\\_count is not in this dataset" in md  # id as code
     assert "{#tbl-unavailable-findings}" in md
-    assert "engagement\\.zero\\_share" not in md
+    assert "engagement.zero_share" not in md
     assert unavailable_markdown(ROWS[:1]).startswith("Every recorded finding")
     assert availability_summary(ROWS).startswith("3 of 5 recorded findings are not available here")
     assert availability_summary(ROWS[:1]) == ""
