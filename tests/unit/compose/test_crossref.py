@@ -37,3 +37,19 @@ def test_a_hyphen_in_an_id_stays_a_hyphen_in_the_pdf(tmp_path):
     assert "\u2212" not in text
     assert version in text  # 34 characters: under the cap, never broken
     assert long in text.replace("\n", "")
+
+
+def test_no_line_ends_after_the_hash_of_a_cjk_hashtag(tmp_path):
+    # A narrower text column put "#" at a line end and "新冠肺炎" on the next line, so pdftotext
+    # copied "#\n新冠肺炎": the template keeps a CJK hashtag in one box.
+    import re
+    import subprocess
+
+    texts = ["今天" * k + "大家出去走走吧 #新冠肺炎 #香港 好" for k in range(1, 13)]
+    rows = [{"n": i, "text": t, "note": "x " * 12} for i, t in enumerate(texts)]
+    body = f"# Tags\n\n{md_table(rows)}\n: Tags. {{#tbl-tags}}\n"
+    res = render(write_project(tmp_path / "p", body), tmp_path / "out", formats=("pdf",))
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(res["pdf"]), "-"],
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert text.count("#新冠肺炎") == len(texts)
+    assert not re.search(r"#\s+[\u4e00-\u9fff]", text)
