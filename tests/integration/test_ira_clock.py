@@ -58,7 +58,8 @@ def test_no_working_hours_share_and_the_clock_is_utc(found):
     assert found["clock_shown"].value == "UTC"
     assert found["operator_clock"].value.startswith("no operator clock can be read from this data")
     assert not found["working_hours_share"].available
-    assert found["working_hours_share"].reason.startswith("no operator clock can be read")
+    assert found["working_hours_share"].reason.startswith("the offset fit is ambiguous (UTC−")
+    assert "no operator clock can be read" in found["working_hours_share"].reason
     assert found["profile_offset_verdict"].reason == "the profile declares no timezone"
 
 

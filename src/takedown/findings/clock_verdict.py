@@ -62,8 +62,8 @@ def choose_clock(
         why = f"the offset fit is ambiguous ({span(fit)} fit a working day about as well)"
         also = f", not the profile's {tz}" if tz else ""
         return Clock("UTC", f"{NO_CLOCK}: {why}, so the clock shown is UTC{also}",
-                     f"{NO_CLOCK}: {why}; a share inside working hours would measure an "
-                     "assumed window, not the data")  # fmt: skip
+                     f"{why}, so {NO_CLOCK}, and a share inside working hours would measure "
+                     "an assumed window, not the data")  # fmt: skip
     if tz is None:
         hint = f"; the offset fit below points to {co.utc_label(fit.best)}" if fit else ""
         return Clock("UTC", f"the profile declares no timezone, so the clock shown is UTC{hint}",

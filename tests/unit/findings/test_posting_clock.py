@@ -99,7 +99,8 @@ def test_flat_clock_is_ambiguous():
     assert f["clock_shown"].value == "UTC"
     assert f["operator_clock"].value.startswith("no operator clock can be read from this data")
     assert not f["working_hours_share"].available
-    assert f["working_hours_share"].reason.startswith("no operator clock can be read")
+    assert f["working_hours_share"].reason.startswith("the offset fit is ambiguous")
+    assert "no operator clock can be read from this data" in f["working_hours_share"].reason
     assert f["peak_hour"].available and "on UTC" in f["peak_hour"].method
     # The declared zone is inside the wide set: not contradicted, not confirmed either.
     assert f["profile_offset_verdict"].value == "consistent"
