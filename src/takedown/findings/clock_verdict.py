@@ -135,7 +135,7 @@ def offset_findings(
         "contradict it" + (" (nor, the fit being ambiguous, confirm it)" if fit.ambiguous else "")
         if ok_
         else f"lies outside the offsets the data cannot tell apart from the best ({span(fit)}): "
-        "the data contradicts the declared timezone"
+        "as the clock of a working day, the data contradicts the declared timezone"
     )
     return out + [
         f("profile_utc_offset", co.utc_label(hours),
