@@ -28,10 +28,14 @@ def drafted(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
 
 
 @pytest.fixture(scope="module")
-def found(drafted: dict) -> dict:
+def nb(drafted: dict):
+    return setup(drafted["data"] / "ira" / "current", drafted["profile"],
+                 drafted["base"] / "findings", "03_posting_clock")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def found(nb) -> dict:
     """The posting-clock findings exactly as notebook 03 computes them, with the draft."""
-    nb = setup(drafted["data"] / "ira" / "current", drafted["profile"],
-               drafted["base"] / "findings", "03_posting_clock")  # fmt: skip
     clock = pc.source_clock(nb.dataset.source_format, nb.dataset.source_timezone)
     return {f.name: f for f in pc.summarize(nb.con, nb.profile, nb.coverage, clock)}
 
@@ -52,6 +56,16 @@ def test_offset_interval_spans_more_than_an_hour(found):
     assert hi - lo > 1 and lo <= best.value <= hi
     assert found["offset_ambiguous"].value is True
     assert found["offset_reading"].value.startswith("ambiguous")
+
+
+def test_figure_4_shades_every_offset_of_the_interval(nb, found):
+    """Figure 4's frame marks as indistinguishable exactly the offsets findings.json lists."""
+    curve = pc.offset_curve(nb.con, nb.profile)
+    shaded = curve.loc[curve["indistinguishable"], "offset"].tolist()
+    lo, hi = found["best_utc_offset"].interval
+    assert len(shaded) > 1 and (min(shaded), max(shaded)) == (lo, hi)
+    labels = found["indistinguishable_offsets"].value.split(", ")
+    assert len(labels) == len(shaded)
 
 
 def test_no_working_hours_share_and_the_clock_is_utc(found):
