@@ -136,12 +136,17 @@ def profile_init(
         with err.status("reading the dataset"):
             path, facts = draft(dataset, data_dir=data_dir, out=out, force=force)
         fit = facts.get("fit")
-        clock = (
-            f"clock UTC{facts['offset']:+d} ({facts['zone'][0]}); fitted offset {fit.best:+d} "
-            f"(cannot be told apart: {fit.low:+d} to {fit.high:+d}) for a day starting at 08:00"
-            if fit
-            else "no clock"
-        )
+        clock = "no clock"
+        if fit:
+            shown = (
+                f"clock UTC{facts['offset']:+d} ({facts['zone'][0]})"
+                if facts["zone"]
+                else "no timezone drafted (the data does not single out an operator clock)"
+            )
+            clock = (
+                f"{shown}; fitted offset {fit.best:+d} (cannot be told apart: {fit.low:+d} to "
+                f"{fit.high:+d}) for a day starting at 08:00"
+            )
         console.print(
             f"wrote {path} in {time.perf_counter() - t0:.1f} s: {clock}; edit it, then "
             f"takedown render {dataset} --profile {path}",

@@ -176,8 +176,10 @@ class Profile(Strict):
     title: str
     description: str = ""
     source: Source = Source()
-    timezone: str = "UTC"
-    working_hours: WorkingHours = WorkingHours()
+    # The operator's clock and working day. None: not declared, so the report reads no operator
+    # clock into the data (the clock is shown in UTC and no working-hours share is computed).
+    timezone: str | None = None
+    working_hours: WorkingHours | None = None
     languages: list[str] = []
     topics: dict[str, Topic] = {}
     topic_groups: dict[str, TopicGroup] = {}
@@ -204,8 +206,8 @@ class Profile(Strict):
 
     @field_validator("timezone")
     @classmethod
-    def _tz(cls, v: str) -> str:
-        return _check_zone(v)
+    def _tz(cls, v: str | None) -> str | None:
+        return None if v is None else _check_zone(v)
 
     @field_validator("topics")
     @classmethod

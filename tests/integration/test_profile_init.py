@@ -36,7 +36,7 @@ def test_clock_zone_and_working_day(drafted):
     assert truth["utc_offset_hours"] == 8 and truth["timezone"] == "Asia/Shanghai"
     assert profile.timezone == "Asia/Shanghai"
     assert re.search(r"working day is UTC\+8 \(73\.8% of 348,608 tweets inside\)", drafted["text"])
-    assert "between UTC+8 and UTC+8." in drafted["text"]
+    assert "run from UTC+8 to UTC+8." in drafted["text"]
     wh = truth["working_hours"]
     assert profile.working_hours.model_dump() == {"start": wh["start"], "end": wh["end"],
                                                   "days": wh["days"]}  # fmt: skip

@@ -7,7 +7,7 @@ reports, so a draft and a report never disagree about the clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -17,6 +17,12 @@ from takedown.profile import WEEKDAYS, WorkingHours
 
 # Hours (and weekdays) at least this fraction of the busiest one count as working time.
 BUSY_FRACTION = 0.5
+# "Shows a working day": the quietest NIGHT_HOURS consecutive hours of the weekday hour histogram
+# (read round the clock, so the test does not depend on the offset) hold at most NIGHT_SHARE_MAX
+# of weekday tweets: half what a flat clock puts there (8/24). An office day, even with evening
+# overtime, leaves a night nearly empty; round-the-clock shifts or a flat clock fill it.
+NIGHT_HOURS = 8
+NIGHT_SHARE_MAX = NIGHT_HOURS / 24 / 2
 # fit_offset's default working day starts at DEFAULT_START; real ones start between these.
 DEFAULT_START, EARLIEST_START, LATEST_START = 8, 7, 10
 
@@ -32,6 +38,7 @@ class OffsetFit:
     draws: int
     days: int
     tweets: int
+    shares: dict[int, float] = field(default_factory=dict)  # offset -> share inside the day
 
 
 def fit_offset(con: duckdb.DuckDBPyConnection, wh: WorkingHours | None = None) -> OffsetFit | None:
@@ -48,6 +55,7 @@ def fit_offset(con: duckdb.DuckDBPyConnection, wh: WorkingHours | None = None) -
         best=f.best, share=f.best_share, low=min(f.indistinguishable),
         high=max(f.indistinguishable), plausible=plausible, ambiguous=f.ambiguous,
         draws=clock_offset.BOOT_REPS, days=f.days, tweets=int(counts.sum()),
+        shares={int(o): float(x) for o, x in f.scores.itertuples(index=False)},
     )  # fmt: skip
 
 
@@ -72,3 +80,19 @@ def working_hours(hours: np.ndarray, weekdays: np.ndarray) -> WorkingHours | Non
     busy = np.flatnonzero(hours >= BUSY_FRACTION * hours.max())
     days = [WEEKDAYS[i] for i in np.flatnonzero(weekdays >= BUSY_FRACTION * weekdays.max())]
     return WorkingHours(start=int(busy[0]), end=int(busy[-1]) + 1, days=days)
+
+
+def night_share(hours: np.ndarray) -> float:
+    """Share of the tweets in the quietest NIGHT_HOURS consecutive hours of a 24-hour histogram,
+    read round the clock (23:00 is followed by 00:00); 1/3 for a flat clock."""
+    total = float(hours.sum())
+    if total <= 0:
+        return 1.0
+    ring = np.concatenate([hours, hours[: NIGHT_HOURS - 1]]).astype(np.float64)
+    windows = np.convolve(ring, np.ones(NIGHT_HOURS), mode="valid")[:24]
+    return float(windows.min() / total)
+
+
+def shows_working_day(hours: np.ndarray) -> bool:
+    """The weekday hour histogram shows a working day: a night at most NIGHT_SHARE_MAX full."""
+    return night_share(hours) <= NIGHT_SHARE_MAX

@@ -19,9 +19,10 @@ from takedown.profile import WEEKDAYS, WorkingHours
 OFFSETS = range(-12, 15)
 BOOT_REPS = 400
 BOOT_SEED = 20200611
-ALPHA = 0.05  # an offset is indistinguishable when it ties or beats the best in >= 5% of resamples
-AMBIGUOUS_HOURS = 3  # offsets this far from the best that fit about as well make it ambiguous
-AMBIGUOUS_POINTS = 0.02  # "about as well": within 2 percentage points, or indistinguishable
+ALPHA = 0.05  # an offset cannot be told apart when it ties or beats the best in >= 5% of resamples
+AMBIGUOUS_POINTS = 0.02  # ... or when it scores within 2 percentage points of the best: too small
+# a difference to read as another clock, however many days the bootstrap has.
+AMBIGUOUS_HOURS = 3  # the fit is ambiguous when that set reaches this far from the best
 MIN_DAYS = 14  # days with tweets the fit needs: two weeks of a weekly rhythm
 
 METHOD = (
@@ -29,9 +30,9 @@ METHOD = (
     f"scored by the share of tweets it puts inside the profile's working hours; the best has the "
     f"highest share (ties to the offset nearest UTC). Uncertainty: {BOOT_REPS} bootstrap resamples "
     f"of UTC days (seed {BOOT_SEED}); an offset cannot be told apart from the best when it scores "
-    f"at least as high in {ALPHA:.0%} or more of the resamples; the interval spans those offsets. "
-    f"Ambiguous when an offset {AMBIGUOUS_HOURS} or more hours from the best cannot be told apart "
-    f"from it or scores within {100 * AMBIGUOUS_POINTS:g} percentage points of it"
+    f"at least as high in {ALPHA:.0%} or more of the resamples or scores within "
+    f"{100 * AMBIGUOUS_POINTS:g} percentage points of it; the interval spans those offsets. "
+    f"Ambiguous when one of them lies {AMBIGUOUS_HOURS} or more hours from the best"
 )
 
 
@@ -119,7 +120,8 @@ def best_offset(scores: pd.DataFrame) -> int:
 
 def fit(weekday: np.ndarray, counts: np.ndarray, wh: WorkingHours,
         reps: int = BOOT_REPS, seed: int = BOOT_SEED) -> OffsetFit:  # fmt: skip
-    """The best offset, the offsets a day bootstrap cannot tell apart from it, and ambiguity."""
+    """The best offset, the offsets that cannot be told apart from it (a day bootstrap ties them,
+    or they score within AMBIGUOUS_POINTS of it), and whether that set reaches far (ambiguous)."""
     week = week_matrix(weekday, counts)
     kernel = offset_kernel(wh)
     scores = offset_scores(week.sum(axis=0), wh)
@@ -130,11 +132,11 @@ def fit(weekday: np.ndarray, counts: np.ndarray, wh: WorkingHours,
     grids = draws @ week  # reps x 168: each resample's week
     boot = (grids @ kernel) / grids.sum(axis=1, keepdims=True)  # reps x offsets
     ties_or_beats = ((boot - boot[:, [b]]) >= -1e-12).mean(axis=0)
-    indist = tuple(int(o) for o, p in zip(OFFSETS, ties_or_beats, strict=True) if p >= ALPHA)
     share = scores["share_in_working_hours"].to_numpy()
-    far = np.abs(np.array(list(OFFSETS)) - best) >= AMBIGUOUS_HOURS
-    close = (share[b] - share) <= AMBIGUOUS_POINTS
-    ambiguous = bool(np.any(far & close) or any(abs(o - best) >= AMBIGUOUS_HOURS for o in indist))
+    close = (share[b] - share) <= AMBIGUOUS_POINTS + 1e-12
+    indist = tuple(int(o) for o, p, c in zip(OFFSETS, ties_or_beats, close, strict=True)
+                   if p >= ALPHA or c)  # fmt: skip
+    ambiguous = any(abs(o - best) >= AMBIGUOUS_HOURS for o in indist)
     return OffsetFit(best=best, best_share=float(share[b]), indistinguishable=indist,
                      ambiguous=ambiguous, days=n, scores=scores)  # fmt: skip
 

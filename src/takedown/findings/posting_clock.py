@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 import duckdb
 import numpy as np
@@ -19,6 +18,7 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
 from takedown.findings import clock_offset as co
+from takedown.findings import clock_verdict as cv
 from takedown.findings.contract import Coverage, Finding, ok, unavailable
 from takedown.findings.stats import Share, share
 from takedown.profile import WEEKDAYS, Profile, WorkingHours
@@ -144,11 +144,17 @@ def source_clock(source_format: str, source_timezone: str) -> tuple[str, str]:
 
 def _spec(profile: Profile) -> dict[str, tuple[str, str]]:
     tz, wh = profile.timezone, profile.working_hours
-    hours = f"{', '.join(wh.days)} {wh.start:02d}:00-{wh.end:02d}:00 {tz}"
+    hours = (
+        f"{', '.join(wh.days)} {wh.start:02d}:00-{wh.end:02d}:00 {tz}"
+        if tz and wh
+        else "none declared"
+    )
     return {
+        "clock_shown": ("text", "Clock the hour-by-weekday counts are read on"),
+        "operator_clock": ("text", "Which clock the section shows, and why"),
         "working_hours_share": ("share", f"Tweets inside working hours ({hours})"),
         "weekday_weekend_rate_ratio": ("ratio", "Weekday / weekend daily tweet rate"),
-        "peak_hour": ("hours", f"Busiest hour of the day ({tz})"),
+        "peak_hour": ("hours", "Busiest hour of the day, on the clock shown"),
         "timestamp_clock": ("text", "Clock the timestamps are read in"),
         "best_utc_offset": ("offset", "UTC offset whose clock best fits a working day"),
         "best_utc_offset_low": ("offset", "Lowest offset that cannot be told apart from the best"),
@@ -160,6 +166,7 @@ def _spec(profile: Profile) -> dict[str, tuple[str, str]]:
         "median_tweet_date": ("date", "Date of the median tweet (UTC)"),
         "profile_utc_offset": ("text", f"UTC offset of {tz} at the median tweet time"),
         "profile_offset_agrees": ("text", "The profile's offset is among the best-fitting (true/false)"),
+        "profile_offset_verdict": ("text", "The data on the profile's timezone: consistent or contradicted"),
         "profile_offset_reading": ("text", "How the profile's offset compares with the fit"),
     }  # fmt: skip
 
@@ -172,7 +179,9 @@ def summarize(
 ) -> list[Finding]:
     """Working-hours share, weekend dip, busiest hour and the offset fit with its uncertainty.
 
-    `clock` is what ingest recorded about the timestamps' clock (`source_clock`)."""
+    `clock` is what ingest recorded about the timestamps' clock (`source_clock`). The counts are
+    read on the profile's clock only when it declares one the fit does not call into doubt
+    (`clock_verdict.choose_clock`), else on UTC with no working-hours share."""
     spec = _spec(profile)
 
     def f(name: str, value: object, **kw: object) -> Finding:
@@ -185,32 +194,49 @@ def summarize(
     reason = coverage.missing("tweets", "tweet_time")
     if reason:
         return na(list(spec), reason)
-    tz, wh = profile.timezone, profile.working_hours
-    work = in_working_hours(con, tz, wh)
-    grid = hour_weekday(con, tz)
+    weekday, counts = co.day_hour_counts(con)
+    fit = co.fit(weekday, counts, cv.fit_hours(profile)) if len(weekday) >= co.MIN_DAYS else None
+    shown = cv.choose_clock(con, profile, fit)
+    grid = hour_weekday(con, shown.shown)
+    total = int(grid.to_numpy().sum())
     out = [
-        f("working_hours_share", work.value, interval=(work.low, work.high), n=work.n,
-          method=f"local clock of the profile's timezone; {work.method}"),
-        f("peak_hour", int(grid.sum(axis=0).idxmax()), n=work.n,
-          method="hour of the day with the most tweets on the profile's clock (earliest on a tie)"),
+        f("clock_shown", shown.shown, method="the profile's timezone when it declares one that the "
+          "offset fit does not call into doubt; UTC otherwise"),
+        f("operator_clock", shown.reading),
+        f("peak_hour", int(grid.sum(axis=0).idxmax()), n=total,
+          method=f"hour of the day with the most tweets on {shown.shown} (earliest on a tie)"),
         f("timestamp_clock", clock[0], method=clock[1]),
     ]  # fmt: skip
-    days = daily(con, tz)
+    out += _share(con, profile, shown, f, na)
+    days = daily(con, shown.shown)
     why = _ratio_unavailable(days)
     if why:
         out += na(["weekday_weekend_rate_ratio"], why)
     else:
         rr = weekday_weekend_ratio(days)
         out.append(f("weekday_weekend_rate_ratio", rr["ratio"], interval=(rr["low"], rr["high"]),
-                     n=rr["days"], method=rr["method"]))  # fmt: skip
-    weekday, counts = co.day_hour_counts(con)
+                     n=rr["days"], method=f"{rr['method']}; days on {shown.shown}"))  # fmt: skip
     fit_names = list(spec)[list(spec).index("best_utc_offset") :]
-    if len(weekday) < co.MIN_DAYS:
+    if fit is None:
         return out + na(
             fit_names,
             f"tweets fall on {len(weekday)} days; the offset fit needs at least {co.MIN_DAYS}",
         )
-    return out + _offset_findings(con, profile, co.fit(weekday, counts, wh), f)
+    return out + cv.offset_findings(con, profile, fit, f, na)
+
+
+def _share(
+    con: duckdb.DuckDBPyConnection, profile: Profile, shown: cv.Clock,
+    f: Callable[..., Finding], na: Callable[[list[str], str], list[Finding]],
+) -> list[Finding]:  # fmt: skip
+    """The share inside the declared working hours on the declared clock, or why there is none."""
+    if shown.no_share or profile.working_hours is None:
+        return na(
+            ["working_hours_share"], shown.no_share or "the profile declares no working hours"
+        )
+    work = in_working_hours(con, shown.shown, profile.working_hours)
+    return [f("working_hours_share", work.value, interval=(work.low, work.high), n=work.n,
+              method=f"local clock of the profile's timezone; {work.method}")]  # fmt: skip
 
 
 def _ratio_unavailable(days: pd.DataFrame) -> str | None:
@@ -224,66 +250,12 @@ def _ratio_unavailable(days: pd.DataFrame) -> str | None:
     return None
 
 
-def _offset_findings(
-    con: duckdb.DuckDBPyConnection, profile: Profile, fit: co.OffsetFit, f: Callable[..., Finding]
-) -> list[Finding]:
-    """The fit's findings, and how the profile's own offset (at the median tweet) compares."""
-    lo, hi = fit.indistinguishable[0], fit.indistinguishable[-1]
-    method = f"{co.METHOD}; working hours {profile.working_hours.start:02d}:00-{profile.working_hours.end:02d}:00"
-    reading = _reading(fit)
-    median = con.execute("SELECT quantile_disc(tweet_time, 0.5) FROM tweets").fetchone()[0]
-    zone_hours = median.astimezone(ZoneInfo(profile.timezone)).utcoffset().total_seconds() / 3600
-    agrees = any(abs(o - zone_hours) <= 0.5 for o in fit.indistinguishable)
-    among = "is among" if agrees else "is not among"
-    return [
-        f("best_utc_offset", fit.best, interval=(float(lo), float(hi)), n=fit.days, method=method),
-        f("best_utc_offset_low", lo, n=fit.days, method=method),
-        f("best_utc_offset_high", hi, n=fit.days, method=method),
-        f("indistinguishable_offsets", ", ".join(co.utc_label(o) for o in fit.indistinguishable),
-          n=fit.days, method=method),
-        f("best_offset_share", fit.best_share, method=method),
-        f("offset_ambiguous", fit.ambiguous, n=fit.days, method=method),
-        f("offset_reading", reading, method=method),
-        f("median_tweet_date", median.date().isoformat(), method="lower median of tweet_time"),
-        f("profile_utc_offset", co.utc_label(zone_hours),
-          method=f"the UTC offset of {profile.timezone} at the median tweet time, so daylight saving "
-                 "time is taken as it stood at that instant"),
-        f("profile_offset_agrees", agrees,
-          method="the profile's offset lies within half an hour of an offset that cannot be told "
-                 "apart from the best"),
-        f("profile_offset_reading", f"{among} the offsets the data cannot tell apart from the best"),
-    ]  # fmt: skip
-
-
 def offset_curve(con: duckdb.DuckDBPyConnection, profile: Profile) -> pd.DataFrame:
     """The figure's frame: each offset's share in working hours, the best, and those the
     bootstrap cannot tell apart from it (same fit as `summarize`)."""
     weekday, counts = co.day_hour_counts(con)
-    fit = co.fit(weekday, counts, profile.working_hours)
+    fit = co.fit(weekday, counts, cv.fit_hours(profile))
     out = fit.scores.copy()
     out["best"] = out["offset"] == fit.best
     out["indistinguishable"] = out["offset"].isin(fit.indistinguishable)
     return out
-
-
-def _reading(fit: co.OffsetFit) -> str:
-    """How clearly the data singles out one offset, as a clause the report quotes."""
-    same = fit.indistinguishable
-    if same[-1] - same[0] == len(same) - 1:
-        span = f"{co.utc_label(same[0])} to {co.utc_label(same[-1])}"
-    elif len(same) <= 4:
-        span = ", ".join(co.utc_label(o) for o in same)
-    else:
-        span = (f"{len(same)} of the {len(co.OFFSETS)} offsets, from {co.utc_label(same[0])} "
-                f"to {co.utc_label(same[-1])},")  # fmt: skip
-    if fit.ambiguous and any(abs(o - fit.best) >= co.AMBIGUOUS_HOURS for o in same):
-        return (
-            f"ambiguous: {span} could not be told apart, so the data does not single out one clock"
-        )
-    if fit.ambiguous:
-        return (f"ambiguous: offsets {co.AMBIGUOUS_HOURS} or more hours from the best score within "
-                f"{100 * co.AMBIGUOUS_POINTS:g} percentage points of it, so the data does not "
-                "single out one clock")  # fmt: skip
-    if len(same) == 1:
-        return "clear: no other offset could be told apart from the best"
-    return f"clear to within {span}, the offsets that could not be told apart"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from takedown.compose.escape import md_escape, md_table
+from takedown.findings.clock_offset import AMBIGUOUS_HOURS
 from takedown.pipeline.variables import format_interval, format_value
 
 # (section, finding id, label used when no input report carries one)
@@ -31,7 +32,8 @@ CORE: tuple[tuple[str, str, str], ...] = (
     ("Coordination", "coordination.clusters", "Clusters of coordinated identical text"),
     ("Coordination", "coordination.accounts_involved", "Accounts in coordinated clusters"),
 )  # fmt: skip
-OFFSET_RANGE_LABEL = "UTC offsets a day bootstrap cannot tell apart (this comparison)"
+OFFSET_ID = "posting_clock.best_utc_offset"
+OFFSET_RANGE_LABEL = "UTC offsets that cannot be told apart from the best (this comparison)"
 
 
 def cell(inp: dict[str, Any], fid: str) -> dict[str, Any]:
@@ -49,10 +51,28 @@ def cell(inp: dict[str, Any], fid: str) -> dict[str, Any]:
     if f.get("status", "ok") != "ok" or f.get("value") is None:
         reason = f.get("reason") or "the report recorded no value"
         return {"status": "unavailable", "text": f"not available here: {reason}", "row": f}
+    if fid == OFFSET_ID and f.get("interval"):
+        ambiguous = (inp["findings"].get("posting_clock.offset_ambiguous") or {}).get("value")
+        lo, hi = f["interval"]
+        return {"status": "ok", "text": offset_text(f["value"], lo, hi, ambiguous), "row": f}
     text = format_value(f["value"], f["unit"])
     if f.get("interval"):
         text += f" (95%: {format_interval(f['interval'], f['unit'])})"
     return {"status": "ok", "text": text, "row": f}
+
+
+def offset_text(best: float, low: float, high: float, ambiguous: bool | None) -> str:
+    """The offset fit in words: the range of offsets that cannot be told apart from the best is
+    not a 95% interval, and an ambiguous fit says so before any number."""
+
+    def o(x: float) -> str:
+        return format_value(int(x), "offset")
+
+    if ambiguous:
+        return f"ambiguous: {o(low)} to {o(high)} fit a working day about as well (best {o(best)})"
+    if low == high:
+        return f"{o(best)} (no other offset fits as well)"
+    return f"{o(best)} (cannot be told apart: {o(low)} to {o(high)})"
 
 
 def core_rows(inputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -75,15 +95,8 @@ def offset_range_row(inputs: list[dict[str, Any]], fits: list[dict[str, Any]]) -
             cells.append({"status": "unavailable", "row": None,
                           "text": "not available here: no tweet has a time"})  # fmt: skip
             continue
-        text = (
-            f"{format_value(fit['best'], 'offset')} (95%: {format_value(fit['low'], 'offset')}–"
-            f"{format_value(fit['high'], 'offset')})"
-        )
-        others = [o for o in fit["plausible"] if o != fit["best"]]
-        if others:
-            text += "; cannot be told apart from " + ", ".join(
-                format_value(o, "offset") for o in others
-            )
+        far = any(abs(o - fit["best"]) >= AMBIGUOUS_HOURS for o in fit["plausible"])
+        text = offset_text(fit["best"], fit["low"], fit["high"], far)
         cells.append({"status": "ok", "text": text, "row": fit})
     return {"section": "Operator clock", "id": "compare.offset_range",
             "label": OFFSET_RANGE_LABEL, "cells": cells}  # fmt: skip

@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import TZPATH, ZoneInfo, available_timezones
 
+import duckdb
+
 from takedown.db import measure_coverage, open_dataset
 from takedown.errors import TakedownError
 from takedown.findings import candidates, clock_fit, traits
@@ -157,15 +159,28 @@ def gather(dataset_dir: Path) -> dict:
     facts["fit"] = fit
     if fit is not None:
         langs = list(facts["languages"]["language"]) if facts["languages"] is not None else []
-        when = facts["span"]["median"]
-        offset, zone = choose_offset(fit, when, langs)
-        facts["offset"], facts["band"] = offset, start_band(fit)
-        hours, weekdays = clock_fit.local_hours(con, offset)
-        facts["hours"], facts["weekdays"] = hours, weekdays
-        facts["working_hours"] = clock_fit.working_hours(hours, weekdays)
-        facts["zone"] = zone
-        facts["zone_date"] = when.date().isoformat()
+        facts.update(_clock_facts(con, fit, facts["span"]["median"], langs))
     return facts
+
+
+def _clock_facts(
+    con: duckdb.DuckDBPyConnection, fit: clock_fit.OffsetFit, when: datetime, langs: list[str]
+) -> dict:
+    """The drafted clock: a named zone and working hours only when the fit singles out one
+    offset and the weekday hours show a working day; else the UTC histogram and why not."""
+    utc_hours, utc_days = clock_fit.local_hours(con, 0)
+    working_day = clock_fit.shows_working_day(utc_hours)
+    facts = {"band": start_band(fit), "zone_date": when.date().isoformat(),
+             "working_day": working_day, "night_share": clock_fit.night_share(utc_hours)}  # fmt: skip
+    if fit.ambiguous or not working_day:
+        facts["candidates"] = [(o, fit.shares.get(o, 0.0), pick_zone(o, when, [])[0])
+                               for o in sorted(fit.plausible)]  # fmt: skip
+        return {**facts, "offset": None, "zone": None, "working_hours": None,
+                "hours": utc_hours, "weekdays": utc_days}  # fmt: skip
+    offset, zone = choose_offset(fit, when, langs)
+    hours, weekdays = clock_fit.local_hours(con, offset)
+    return {**facts, "offset": offset, "zone": zone, "hours": hours, "weekdays": weekdays,
+            "working_hours": clock_fit.working_hours(hours, weekdays)}  # fmt: skip
 
 
 def _umask() -> int:

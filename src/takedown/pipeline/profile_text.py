@@ -15,10 +15,7 @@ from typing import Any
 
 from takedown import __version__
 from takedown.findings.candidates import MIN_ACCOUNTS, MIN_TWEETS, OVERLAP, SAMPLE_TEXTS
-from takedown.findings.clock_fit import BUSY_FRACTION, EARLIEST_START, LATEST_START
-from takedown.findings.clock_offset import ALPHA
 from takedown.findings.traits import MIN_SHARE
-from takedown.profile import WEEKDAYS, WorkingHours
 
 UNSAFE = ("Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs")
 
@@ -73,72 +70,6 @@ def _header(name: str, facts: dict, created: datetime) -> list[str]:
         f"source: {{format: {fmt}, source_timezone: {ds.source_timezone}}}",
         "",
     ]
-    return lines
-
-
-def _clock(facts: dict) -> list[str]:
-    fit = facts.get("fit")
-    if fit is None:
-        why = facts["missing"].get("clock") or "no tweet has a time"
-        return [
-            "# timezone: the operation's local clock (an IANA zone name, e.g. Asia/Shanghai).",
-            f"#   Not read from the data: {why}. Set it by hand.",
-            "timezone: UTC",
-            "# working_hours: the operation's working day on its local clock.",
-            "working_hours: {start: 9, end: 17, days: [Mon, Tue, Wed, Thu, Fri]}",
-            "",
-        ]
-    zone, matching, why = facts["zone"]
-    offset, (low, high) = facts["offset"], facts["band"]
-    default = WorkingHours()
-    others = [o for o in fit.plausible if o != fit.best]
-    if others:
-        unsure = (
-            f"#   UNSURE: {', '.join(_off(o) for o in others)} scored at least as high in "
-            f"{_pct(ALPHA)} or more of the draws and cannot be told apart from {_off(fit.best)}:"
-            " check the hour-of-week heatmap in the report."
-        )
-    else:
-        unsure = f"#   No other offset scored as high in {_pct(ALPHA)} or more of the draws."
-    lines = [
-        "# timezone: the operation's local clock (an IANA zone name). The report draws the",
-        "# posting clock and reads working hours on it.",
-        f"#   From the data: the UTC offset whose clock puts the most tweets inside a "
-        f"{'-'.join((default.days[0], default.days[-1]))} {default.start:02d}:00-{default.end:02d}:00",
-        f"#   working day is {_off(fit.best)} ({_pct(fit.share)} of {fit.tweets:,} tweets inside).",
-        f"#   Uncertainty: a bootstrap over {fit.days:,} UTC calendar days ({fit.draws} draws) puts "
-        "that offset",
-        f"#   between {_off(fit.low)} and {_off(fit.high)}"
-        + (" (AMBIGUOUS: offsets far apart fit about as well)." if fit.ambiguous else "."),
-        unsure,
-        "#   The clock fixes when the working day falls in UTC, not when it starts locally: a day",
-        f"#   starting between {EARLIEST_START:02d}:00 and {LATEST_START:02d}:00 local puts the "
-        f"operation between {_off(low)} and {_off(high)}.",
-        *_wrap(f"Chosen: {_off(offset)}, {zone}: {why}.".split(" "), "#   ", sep=" "),
-        f"#   Zones at {_off(offset)} on {facts['zone_date']} (the data's median tweet time):",
-        *_wrap(list(matching) or ["none"], "#     "),
-        "#   Preference: a zone suggested by a dominant tweet language (zh, ru, tr, ar, ...) at an",
-        "#   offset the clock allows, else one major zone at the fitted offset (Asia/Shanghai for",
-        "#   +8, Europe/Moscow for +3, ...; the lists are in takedown.pipeline.profile_draft).",
-        "#   Change it if the operation sits elsewhere.",
-        f"timezone: {zone}",
-        "",
-    ]
-    wh = facts.get("working_hours")
-    hours, weekdays = facts["hours"], facts["weekdays"]
-    total = max(int(hours.sum()), 1)
-    lines += [
-        "# working_hours: the operation's working day on its local clock: hours [start, end),",
-        "# on these days. The report measures the share of tweets inside it.",
-        f"#   From the data: Mon-Fri tweets per local hour at {_off(offset)}; the working day runs",
-        f"#   from the first to the last hour with at least {BUSY_FRACTION:.0%} of the busiest hour's"
-        " tweets,",
-        f"#   on the weekdays with at least {BUSY_FRACTION:.0%} of the busiest weekday's tweets.",
-        *_wrap([f"{h:02d}h {_pct(n / total)}" for h, n in enumerate(hours)], "#     "),
-        *_wrap([f"{d} {int(n):,}" for d, n in zip(WEEKDAYS, weekdays, strict=True)], "#     "),
-    ]
-    wh = wh or default
-    lines += [f"working_hours: {{start: {wh.start}, end: {wh.end}, days: {_days(wh.days)}}}", ""]
     return lines
 
 
@@ -271,5 +202,7 @@ def _rest() -> list[str]:
 
 def draft_text(name: str, facts: dict[str, Any], *, created: datetime) -> str:
     """The whole draft profile as YAML text with comments."""
-    parts = _header(name, facts, created) + _clock(facts) + _languages(facts)
+    from takedown.pipeline.profile_clock import clock_lines  # it reuses this module's helpers
+
+    parts = _header(name, facts, created) + clock_lines(facts) + _languages(facts)
     return "\n".join(parts + _topics(facts) + _rest())

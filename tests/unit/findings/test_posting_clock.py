@@ -9,6 +9,7 @@ import pytest
 
 from takedown.db import measure_coverage
 from takedown.findings import clock_offset as co
+from takedown.findings import clock_verdict as cv
 from takedown.findings import posting_clock as pc
 from takedown.profile import Profile, WorkingHours
 
@@ -92,7 +93,57 @@ def test_flat_clock_is_ambiguous():
     )
     lo, hi = f["best_utc_offset"].interval
     assert hi - lo >= co.AMBIGUOUS_HOURS
-    assert f["working_hours_share"].available and f["best_utc_offset"].available
+    assert (f["best_utc_offset_low"].value, f["best_utc_offset_high"].value) == (lo, hi)
+    assert f["best_utc_offset"].available
+    # No operator clock can be read: the counts are on UTC, and no share on an assumed window.
+    assert f["clock_shown"].value == "UTC"
+    assert f["operator_clock"].value.startswith("no operator clock can be read from this data")
+    assert not f["working_hours_share"].available
+    assert f["working_hours_share"].reason.startswith("the offset fit is ambiguous")
+    assert "no operator clock can be read from this data" in f["working_hours_share"].reason
+    assert f["peak_hour"].available and "on UTC" in f["peak_hour"].method
+    # The declared zone is inside the wide set: not contradicted, not confirmed either.
+    assert f["profile_offset_verdict"].value == "consistent"
+    assert "nor, the fit being ambiguous, confirm it" in f["profile_offset_reading"].value
+
+
+def test_offsets_within_two_points_of_the_best_cannot_be_told_apart():
+    """A near-flat clock with a faint bump: the bootstrap alone separates the offsets on many
+    days, but scores within AMBIGUOUS_POINTS of the best are in the interval all the same."""
+    utc = np.full(168, 1000.0)
+    for d in range(5):
+        utc[d * 24 + 1 : d * 24 + 9] += 40  # a faint office day at UTC+8, 09:00-17:00
+    weekday = np.repeat(np.arange(7), 1)[np.arange(700) % 7]
+    counts = np.stack([utc[w * 24 : w * 24 + 24] for w in weekday])
+    fit = co.fit(weekday, counts, WorkingHours(start=9, end=17))
+    share = fit.scores.set_index("offset")["share_in_working_hours"]
+    close = sorted(int(o) for o in share.index if share[fit.best] - share[o] <= co.AMBIGUOUS_POINTS)
+    assert fit.best == 8 and len(close) > 1
+    assert set(close) <= set(fit.indistinguishable)
+    assert fit.ambiguous is any(abs(o - 8) >= co.AMBIGUOUS_HOURS for o in fit.indistinguishable)
+
+
+def test_no_timezone_shows_utc_and_computes_no_share():
+    f = by_name(*con_of(office_times(8)), profile=Profile(name="t", title="t"))
+    assert f["clock_shown"].value == "UTC"
+    assert f["operator_clock"].value.startswith("the profile declares no timezone")
+    best = f["best_utc_offset"].value  # a 09-17 day at +8 fills the assumed 08-17 day at +7 too
+    assert best in (7, 8) and f"points to {co.utc_label(best)}" in f["operator_clock"].value
+    assert f["working_hours_share"].reason == (
+        "the profile declares no timezone, so no operator clock is assumed"
+    )
+    assert f["offset_ambiguous"].value is False
+    assert "an assumed Mon-Fri 08:00-17:00 working day" in f["best_utc_offset"].method
+    for k in ("profile_utc_offset", "profile_offset_agrees", "profile_offset_verdict"):
+        assert f[k].reason == "the profile declares no timezone"
+
+
+def test_declared_zone_without_working_hours_has_no_share():
+    p = Profile(name="t", title="t", timezone="Asia/Shanghai")
+    f = by_name(*con_of(office_times(8)), profile=p)
+    assert f["clock_shown"].value == "Asia/Shanghai"
+    assert f["working_hours_share"].reason == "the profile declares no working hours"
+    assert f["profile_offset_verdict"].value == "consistent"
 
 
 def test_profile_offset_disagrees_and_follows_daylight_saving():
@@ -101,7 +152,10 @@ def test_profile_offset_disagrees_and_follows_daylight_saving():
     assert f["best_utc_offset"].value == 3
     assert f["profile_utc_offset"].value == "UTC−4"  # EDT at the median tweet, not EST
     assert f["profile_offset_agrees"].value is False
-    assert f["profile_offset_reading"].value.startswith("is not among")
+    assert f["profile_offset_verdict"].value == "contradicted"
+    assert f["profile_offset_reading"].value.startswith("lies outside the offsets")
+    assert f["profile_offset_reading"].value.endswith("the data contradicts the declared timezone")
+    assert "which the data contradicts" in f["operator_clock"].value
     winter = office_times(-5, start="2020-01-06")
     f = by_name(*con_of(winter), profile=zone("America/New_York"))
     assert (f["best_utc_offset"].value, f["profile_utc_offset"].value) == (-5, "UTC−5")
@@ -220,23 +274,17 @@ def test_reading_phrases():
                             days=30, scores=pd.DataFrame())  # fmt: skip
 
     assert (
-        pc._reading(fit((8,), False)) == "clear: no other offset could be told apart from the best"
+        cv.reading(fit((8,), False)) == "clear: no other offset could be told apart from the best"
     )
     assert (
-        pc._reading(fit((7, 8), False))
+        cv.reading(fit((7, 8), False))
         == "clear to within UTC+7 to UTC+8, the offsets that could not be told apart"
     )
-    assert pc._reading(fit((-5, -4, -3, -2), True)).startswith(
-        "ambiguous: UTC−5 to UTC−2 could not"
-    )
-    assert pc._reading(fit((-5, 2), True)).startswith("ambiguous: UTC−5, UTC+2 could not")
+    assert cv.reading(fit((-5, -4, -3, -2), True)).startswith("ambiguous: UTC−5 to UTC−2 could not")
+    assert cv.reading(fit((-5, 2), True)).startswith("ambiguous: UTC−5, UTC+2 could not")
     many = (-12, -11, -10, -9, -8, 0, 1, 2, 3, 4, 5, 14)
-    assert pc._reading(fit(many, True)).startswith(
+    assert cv.reading(fit(many, True)).startswith(
         "ambiguous: 12 of the 27 offsets, from UTC−12 to UTC+14, could not be told apart"
-    )
-    assert pc._reading(fit((7, 8), True)).startswith("ambiguous: offsets 3 or more hours")
-    assert pc._reading(fit((3,), True)).startswith(
-        "ambiguous: offsets 3 or more hours from the best score within 2 percentage points"
     )
 
 

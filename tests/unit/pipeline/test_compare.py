@@ -68,10 +68,36 @@ def test_offset_range_row():
     ]
     row = ct.offset_range_row([A, B], fits)
     assert [c["text"] for c in row["cells"]] == [
-        "UTC+8 (95%: UTC+8–UTC+8)",
-        "UTC+3 (95%: UTC+2–UTC+3); cannot be told apart from UTC+2",
+        "UTC+8 (no other offset fits as well)",
+        "UTC+3 (cannot be told apart: UTC+2 to UTC+3)",
     ]
+    ira = [{"dataset": "a", "best": -3, "low": -5, "high": 0, "plausible": [-3, -4, -2, -5, -1, 0]}]
+    assert ct.offset_range_row([A], ira)["cells"][0]["text"] == (
+        "ambiguous: UTC−5 to UTC+0 fit a working day about as well (best UTC−3)"
+    )
     assert ct.offset_range_row([A], [])["cells"][0]["status"] == "unavailable"
+
+
+def _clock(best: int, interval: list[int], ambiguous: bool) -> dict:
+    return _inp("x", [
+        {"id": "posting_clock.best_utc_offset", "label": "Offset", "value": best,
+         "unit": "offset", "interval": interval},
+        {"id": "posting_clock.offset_ambiguous", "label": "Ambiguous", "value": ambiguous,
+         "unit": "text"},
+    ])  # fmt: skip
+
+
+def test_offset_cell_says_ambiguous_with_the_range():
+    # issue 16: the IRA sample showed "UTC-3 (95%: UTC-3-UTC-3)" for an ambiguous fit.
+    rows = ct.core_rows([_clock(-3, [-5, 0], True), _clock(8, [8, 8], False),
+                         _clock(3, [2, 3], False)])  # fmt: skip
+    texts = [c["text"] for c in _row(rows, "posting_clock.best_utc_offset")["cells"]]
+    assert texts == [
+        "ambiguous: UTC−5 to UTC+0 fit a working day about as well (best UTC−3)",
+        "UTC+8 (no other offset fits as well)",
+        "UTC+3 (cannot be told apart: UTC+2 to UTC+3)",
+    ]
+    assert not any("95%" in t for t in texts)
 
 
 def test_findings_rows_keep_raw_values():

@@ -1,0 +1,151 @@
+"""Which clock the posting-clock section may read the data on, and what the offset fit says
+about the profile's declared timezone: consistent with the data, or contradicted by it.
+
+The report shows an operator's clock only when the profile declares one and the fit does not
+call it into doubt: with no timezone, or an ambiguous fit, it shows UTC and computes no share
+inside working hours (that would measure an assumed window, not the data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from takedown.findings import clock_offset as co
+from takedown.findings.contract import Finding
+from takedown.profile import Profile, WorkingHours
+
+NO_CLOCK = "no operator clock can be read from this data"
+
+
+@dataclass(frozen=True)
+class Clock:
+    shown: str  # the zone the hour-by-weekday counts are read on: the profile's, or UTC
+    reading: str  # a sentence (no final stop) saying which clock is shown and why
+    no_share: str | None  # why no working-hours share is computed, or None
+
+
+def fit_hours(profile: Profile) -> WorkingHours:
+    """The working day the offset fit scores: the profile's, else Mon-Fri 08:00-17:00."""
+    return profile.working_hours or WorkingHours()
+
+
+def fit_window(profile: Profile) -> str:
+    wh = fit_hours(profile)
+    days = f"{wh.days[0]}-{wh.days[-1]}" if len(wh.days) > 1 else wh.days[0]
+    window = f"{days} {wh.start:02d}:00-{wh.end:02d}:00"
+    if profile.working_hours is None:
+        return f"an assumed {window} working day (the profile declares none)"
+    return f"the profile's working hours, {window}"
+
+
+def zone_offset(con: duckdb.DuckDBPyConnection, tz: str) -> tuple[object, float]:
+    """(median tweet time, the zone's UTC offset in hours then), daylight saving as it stood."""
+    median = con.execute("SELECT quantile_disc(tweet_time, 0.5) FROM tweets").fetchone()[0]
+    return median, median.astimezone(ZoneInfo(tz)).utcoffset().total_seconds() / 3600
+
+
+def agrees(fit: co.OffsetFit, hours: float) -> bool:
+    """The declared offset lies within half an hour of an offset the data cannot tell apart."""
+    return any(abs(o - hours) <= 0.5 for o in fit.indistinguishable)
+
+
+def choose_clock(
+    con: duckdb.DuckDBPyConnection, profile: Profile, fit: co.OffsetFit | None
+) -> Clock:
+    """The clock the section reads the data on, and why no share is computed when it is none."""
+    tz = profile.timezone
+    if fit is not None and fit.ambiguous:
+        why = f"the offset fit is ambiguous ({span(fit)} fit a working day about as well)"
+        also = f", not the profile's {tz}" if tz else ""
+        return Clock("UTC", f"{NO_CLOCK}: {why}, so the clock shown is UTC{also}",
+                     f"{why}, so {NO_CLOCK}, and a share inside working hours would measure "
+                     "an assumed window, not the data")  # fmt: skip
+    if tz is None:
+        hint = f"; the offset fit below points to {co.utc_label(fit.best)}" if fit else ""
+        return Clock("UTC", f"the profile declares no timezone, so the clock shown is UTC{hint}",
+                     "the profile declares no timezone, so no operator clock is assumed")  # fmt: skip
+    no_share = None if profile.working_hours else "the profile declares no working hours"
+    if fit is None:
+        return Clock(tz, f"the clock shown is the profile's {tz}, which too few days can check",
+                     no_share)  # fmt: skip
+    if agrees(fit, zone_offset(con, tz)[1]):
+        return Clock(
+            tz, f"the clock shown is the profile's {tz}, consistent with the data", no_share
+        )
+    return Clock(tz, f"the clock shown is the profile's {tz}, which the data contradicts "
+                 f"(its offset lies outside {span(fit)})", no_share)  # fmt: skip
+
+
+def span(fit: co.OffsetFit) -> str:
+    """The offsets that cannot be told apart from the best, as a phrase."""
+    same = fit.indistinguishable
+    if len(same) == 1:
+        return co.utc_label(same[0])
+    if same[-1] - same[0] == len(same) - 1:
+        return f"{co.utc_label(same[0])} to {co.utc_label(same[-1])}"
+    if len(same) <= 4:
+        return ", ".join(co.utc_label(o) for o in same)
+    return (f"{len(same)} of the {len(co.OFFSETS)} offsets, from {co.utc_label(same[0])} "
+            f"to {co.utc_label(same[-1])}")  # fmt: skip
+
+
+def reading(fit: co.OffsetFit) -> str:
+    """How clearly the data singles out one offset, as a clause the report quotes."""
+    sp = span(fit) + ("," if " offsets, from " in span(fit) else "")
+    if fit.ambiguous:
+        return f"ambiguous: {sp} could not be told apart, so the data does not single out one clock"
+    if len(fit.indistinguishable) == 1:
+        return "clear: no other offset could be told apart from the best"
+    return f"clear to within {span(fit)}, the offsets that could not be told apart"
+
+
+def offset_findings(
+    con: duckdb.DuckDBPyConnection, profile: Profile, fit: co.OffsetFit,
+    f: Callable[..., Finding], na: Callable[[list[str], str], list[Finding]],
+) -> list[Finding]:  # fmt: skip
+    """The fit's findings, and how the profile's own offset (at the median tweet) compares."""
+    lo, hi = fit.indistinguishable[0], fit.indistinguishable[-1]
+    method = f"{co.METHOD}; working day scored: {fit_window(profile)}"
+    out = [
+        f("best_utc_offset", fit.best, interval=(float(lo), float(hi)), n=fit.days, method=method),
+        f("best_utc_offset_low", lo, n=fit.days, method=method),
+        f("best_utc_offset_high", hi, n=fit.days, method=method),
+        f("indistinguishable_offsets", ", ".join(co.utc_label(o) for o in fit.indistinguishable),
+          n=fit.days, method=method),
+        f("best_offset_share", fit.best_share, method=method),
+        f("offset_ambiguous", fit.ambiguous, n=fit.days, method=method),
+        f("offset_reading", reading(fit), method=method),
+    ]  # fmt: skip
+    median, hours = zone_offset(con, profile.timezone or "UTC")
+    out.append(
+        f("median_tweet_date", median.date().isoformat(), method="lower median of tweet_time")
+    )
+    if profile.timezone is None:
+        names = ["profile_utc_offset", "profile_offset_agrees", "profile_offset_verdict",
+                 "profile_offset_reading"]  # fmt: skip
+        return out + na(names, "the profile declares no timezone")
+    ok_ = agrees(fit, hours)
+    verdict = "consistent" if ok_ else "contradicted"
+    text = (
+        "is among the offsets the data cannot tell apart from the best, so the data does not "
+        "contradict it" + (" (nor, the fit being ambiguous, confirm it)" if fit.ambiguous else "")
+        if ok_
+        else f"lies outside the offsets the data cannot tell apart from the best ({span(fit)}): "
+        "as the clock of a working day, the data contradicts the declared timezone"
+    )
+    return out + [
+        f("profile_utc_offset", co.utc_label(hours),
+          method=f"the UTC offset of {profile.timezone} at the median tweet time, so daylight saving "
+                 "time is taken as it stood at that instant"),
+        f("profile_offset_agrees", ok_,
+          method="the profile's offset lies within half an hour of an offset that cannot be told "
+                 "apart from the best"),
+        f("profile_offset_verdict", verdict,
+          method="contradicted when the profile's offset lies outside the offsets that cannot be "
+                 "told apart from the best; consistent otherwise"),
+        f("profile_offset_reading", text),
+    ]  # fmt: skip

@@ -1,0 +1,95 @@
+"""Issue 16 item 1 on the real IRA sample: its clock runs round the clock, so `profile init`
+drafts no named timezone and no working hours, the offset interval spans several hours, and
+no working-hours share is computed on an assumed window."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from takedown.findings import posting_clock as pc
+from takedown.notebook import setup
+from takedown.profile import load_profile
+from tests.conftest import ROOT, run_cli
+
+
+@pytest.fixture(scope="module")
+def drafted(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    base = tmp_path_factory.mktemp("ira_clock")
+    data, out = base / "data", base / "ira.yml"
+    r = run_cli("ingest", shared_data / "ira_538_by_author", "--dataset", "ira", "--data-dir", data)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("profile", "init", "ira", "--data-dir", data, "--out", out)
+    assert r.returncode == 0, r.stderr
+    return {"base": base, "data": data, "profile": out, "stdout": r.stdout,
+            "text": out.read_text(encoding="utf-8")}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def nb(drafted: dict):
+    return setup(drafted["data"] / "ira" / "current", drafted["profile"],
+                 drafted["base"] / "findings", "03_posting_clock")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def found(nb) -> dict:
+    """The posting-clock findings exactly as notebook 03 computes them, with the draft."""
+    clock = pc.source_clock(nb.dataset.source_format, nb.dataset.source_timezone)
+    return {f.name: f for f in pc.summarize(nb.con, nb.profile, nb.coverage, clock)}
+
+
+def test_no_named_timezone_and_no_working_hours_are_drafted(drafted):
+    profile = load_profile(drafted["profile"])
+    assert profile.timezone is None and profile.working_hours is None
+    text = drafted["text"]
+    assert "\ntimezone:" not in text and "\nworking_hours:" not in text
+    assert "America/Sao_Paulo" not in text.split("Candidate offsets")[0]
+    assert "the offset fit is ambiguous" in text and "show no working day" in text
+    assert "no timezone drafted" in drafted["stdout"]
+
+
+def test_offset_interval_spans_more_than_an_hour(found):
+    best = found["best_utc_offset"]
+    lo, hi = best.interval
+    assert hi - lo > 1 and lo <= best.value <= hi
+    assert found["offset_ambiguous"].value is True
+    assert found["offset_reading"].value.startswith("ambiguous")
+
+
+def test_figure_4_shades_every_offset_of_the_interval(nb, found):
+    """Figure 4's frame marks as indistinguishable exactly the offsets findings.json lists."""
+    curve = pc.offset_curve(nb.con, nb.profile)
+    shaded = curve.loc[curve["indistinguishable"], "offset"].tolist()
+    lo, hi = found["best_utc_offset"].interval
+    assert len(shaded) > 1 and (min(shaded), max(shaded)) == (lo, hi)
+    labels = found["indistinguishable_offsets"].value.split(", ")
+    assert len(labels) == len(shaded)
+
+
+def test_no_working_hours_share_and_the_clock_is_utc(found):
+    assert found["clock_shown"].value == "UTC"
+    assert found["operator_clock"].value.startswith("no operator clock can be read from this data")
+    assert not found["working_hours_share"].available
+    assert found["working_hours_share"].reason.startswith("the offset fit is ambiguous (UTC−")
+    assert "no operator clock can be read" in found["working_hours_share"].reason
+    assert found["profile_offset_verdict"].reason == "the profile declares no timezone"
+
+
+@pytest.mark.slow
+def test_rendered_report_prints_no_working_hours_share(drafted):
+    out = drafted["base"] / "reports"
+    r = run_cli("render", "ira", "--data-dir", drafted["data"], "--out", out,
+                "--profile", drafted["profile"], cwd=ROOT,
+                env={"TAKEDOWN_CACHE_DIR": str(drafted["base"] / "cache")})  # fmt: skip
+    assert r.returncode == 0, r.stderr + r.stdout
+    (folder,) = (p for p in (out / "ira").iterdir() if not p.name.startswith("."))
+    fs = {f["id"]: f for f in json.loads((folder / "findings.json").read_text())["findings"]}
+    lo, hi = fs["posting_clock.best_utc_offset"]["interval"]
+    assert hi - lo > 1
+    assert fs["posting_clock.working_hours_share"]["status"] == "unavailable"
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "inside the profile’s working hours" not in html.replace("'", "’")
+    assert "no operator clock can be read from this data" in html
+    assert "No share of tweets inside working hours is given" in html
