@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from tests.conftest import ROOT, run_cli, tweet_row, user_row, write_csv
 
@@ -62,6 +63,10 @@ def sampled(tmp_path_factory) -> dict:
     findings = json.loads((folder / "findings.json").read_text(encoding="utf-8"))["findings"]
     return {
         "html": (folder / "report.html").read_text(encoding="utf-8"),
+        "pdf": " ".join(
+            " ".join((page.extract_text() or "").split())
+            for page in PdfReader(folder / "report.pdf").pages
+        ),
         "findings": {f["id"]: f for f in findings},
         "tweets": tweets,
     }
@@ -96,3 +101,11 @@ def test_findings_are_the_raw_counts_never_multiplied_up(sampled):
     assert f["volume.peak_day_tweets"]["value"] == max(per_day.values())
     assert f["coordination.clusters"]["value"] == 1
     assert f["coordination.largest_cluster_accounts"]["value"] == BURST
+
+
+@pytest.mark.slow
+def test_the_pdf_says_the_same(sampled):
+    pdf = sampled["pdf"]
+    assert "The data are a uniform sample, every 12th tweet per account" in pdf
+    # overview, volume (days and spikes) and coordination
+    assert pdf.count(SAMPLE_PHRASE) >= 3
