@@ -84,6 +84,21 @@ class Coordination(Strict):
     min_accounts: int = Field(5, ge=2)
 
 
+class Sample(Strict):
+    """A uniform sample: every `every`-th tweet, counted per account or over the whole file."""
+
+    every: int = Field(ge=2)
+    per: Literal["account", "dataset"] = "account"
+
+
+class Collection(Strict):
+    """How the data was collected: free text, and the rate when it is a uniform sample. Counts
+    are then counts in the sample; they are never multiplied up."""
+
+    description: str = ""
+    sample: Sample | None = None
+
+
 class Published(Strict):
     """A figure from a published analysis, set beside the reproduced one in the report."""
 
@@ -175,6 +190,7 @@ class Profile(Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     title: str
     description: str = ""
+    collection: Collection = Collection()
     source: Source = Source()
     # The operator's clock and working day. None: not declared, so the report reads no operator
     # clock into the data (the clock is shown in UTC and no working-hours share is computed).

@@ -76,6 +76,20 @@ def test_span_and_published_block(drafted):
     assert "\npublished: []\n#   - {finding:" in text
 
 
+def test_collection_block_is_drafted_empty_with_an_example_that_validates(drafted, tmp_path):
+    text = drafted["text"]
+    assert load_profile(drafted["out"]).collection.sample is None  # nothing declared unreviewed
+    assert "\ncollection: {}\n#   description:" in text
+    # The example, uncommented, is a valid 1-in-12 per-account sample.
+    lines = text.splitlines()
+    at = lines.index("collection: {}")
+    example = ["collection:"] + [line[1:] for line in lines[at + 1 : at + 3]]
+    f = tmp_path / "p.yml"
+    f.write_text("name: x\ntitle: t\n" + "\n".join(example) + "\n", encoding="utf-8")
+    sample = load_profile(f).collection.sample
+    assert (sample.every, sample.per) == (12, "account")
+
+
 def test_refuses_to_overwrite(drafted):
     r = run_cli("profile", "init", "demo", "--data-dir", drafted["data"], "--out", drafted["out"])
     assert r.returncode == 2 and r.stderr.count("\n") == 1

@@ -45,6 +45,22 @@ def test_china_profile_carries_published_figures():
         ("name: [unclosed\n", "not valid YAML"),
         ("name: x\ntitle: t\ncontext: {}\ncontext: {}\n", "line 4: key 'context' appears twice"),
         ("- a list\n", "a profile is a YAML mapping"),
+        (
+            "name: x\ntitle: t\ncollection: {sample: {every: 1}}\n",
+            "field collection.sample.every: Input should be greater than or equal to 2",
+        ),
+        (
+            "name: x\ntitle: t\ncollection: {sample: {every: 12, per: author}}\n",
+            "field collection.sample.per: Input should be 'account' or 'dataset'",
+        ),
+        (
+            "name: x\ntitle: t\ncollection: {sample: {every: 12, rate: 0.08}}\n",
+            "field collection.sample.rate: Extra inputs are not permitted",
+        ),
+        (
+            "name: x\ntitle: t\ncollection: {notes: sampled}\n",
+            "field collection.notes: Extra inputs are not permitted",
+        ),
     ],
 )
 def test_invalid_profile_is_one_line_naming_the_field(tmp_path, text, needle):
@@ -155,3 +171,18 @@ def refusal(path) -> str:
     with pytest.raises(ProfileError) as exc:
         load_profile(path)
     return str(exc.value)
+
+
+def test_collection_block_declares_a_uniform_sample(tmp_path):
+    f = tmp_path / "p.yml"
+    f.write_text(
+        "name: x\ntitle: t\ncollection:\n  description: Every 12th tweet per author.\n"
+        "  sample: {every: 12, per: account}\n"
+    )
+    c = load_profile(f).collection
+    assert c.description == "Every 12th tweet per author."
+    assert (c.sample.every, c.sample.per) == (12, "account")
+    f.write_text("name: x\ntitle: t\ncollection: {sample: {every: 3}}\n")
+    assert load_profile(f).collection.sample.per == "account"  # the default
+    f.write_text("name: x\ntitle: t\n")
+    assert load_profile(f).collection.sample is None  # no block: not a sample

@@ -24,7 +24,10 @@ _TWEET_IDS: dict[str, tuple[str, str, str | None]] = {
     "tweets_per_account_max": ("count", "Most tweets by one account", None),
 }
 _LABELS = {
-    "accounts": ("count", "Accounts"),
+    "accounts": ("count", "Accounts in the users table"),
+    "accounts_without_tweets": ("count", "Accounts in the users table with no tweet"),
+    "posting_accounts_unlisted": ("count", "Accounts with tweets but not in the users table"),
+    "rejected_account_rows": ("count", "Users-file rows rejected at ingest"),
     "retweet_share": ("share", "Share of tweets that are retweets"),
     "rejected_rows": ("count", "Rows rejected at ingest"),
 }
@@ -64,17 +67,12 @@ def summarize(
     coverage: Coverage,
     *,
     rejected: int | None = None,
+    rejected_users: int | None = None,
 ) -> list[Finding]:
-    """Every overview finding. `rejected` is ingest's count of rejected rows (dataset.json)."""
+    """Every overview finding. `rejected` is ingest's count of rejected rows and
+    `rejected_users` its count of rejected users-file rows (both from dataset.json)."""
     del profile  # the same for every operation
-    out: list[Finding] = []
-    reason = coverage.missing("users", "userid")
-    if reason:
-        out.append(_unavailable("accounts", reason))
-    else:
-        n = con.execute("SELECT count(*) FROM users").fetchone()[0]
-        out.append(ok("overview.accounts", int(n), unit="count", label=_LABELS["accounts"][1],
-                      method="rows of the users file after ingest"))  # fmt: skip
+    out = accounts(con, coverage, rejected_users=rejected_users)
     reason = coverage.missing("tweets", "tweet_time")
     if reason:
         out += [
@@ -111,6 +109,55 @@ def summarize(
                       label=_LABELS["rejected_rows"][1],
                       method="rows ingest could not read, each listed with its reason in rejects.csv"))  # fmt: skip
     return out
+
+
+_ACCOUNT_METHODS = {
+    "accounts": "rows of the users table after ingest: the accounts the users file lists, or, "
+    "where the format's adapter derives accounts from the tweets, the accounts that tweeted",
+    "accounts_without_tweets": "userid in the users table with no row in the tweets table",
+    "posting_accounts_unlisted": "distinct userid in the tweets table absent from the users table",
+}
+
+
+def accounts(
+    con: duckdb.DuckDBPyConnection, coverage: Coverage, *, rejected_users: int | None = None
+) -> list[Finding]:
+    """Accounts listed (users table), listed without a tweet, tweeting but unlisted, and users
+    rows rejected at ingest: kept apart so no one number stands for "the accounts"."""
+    out: list[Finding] = []
+    reason = coverage.missing("users", "userid")
+    both = reason or coverage.missing("tweets", "userid")
+    if reason:
+        out.append(_unavailable("accounts", reason))
+    else:
+        n = con.execute("SELECT count(*) FROM users").fetchone()[0]
+        out.append(_counted("accounts", n))
+    if both:
+        out += [
+            _unavailable(k, both) for k in ("accounts_without_tweets", "posting_accounts_unlisted")
+        ]
+    else:
+        silent, unlisted = con.execute(
+            """SELECT (SELECT count(*) FROM users u WHERE NOT EXISTS
+                         (SELECT 1 FROM tweets t WHERE t.userid = u.userid)),
+                      (SELECT count(DISTINCT t.userid) FROM tweets t WHERE NOT EXISTS
+                         (SELECT 1 FROM users u WHERE u.userid = t.userid))"""
+        ).fetchone()
+        out += [_counted("accounts_without_tweets", silent),
+                _counted("posting_accounts_unlisted", unlisted)]  # fmt: skip
+    if rejected_users is None:
+        out.append(_unavailable("rejected_account_rows", "the ingest record gives no count"))
+    else:
+        out.append(ok("overview.rejected_account_rows", int(rejected_users), unit="count",
+                      label=_LABELS["rejected_account_rows"][1],
+                      method="rows of the users file ingest could not read, each listed with "
+                      "its reason in rejects.csv"))  # fmt: skip
+    return out
+
+
+def _counted(name: str, n: int) -> Finding:
+    unit, label = _LABELS[name]
+    return ok(f"overview.{name}", int(n), unit=unit, label=label, method=_ACCOUNT_METHODS[name])
 
 
 def _unavailable(name: str, reason: str) -> Finding:

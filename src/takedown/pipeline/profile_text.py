@@ -178,6 +178,14 @@ def _topics(facts: dict) -> list[str]:
 def _rest() -> list[str]:
     """The fields not read from the data: their defaults, with examples in comments."""
     lines = [
+        "# collection: how the data was collected. description is free text; sample, for a",
+        "# uniform sample, its rate: every Nth tweet, per account or over the whole file (per:",
+        "# dataset). Counts are then reported as counts in the sample, never multiplied up.",
+        "# Example, for a file that keeps every 12th tweet of each account:",
+        "collection: {}",
+        '#   description: "Every 12th tweet per author, from the publisher\'s full release."',
+        "#   sample: {every: 12, per: account}",
+        "",
         "# coordination: identical text from at least min_accounts accounts within window_minutes",
         "# counts as coordinated (the defaults).",
         "coordination: {window_minutes: 10, min_accounts: 5}",

@@ -27,6 +27,7 @@ from takedown.hashing import sha256_json
 from takedown.ingest.dataset import check_new_dataset_name, data_id, load_dataset
 from takedown.ingest.publish import pinned
 from takedown.pipeline.availability import availability_summary, write_metadata
+from takedown.pipeline.collection import collection_variables, write_collection
 from takedown.pipeline.composer import check_engine, run_engine, set_front_matter
 from takedown.pipeline.context import write_context
 from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, Outcome, Run, execute_all
@@ -244,6 +245,7 @@ def _write_variables(
         "rejected": f"{ds.counts.rejected:,}",
     }  # fmt: skip
     variables["profile"] = {"name": job.profile.name, "timezone": job.profile.timezone}
+    variables["collection"] = collection_variables(job.profile.collection)
     (project / "_variables.yml").write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
     )
@@ -256,6 +258,7 @@ def _write_generated(
     gen = project / "report" / "_generated"
     gen.mkdir(exist_ok=True)
     write_metadata(project / "report", findings)  # available.<topic>.<name> for conditions
+    write_collection(project / "report", job.profile.collection)  # collection.sampled, text
     write_context(gen, job.profile, job.profile_path)  # _generated/context_<topic>.qmd
     (gen / "published.qmd").write_text(
         published_markdown(job.profile, findings, {o.name for o in done.failed}), encoding="utf-8"

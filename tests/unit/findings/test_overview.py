@@ -49,7 +49,7 @@ def values(con, cov, **kw):
 
 
 def test_counts_span_and_retweets():
-    f = values(*make(), rejected=3)
+    f = values(*make(), rejected=3, rejected_users=1)
     assert all(x.available for x in f.values())
     got = {k: f[k].value for k in ("accounts", "tweets", "active_accounts", "first_tweet",
                                    "last_tweet", "span_days", "rejected_rows")}  # fmt: skip
@@ -104,3 +104,33 @@ def test_top_accounts_without_users_rows_still_lists_posters():
     assert t["tweets"].tolist() == [3, 2, 1]
     assert t["screen_name"].isna().all()
     assert list(overview.top_columns(cov)) == ["tweets"]
+
+
+def test_accounts_listed_with_tweets_without_tweets_unlisted_and_rejected_are_kept_apart():
+    # users a..e are listed; a, b, c tweet; d, e never do; z tweets but is not listed.
+    z = "('7', 'z', TIMESTAMPTZ '2020-01-07 00:00:00+00', false)"
+    f = values(*make(tweets=TWEETS + ", " + z), rejected=4, rejected_users=2)
+    got = {k: f[k].value for k in ("accounts", "active_accounts", "accounts_without_tweets",
+                                   "posting_accounts_unlisted", "rejected_account_rows",
+                                   "rejected_rows")}  # fmt: skip
+    assert got == {"accounts": 5, "active_accounts": 4, "accounts_without_tweets": 2,
+                   "posting_accounts_unlisted": 1, "rejected_account_rows": 2,
+                   "rejected_rows": 4}  # fmt: skip
+    assert f["accounts"].label == "Accounts in the users table"
+    assert f["active_accounts"].label == "Accounts with at least one tweet"
+
+
+def test_every_listed_account_tweeting_is_a_real_zero_without_tweets():
+    f = values(*make(users="('a', 'A', 'Alpha', 'd', 0), ('b', 'B', 'Beta', 'd', 0), "
+                     "('c', 'C', 'Gamma', 'd', 0)"), rejected_users=0)  # fmt: skip
+    assert f["accounts_without_tweets"].value == 0 and f["posting_accounts_unlisted"].value == 0
+    assert f["rejected_account_rows"].value == 0
+
+
+def test_account_overlap_is_unavailable_when_either_table_is_empty():
+    f = values(*make(users=None))
+    assert f["accounts_without_tweets"].reason == "this dataset's users file has no rows"
+    f = values(*make(tweets=None))
+    assert f["posting_accounts_unlisted"].reason == "this dataset's tweets file has no rows"
+    assert f["accounts"].value == 5
+    assert not f["rejected_account_rows"].available  # no ingest record: not a zero
