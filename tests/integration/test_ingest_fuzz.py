@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from takedown.errors import IngestError
 from takedown.ingest import ingest
-from takedown.profile import FileMapping, Source
+from takedown.profile_source import FileMapping, Source
 from takedown.schema import COUNT_COLUMNS, TWEET_COLUMNS
 from tests.conftest import tweet_row, user_row, write_csv
 

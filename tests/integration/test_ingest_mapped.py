@@ -14,7 +14,7 @@ import pytest
 from takedown.errors import IngestError
 from takedown.ingest import ingest
 from takedown.ingest.limits import Limits
-from takedown.profile import FileMapping, Source
+from takedown.profile_source import FileMapping, Source
 from tests.conftest import run_cli
 
 TWEETS = {"tweetid": "id", "userid": "uid", "tweet_time": "t", "tweet_text": "text"}

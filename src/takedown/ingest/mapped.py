@@ -25,7 +25,7 @@ from takedown.ingest.fields import (
 )
 from takedown.ingest.limits import MAX_ROW_BYTES, long_row_error
 from takedown.ingest.normalize import REJECT, lit, q, source_time
-from takedown.profile import FileMapping, Source
+from takedown.profile_source import FileMapping, Source
 from takedown.schema import LIST_COLUMNS, TIME_COLUMNS, TWEET_COLUMNS, USER_COLUMNS
 
 JSON_NAMES = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".json.gz")
