@@ -40,7 +40,7 @@ def start_ingest(base: Path) -> subprocess.Popen[str]:
 def wait_for_read(base: Path, proc: subprocess.Popen[str], timeout: float = 120) -> None:
     """Until the users file is written: the tweets file's DuckDB read is under way."""
     t0 = time.monotonic()
-    while not list((base / "data").glob(".d.tmp-*/part_0.parquet")):
+    while not list((base / "data").glob(".d.tmp-*/*_0*.parquet")):  # the first file's part
         assert proc.poll() is None, proc.communicate()[1]
         assert time.monotonic() - t0 < timeout, "the ingest never started reading"
         time.sleep(0.005)
