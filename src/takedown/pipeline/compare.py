@@ -101,7 +101,9 @@ def load_input(folder: Path, dataset: str, data_dir: Path) -> dict[str, Any]:
         "failed": doc.get("failed_notebooks", []),
         "findings_sha256": sha256_file(folder / "findings.json"),
         "dataset_dir": (data_dir / dataset).resolve(),
-        "timezone": prof.get("timezone", "UTC"),
+        # No declared operator clock: the hour-of-week overlay is drawn on UTC, and said so.
+        "timezone": prof.get("timezone") or "UTC",
+        "clock_declared": bool(prof.get("timezone")),
         "working_hours": prof.get("working_hours") or {},
         "profile": {
             "name": prof.get("name"),

@@ -153,7 +153,7 @@ def generated_sections(
             "network.\n:::\n"
         )
     lines.append(md_table(
-        [[i["name"], i["version"], i["profile"]["name"], i["timezone"]] for i in inputs],
+        [[i["name"], i["version"], i["profile"]["name"], _clock(i)] for i in inputs],
         ["Dataset", "Report version", "Profile", "Clock"], code=["Report version"],
     ) + "\n: The input reports: the latest version of each, as listed by takedown versions. "
         "{#tbl-inputs}\n")  # fmt: skip
@@ -173,3 +173,8 @@ def generated_sections(
         "{#tbl-core}\n\n" + unavailable_notes(rows, names),
         "figure_notes.qmd": "\n".join(notes) + ("\n" if notes else ""),
     }
+
+
+def _clock(inp: dict) -> str:
+    """The clock an input's figures use: its profile's zone, or UTC when it declares none."""
+    return inp["timezone"] if inp.get("clock_declared", True) else "UTC (none declared)"

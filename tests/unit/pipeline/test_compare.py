@@ -251,3 +251,25 @@ def test_every_compare_error_names_its_dataset(tmp_path):
     with pytest.raises(RenderError) as exc:
         compare(["a", "b"], data_dir=data, out_root=out)
     assert "KeyError" in str(exc.value) or "manifest" in str(exc.value)
+
+
+def test_a_profile_without_a_clock_is_compared_on_utc_and_says_so(tmp_path):
+    """A profile that declares no timezone (generic.yml) drew None into the overlay's zone."""
+    from takedown.ingest.dataset import load_dataset
+    from takedown.pipeline.compare import load_input
+
+    ingest([make_archive(tmp_path / "raw")], "ds", tmp_path / "data")
+    folder = tmp_path / "reports" / "ds" / "v1"
+    folder.mkdir(parents=True)
+    fingerprint = load_dataset(tmp_path / "data" / "ds").fingerprint
+    (folder / "manifest.json").write_text(json.dumps({
+        "version": "v1", "created_at": "x", "findings_sha256": "0", "notebooks": [],
+        "code_version": "x", "dataset": {"fingerprint": fingerprint},
+        "profile": {"sha256": "s", "content": {"name": "generic", "timezone": None,
+                                              "working_hours": None}},
+    }))  # fmt: skip
+    (folder / "findings.json").write_text('{"findings": []}')
+    inp = load_input(folder, "ds", tmp_path / "data")
+    assert (inp["timezone"], inp["clock_declared"], inp["working_hours"]) == ("UTC", False, {})
+    gen = ct.generated_sections([{**inp, "synthetic": False}], [], ["ds"], {})
+    assert "UTC \\(none declared\\)" in gen["inputs.qmd"]  # Markdown-escaped
