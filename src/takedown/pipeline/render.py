@@ -244,7 +244,10 @@ def _write_variables(
         "name": ds.name, "accounts": f"{ds.counts.users:,}", "tweets": f"{ds.counts.tweets:,}",
         "rejected": f"{ds.counts.rejected:,}",
     }  # fmt: skip
-    variables["profile"] = {"name": job.profile.name, "timezone": job.profile.timezone}
+    variables["profile"] = {
+        "name": job.profile.name,
+        "timezone": job.profile.timezone or "none declared",
+    }
     variables["collection"] = collection_variables(job.profile.collection)
     (project / "_variables.yml").write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
