@@ -39,8 +39,13 @@ class _Prose(HTMLParser):
 
 
 def _prose(folder) -> str:
+    """The report's own text: the findings appendix, a reference list of every finding the tool
+    computes (its labels name Chinese scripts on any dataset), is left out as its table was."""
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    start = html.index('<section id="every-finding"')
+    end = html.index("<section id=", html.index('<section id="findings-not-available-here"') - 1)
     p = _Prose()
-    p.feed((folder / "report.html").read_text(encoding="utf-8"))
+    p.feed(html[:start] + html[end:])
     return re.sub(r"\s+", " ", " ".join(p.text))
 
 

@@ -60,7 +60,7 @@ def choose_clock(
     tz = profile.timezone
     if fit is not None and fit.ambiguous:
         why = f"the offset fit is ambiguous ({span(fit)} fit a working day about as well)"
-        also = f", not the profile's {tz}" if tz else ""
+        also = f", not the profile timezone {tz}" if tz else ""
         return Clock("UTC", f"{NO_CLOCK}: {why}, so the clock shown is UTC{also}",
                      f"{why}, so {NO_CLOCK}, and a share inside working hours would measure "
                      "an assumed window, not the data")  # fmt: skip
@@ -70,13 +70,13 @@ def choose_clock(
                      "the profile declares no timezone, so no operator clock is assumed")  # fmt: skip
     no_share = None if profile.working_hours else "the profile declares no working hours"
     if fit is None:
-        return Clock(tz, f"the clock shown is the profile's {tz}, which too few days can check",
+        return Clock(tz, f"the clock shown is the profile timezone, {tz}, which too few days can check",
                      no_share)  # fmt: skip
     if agrees(fit, zone_offset(con, tz)[1]):
         return Clock(
-            tz, f"the clock shown is the profile's {tz}, consistent with the data", no_share
+            tz, f"the clock shown is the profile timezone, {tz}, consistent with the data", no_share
         )
-    return Clock(tz, f"the clock shown is the profile's {tz}, which the data contradicts "
+    return Clock(tz, f"the clock shown is the profile timezone, {tz}, which the data contradicts "
                  f"(its offset lies outside {span(fit)})", no_share)  # fmt: skip
 
 
