@@ -60,6 +60,8 @@ class Doc(HTMLParser):
         self._buf[len(self._stack)] = []
 
     def handle_endtag(self, tag):
+        if tag in ("meta", "img", "br", "hr", "link", "input"):
+            return  # `<br />` ends nothing (HTMLParser calls this for a self-closing tag)
         while self._stack:
             depth = len(self._stack)
             t, a, skip = self._stack.pop()
