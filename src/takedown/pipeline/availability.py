@@ -44,13 +44,18 @@ def unavailable_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 def write_metadata(report_dir: Path, findings: list[dict[str, Any]]) -> Path:
     """Add `available:` to report_dir/_metadata.yml (kept if the sources already have one)."""
+    return set_metadata(report_dir, "available", availability(findings))
+
+
+def set_metadata(report_dir: Path, key: str, value: Any) -> Path:
+    """Set one top-level key of report_dir/_metadata.yml, keeping the others."""
     path = report_dir / METADATA_FILE
     meta: dict[str, Any] = {}
     if path.exists():
         meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if not isinstance(meta, dict):
             raise RenderError(f"{path}: must be a YAML mapping")
-    meta["available"] = availability(findings)
+    meta[key] = value
     path.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=True), encoding="utf-8")
     return path
 

@@ -8,13 +8,9 @@ which counts are counts in the sample and never multiplies one up.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from takedown.compose.escape import md_escape
-from takedown.errors import RenderError
-from takedown.pipeline.availability import METADATA_FILE
+from takedown.pipeline.availability import set_metadata
 from takedown.profile import Collection
 
 _PER = {"account": "per account", "dataset": "over the whole file"}
@@ -48,14 +44,7 @@ def collection_markdown(c: Collection) -> str:
 
 def write_collection(report_dir: Path, c: Collection) -> None:
     """Add `collection:` to report_dir/_metadata.yml and write _generated/collection.qmd."""
-    path = report_dir / METADATA_FILE
-    meta: dict[str, Any] = {}
-    if path.exists():
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(meta, dict):
-            raise RenderError(f"{path}: must be a YAML mapping")
-    meta["collection"] = collection_meta(c)
-    path.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=True), encoding="utf-8")
+    set_metadata(report_dir, "collection", collection_meta(c))
     gen = report_dir / "_generated"
     gen.mkdir(exist_ok=True)
     (gen / "collection.qmd").write_text(collection_markdown(c), encoding="utf-8")
