@@ -187,3 +187,20 @@ def test_file_count_is_of_the_inputs(tmp_path):
     r = run_cli("ingest", tmp_path / "in", "--dataset", "t", "--data-dir", tmp_path / "data")
     assert r.returncode == 0, r.stderr
     assert "ingested 2 files" in r.stdout
+
+
+def test_ira538_authors_without_a_tweet_stay_accounts(tmp_path):
+    """Issue 16 item 2: authors.csv lists authors a sample has no tweet of; they were dropped
+    from the accounts, so the overview could not say how many accounts the file lists."""
+    _by_author(tmp_path / "tweets_2016.csv.gz", [_row("a1", "2016-01-01 10:00:00")])
+    with gzip.open(tmp_path / "authors.csv.gz", "wt", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["author_id", "author", "account_type", "account_category"])
+        w.writerows([["a1", "a1", "Right", "RightTroll"], ["a2", "a2", "Left", "LeftTroll"]])
+    ds, _ = ingest([tmp_path], "ira", tmp_path / "data")
+    assert (ds.counts.users, ds.counts.tweets, ds.counts.tweets_without_user) == (2, 1, 0)
+    assert q(tmp_path / "data/ira", "SELECT userid, account_category FROM users ORDER BY 1") == [
+        ("a1", "RightTroll"),
+        ("a2", "LeftTroll"),
+    ]
+    assert any("1 authors in authors.csv.gz have no tweet" in n for n in ds.source_notes)

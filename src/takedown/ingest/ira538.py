@@ -122,18 +122,26 @@ def convert(
         out.append(archive_file(p, target, "tweets", operation))
     out.extend(_users(con, out, authors, work, operation))
     if authors:
-        users_csv = out[-1].path
-        missing = con.execute(
-            f"""SELECT count(*) FROM {_csv(authors[0])} a WHERE a.author_id NOT IN
-                (SELECT userid FROM read_csv({lit(users_csv.as_posix())}, all_varchar=true))"""
-        ).fetchone()[0]
-        if missing:
-            notes.append(
-                f"{missing:,} authors in {authors[0].name} have no tweet in the given files and "
-                "are not counted as accounts."
-            )
+        notes.extend(_silent_authors(con, out[:-1], authors[0]))
     con.close()
     return out, ignored, notes
+
+
+def _silent_authors(
+    con: duckdb.DuckDBPyConnection, tweets: list[ArchiveFile], authors: Path
+) -> list[str]:
+    """The note on authors listed with no tweet in the given files (a sample may miss them)."""
+    files = "[" + ", ".join(lit(t.path.as_posix()) for t in tweets) + "]"
+    (silent,) = con.execute(
+        f"""SELECT count(*) FROM {_csv(authors)} a WHERE a.author_id NOT IN
+            (SELECT userid FROM read_csv({files}, all_varchar=true, union_by_name=true))"""
+    ).fetchone()
+    if not silent:
+        return []
+    return [
+        f"{silent:,} authors in {authors.name} have no tweet in the given files; they are kept "
+        "as accounts with no tweets, with the attributes that file gives."
+    ]
 
 
 def _stem(path: Path) -> str:
@@ -163,7 +171,8 @@ def _users(
     work: Path,
     operation: str,
 ) -> list[ArchiveFile]:
-    """Accounts from the tweet rows (latest counts), with the authors file's attributes."""
+    """Accounts from the tweet rows (latest counts), with the authors file's attributes; an
+    author with no tweet in the files is an account too (a sample of tweets misses some)."""
     header = tuple(dict.fromkeys(c for t in tweets for c in t.columns))
     derived = users_from_tweets([t.path for t in tweets], header, ACCOUNT_ATTRIBUTES + ("region",))
     select = f"SELECT * FROM ({derived})"
@@ -180,10 +189,14 @@ def _users(
             a_expr = f"a.{q(src)}" if src in a_cols else "NULL"
             d_expr = f"d.{q(c)}" if c in have else "NULL"
             picks.append(f"coalesce({a_expr}, {d_expr}) AS {q(c)}")
-        keep = ", ".join(f"d.{q(c)}" for c in (c for c in order if c not in take))
+        # A FULL join: an author the file lists is an account even with no tweet in the files.
+        keep = ", ".join(
+            "coalesce(d.userid, a.author_id) AS userid" if c == "userid" else f"d.{q(c)}"
+            for c in order if c not in take
+        )  # fmt: skip
         select = f"""SELECT {keep}, {", ".join(picks)}
-                     FROM ({select}) d LEFT JOIN {a} a ON a.author_id = d.userid
-                     ORDER BY d.userid"""
+                     FROM ({select}) d FULL JOIN {a} a ON a.author_id = d.userid
+                     ORDER BY userid"""
     target = work / f"{operation}_users_csv_converted.csv"
     source = authors[0] if authors else tweets[0].source
     write_csv(con, select, target)
