@@ -154,7 +154,10 @@ def test_ira_sample_by_author_ingests_every_row(tmp_path, shared_data):
     data = tmp_path / "data/ira"
     assert ds.source_format == "ira538"
     assert ds.counts.tweets == 206_655 and ds.counts.rejected == 0
-    assert ds.counts.users == 2_839
+    # authors.csv lists 2,856 authors; 17 have no tweet in the sample and stay accounts.
+    assert ds.counts.users == 2_856
+    silent = "SELECT count(*) FROM users WHERE userid NOT IN (SELECT userid FROM tweets)"
+    assert q(data, silent) == [(17,)]
     langs = dict(q(data, "SELECT tweet_language, count(*) FROM tweets GROUP BY 1"))
     assert langs["en"] == 140_356 and langs["ru"] == 48_876
     assert q(data, "SELECT count(*) FROM users WHERE account_category IS NULL") == [(0,)]
