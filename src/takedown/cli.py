@@ -16,6 +16,7 @@ from typing import Annotated  # noqa: E402
 
 import typer  # noqa: E402
 
+from takedown.cli_archive import archive  # noqa: E402
 from takedown.cli_data import demo, diff, ingest, versions  # noqa: E402
 from takedown.cli_io import STATE  # noqa: E402
 from takedown.cli_report import compare, profile_init, render  # noqa: E402
@@ -35,7 +36,7 @@ def main(
     interrupts.install()  # Ctrl-C and TERM: see takedown.interrupts
 
 
-for command in (demo, ingest, render, versions, diff, compare):
+for command in (demo, ingest, render, versions, diff, compare, archive):
     app.command()(command)
 
 profile_app = typer.Typer(no_args_is_help=True, help="Draft and check dataset profiles.")

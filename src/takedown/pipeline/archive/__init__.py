@@ -1,0 +1,1 @@
+"""takedown archive: every operation under a folder, ingested and rendered, and one atlas."""

@@ -1,0 +1,129 @@
+"""One operation of an archive: ingest it, pick or draft its profile, render it.
+
+Runs in a process of its own (see fanout), so that one operation's crash, or a worker killed
+mid-run, touches no other. Its result is one JSON-able row for the atlas; an error is that
+row's reason, never an exception that stops the others.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from takedown.errors import TakedownError
+from takedown.hashing import sha256_file
+from takedown.pipeline.archive.discover import Operation
+
+
+def pick_profile(op: Operation, data_dir: Path, profiles: Path, changed: bool) -> tuple[Path, bool]:
+    """P/<name>.yml when it exists; else the draft P/drafts/<name>.yml, redrafted on new data."""
+    from takedown.pipeline.profile_draft import draft
+
+    if op.profile is not None:
+        return op.profile, False
+    own = profiles / f"{op.name}.yml"
+    if own.is_file():
+        return own, False
+    drafted = profiles / "drafts" / f"{op.name}.yml"
+    if changed or not drafted.is_file():
+        draft(op.name, data_dir=data_dir, out=drafted, force=True)
+    return drafted, True
+
+
+def up_to_date(
+    out_root: Path, name: str, fingerprint: str, profile: Path, engine: str
+) -> dict | None:
+    """The latest version, if it was rendered from this data, profile, code and engine, whole."""
+    from takedown.pipeline.manifest import code_version, lock_sha256
+    from takedown.pipeline.render import project_root
+    from takedown.pipeline.versions import list_versions, read_manifest
+
+    rows = list_versions(out_root, name) if (out_root / name).is_dir() else []
+    if not rows:
+        return None
+    latest = Path(rows[-1]["path"])
+    try:
+        read_manifest(latest / "manifest.json")  # checked: a regular, bounded, valid manifest
+        m = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
+    except (TakedownError, OSError, ValueError):
+        return None
+    root = project_root()
+    same = (
+        m.get("dataset", {}).get("fingerprint") == fingerprint
+        and m.get("profile", {}).get("sha256") == sha256_file(profile)
+        and m.get("code_version") == code_version(root)
+        and m.get("lock_sha256") == lock_sha256(root)
+        and m.get("engine") == engine
+        and not any(n.get("status") in ("failed", "skipped") for n in m.get("notebooks", []))
+    )
+    return {"version": m["version"], "report": str(latest)} if same else None
+
+
+def _ingest(op: Operation, data_dir: Path) -> tuple[Any, bool]:
+    """Ingest the operation's files; a no-op (cached) when their content is unchanged."""
+    from takedown.ingest import ingest
+    from takedown.profile import load_profile
+
+    source = load_profile(op.profile).source if op.profile else None
+    fmt = source.format if source else "auto"
+    return ingest(list(op.files), op.name, data_dir, force=False, fmt=fmt, source=source,
+                  on_wait=lambda holder: None)  # fmt: skip
+
+
+def run_operation(
+    op: Operation,
+    *,
+    data_dir: Path,
+    out_root: Path,
+    profiles: Path,
+    engine: str,
+    jobs: int,
+    say: Callable[[str], None] = lambda s: None,
+) -> dict[str, Any]:
+    """Ingest, profile, render one operation; the row says what happened, or where and why not."""
+    row: dict[str, Any] = {"name": op.name, "folder": str(op.folder), "status": "failed",
+                           "stage": "ingest", "reason": "", "seconds": {}}  # fmt: skip
+    try:
+        t0 = time.perf_counter()
+        say("ingest")
+        ds, cached = _ingest(op, data_dir)
+        row.update(ingested="unchanged" if cached else "ingested", accounts=ds.counts.users,
+                   tweets=ds.counts.tweets, fingerprint=ds.fingerprint)  # fmt: skip
+        row["seconds"]["ingest"] = round(time.perf_counter() - t0, 3)
+        row["stage"] = "profile"
+        say("profile")
+        profile, is_draft = pick_profile(op, data_dir, profiles, changed=not cached)
+        row.update(profile=str(profile), draft_profile=is_draft)
+        row["stage"] = "render"
+        _render(op, row, out_root, data_dir, profile, engine, jobs, say)
+    except TakedownError as exc:
+        row["reason"] = str(exc)
+    except Exception as exc:  # noqa: BLE001 - one operation's crash is its row, not the run's
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        row["reason"] = f"{type(exc).__name__}: {first}"
+    return row
+
+
+def _render(op: Operation, row: dict, out_root: Path, data_dir: Path, profile: Path,
+            engine: str, jobs: int, say: Callable[[str], None]) -> None:  # fmt: skip
+    """Render unless the latest version is already this data, profile, code and engine."""
+    from takedown.pipeline.render import render
+
+    t0 = time.perf_counter()
+    same = up_to_date(out_root, op.name, row["fingerprint"], profile, engine)
+    if same is not None:
+        row.update(status="unchanged", stage="done", **same)
+    else:
+        say("render")
+        result = render(op.name, data_dir=data_dir, profile_path=profile, out_root=out_root,
+                        engine=engine, jobs=jobs)  # fmt: skip
+        row.update(status="rendered", stage="done", version=result.version,
+                   report=str(result.folder))  # fmt: skip
+        if result.failed:
+            names = ", ".join(o.name for o in result.failed)
+            row.update(status="failed", stage="render", reason=f"notebooks failed: {names}")
+    row["seconds"]["render"] = round(time.perf_counter() - t0, 3)
+    row["findings_sha256"] = sha256_file(Path(row["report"]) / "findings.json")

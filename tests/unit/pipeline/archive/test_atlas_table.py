@@ -1,0 +1,50 @@
+"""The atlas table: what a reader sees of each operation, and of one that failed."""
+
+from __future__ import annotations
+
+import csv
+
+from takedown.pipeline.archive.atlas_table import CORE, cell, core_of, markdown_tables, write_csv
+
+FINDINGS = {
+    "overview.accounts": {"status": "ok", "value": 1152, "n": None},
+    "followers.zero_share": {"status": "ok", "value": 0.785, "interval": [0.72, 0.84], "n": 200},
+    "overview.retweet_share": {"status": "ok", "value": 0.25, "n": 4000},
+    "posting_clock.best_utc_offset": {"status": "ok", "value": -3, "interval": [-5, 0], "n": 9},
+    "posting_clock.offset_ambiguous": {"status": "ok", "value": True},
+    "coordination.clusters": {"status": "unavailable", "reason": "no text"},
+}
+
+
+def test_cells_show_intervals_and_never_a_zero_for_unavailable():
+    core = core_of(FINDINGS, {})
+    assert cell("followers.zero_share", core["followers.zero_share"]) == "78.5% [72.0–84.0] (n=200)"
+    assert cell("overview.retweet_share", core["overview.retweet_share"]) == "25.0% (n=4,000)"
+    assert cell("coordination.clusters", core["coordination.clusters"]) == "n/a"
+    assert cell("overview.accounts", core["overview.accounts"]) == "1,152"
+    assert core["overview.tweets"]["status"] == "unavailable"
+
+
+def test_an_ambiguous_clock_is_shown_as_its_range():
+    core = core_of(FINDINGS, {})
+    assert cell("posting_clock.best_utc_offset", core["posting_clock.best_utc_offset"]) == (
+        "ambiguous: UTC-5 to UTC+0"
+    )
+
+
+def test_a_failed_operation_says_where_and_why_and_names_are_escaped():
+    ops = [{"name": "<b>x</b>", "status": "failed", "stage": "ingest", "reason": "bad gzip"}]
+    md = markdown_tables(ops)
+    assert "failed at ingest" in md and "bad gzip" in md
+    assert "<b>" not in md
+    assert "{#tbl-atlas-size}" in md and "{#tbl-atlas-findings}" in md
+
+
+def test_csv_neutralizes_formula_cells(tmp_path):
+    ops = [{"name": "=cmd()", "status": "rendered", "reason": "", "core": core_of(FINDINGS, {})}]
+    write_csv(ops, tmp_path / "a.csv")
+    rows = list(csv.DictReader((tmp_path / "a.csv").open(encoding="utf-8")))
+    assert rows[0]["operation"] == "'=cmd()"
+    assert rows[0]["followers.zero_share.low"] == "0.72"
+    assert rows[0]["coordination.clusters.reason"] == "no text"
+    assert len(CORE) * 5 + 5 == len(rows[0])
