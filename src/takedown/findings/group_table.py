@@ -99,7 +99,9 @@ def _finish(df: pd.DataFrame) -> pd.DataFrame:
     for share, k, n in (("zero_share", "zero_followers", "follower_n"),
                         ("retweet_share", "retweets", "retweet_n")):  # fmt: skip
         df[share] = (df[k] / df[n].where(df[n] > 0)).astype(float)
-    other = "other (" + df["groups"].astype(str) + " groups)"
+    other = (
+        "other (" + df["groups"].astype(str) + df["groups"].map({1: " group)"}).fillna(" groups)")
+    )
     df["label"] = df["group"].where(df["kind"] == "group", other.where(df["kind"] == "other"))
     df["label"] = df["label"].fillna("no value")
     return df

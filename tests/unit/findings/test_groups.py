@@ -65,7 +65,7 @@ def test_breakdown_rows_by_hand():
     con, cov = make()
     t = gt.breakdown(con, "account_category", cov, cap=2)
     assert t["kind"].tolist() == ["group", "group", "other", "none"]
-    assert t["label"].tolist() == ["X", "Y", "other (1 groups)", "no value"]
+    assert t["label"].tolist() == ["X", "Y", "other (1 group)", "no value"]
     assert t["accounts"].tolist() == [2, 2, 1, 1]
     assert t["tweets"].tolist() == [4, 2, 1, 2]  # g is not in the users file: no value
     assert t["zero_followers"].tolist() == [1, 1, 0, 1]
