@@ -27,6 +27,10 @@ from takedown.findings.proportion import proportion
 from takedown.profile import GROUP_COLUMN, Profile
 
 DEFAULT_COLUMNS = ("account_category", "account_type", "region")
+# Users columns that name or describe one account, never a group of them (for `group_like`).
+NOT_GROUPS = ("userid", "user_display_name", "user_screen_name", "user_profile_description",
+              "user_profile_url", "user_reported_location")  # fmt: skip
+MAX_DRAFT_VALUES = 30  # a users text column with 2 to this many distinct values looks like groups
 MIN_CLOCK_TWEETS = 240  # 10 a hour on average: fewer draw noise, not a clock
 
 SPEC: dict[str, tuple[Unit, str]] = {
@@ -82,6 +86,20 @@ def check_group_by(profile: Profile, profile_path: Path, dataset_dir: Path) -> N
             f"{profile_path}: field group_by: column {unknown!r} is not in this dataset's users "
             f"file; name one of its columns ({', '.join(names)}) or remove it"
         )
+
+
+def group_like(con: duckdb.DuckDBPyConnection, coverage: Coverage) -> list[str]:
+    """Users text columns with between 2 and MAX_DRAFT_VALUES distinct values: candidates a
+    draft profile lists for `group_by` (one aggregate scan)."""
+    text = [r[0] for r in con.execute("DESCRIBE users").fetchall()
+            if r[1] == "VARCHAR" and r[0] not in NOT_GROUPS and re.match(GROUP_COLUMN, r[0])
+            and coverage.has("users", r[0])]  # fmt: skip
+    if not text:
+        return []
+    counts = con.execute(
+        "SELECT " + ", ".join(f'count(DISTINCT "{c}")' for c in text) + " FROM users"
+    ).fetchone()
+    return [c for c, n in zip(text, counts, strict=True) if 2 <= n <= MAX_DRAFT_VALUES]
 
 
 def columns(profile: Profile, coverage: Coverage) -> tuple[list[str], str | None]:

@@ -204,3 +204,27 @@ def test_ira_account_category_groups_match_the_authors_file(ira, ira_dir, shared
     assert f["largest_group_share"].value == pytest.approx(
         max(truth.values()) / sum(truth.values())
     )
+
+
+def test_group_like_columns_for_a_draft_profile():
+    """Text columns with 2 to MAX_DRAFT_VALUES distinct values; not one value, not ids."""
+    con, cov = make()
+    con.execute("ALTER TABLE users ADD COLUMN one VARCHAR DEFAULT 'same'")
+    con.execute("ALTER TABLE users ADD COLUMN user_screen_name VARCHAR DEFAULT 'x'")
+    con.execute("UPDATE users SET user_screen_name = userid")
+    cov = measure_coverage(con)
+    assert groups.group_like(con, cov) == ["account_category", "region"]
+    con.execute("UPDATE users SET region = userid || 'r'")
+    assert groups.group_like(con, cov) == ["account_category", "region"]  # 6 values: still few
+    many = [(f"u{i}", 0, f"c{i}", None) for i in range(groups.MAX_DRAFT_VALUES + 1)]
+    con, cov = make(users=many)
+    assert groups.group_like(con, cov) == []
+
+
+def test_draft_profile_lists_group_like_columns_commented():
+    from takedown.pipeline.profile_text import _groups
+
+    lines = _groups({"group_columns": ["account_category", "region"]})
+    assert "# group_by: [account_category, region]" in lines
+    assert all(ln.startswith("#") or not ln for ln in lines)
+    assert "# No users column with a few distinct values was found." in _groups({})
