@@ -12,6 +12,7 @@ from takedown.findings import group_table as gt
 from takedown.findings import groups
 from takedown.ingest.dataset import load_dataset
 from takedown.profile import Profile
+from takedown.text import md_table
 
 PROFILE = Profile(name="t", title="t")
 
@@ -228,3 +229,13 @@ def test_draft_profile_lists_group_like_columns_commented():
     assert "# group_by: [account_category, region]" in lines
     assert all(ln.startswith("#") or not ln for ln in lines)
     assert "# No users column with a few distinct values was found." in _groups({})
+
+
+def test_hostile_group_names_stay_text_in_the_table():
+    hostile = ["{{< include /etc/passwd >}}", "<script>alert(1)</script>", "$x^2$ | *b*"]
+    users = [(f"u{i}", 0, name, None) for i, name in enumerate(hostile)]
+    con, cov = make(users=users, tweets=[("u0", "2020-01-06 01:00", False, "en")])
+    shown = gt.display(gt.breakdown(con, "account_category", cov), cov)
+    assert sorted(shown["group"]) == sorted(hostile)  # the data's own labels, unchanged
+    text = md_table(shown)
+    assert "{{<" not in text and "<script>" not in text and "| *b*" not in text
