@@ -22,7 +22,7 @@ WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # The report's sections: one notebook and one findings module each, named by its finding topic.
 TOPICS: tuple[str, ...] = (
     "overview", "followers", "posting_clock", "account_creation", "volume", "language", "topics",
-    "engagement", "content", "coordination",
+    "engagement", "content", "coordination", "groups",
 )  # fmt: skip
 
 
@@ -70,6 +70,11 @@ class TopicGroup(Strict):
 # would collide with the topic-wide findings.
 TOPIC_ID = r"^[a-z0-9_]+$"
 RESERVED_TOPIC_IDS = ("matched", "unmatched", "top_topic", "topics_defined", "other")
+
+
+# Users columns a profile may break the findings down by (`group_by`): plain column names, a few.
+GROUP_COLUMN = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
+GROUP_BY_MAX = 4
 
 
 class Coordination(Strict):
@@ -129,6 +134,9 @@ class Profile(Strict):
     topics: dict[str, Topic] = {}
     topic_groups: dict[str, TopicGroup] = {}
     coordination: Coordination = Coordination()
+    # Users columns to break the core findings down by (e.g. account_category). None: the
+    # account attributes the data carries (findings.groups.DEFAULT_COLUMNS); []: no breakdown.
+    group_by: list[str] | None = Field(None, max_length=GROUP_BY_MAX)
     published: list[Published] = []
     # Per report section (the finding topic, e.g. followers): published context, with sources.
     context: dict[str, Annotated[list[Context], Field(max_length=CONTEXT_PER_SECTION)]] = {}
@@ -147,6 +155,19 @@ class Profile(Strict):
             raise ValueError(
                 f"{total:,} characters of text in all; at most {CONTEXT_TOTAL_CHARS:,}"
             )
+        return v
+
+    @field_validator("group_by")
+    @classmethod
+    def _group_by(cls, v: list[str] | None) -> list[str] | None:
+        for name in v or []:
+            if not re.match(GROUP_COLUMN, name):
+                raise ValueError(
+                    f"{name!r} is not a column name (letters, digits and _, not starting with a "
+                    "digit)"
+                )
+        if v is not None and len(set(v)) != len(v):
+            raise ValueError("a column is named twice; name each column once")
         return v
 
     @field_validator("timezone")

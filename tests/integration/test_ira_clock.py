@@ -5,8 +5,10 @@ no working-hours share is computed on an assumed window."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from takedown.findings import posting_clock as pc
@@ -77,14 +79,21 @@ def test_no_working_hours_share_and_the_clock_is_utc(found):
     assert found["profile_offset_verdict"].reason == "the profile declares no timezone"
 
 
-@pytest.mark.slow
-def test_rendered_report_prints_no_working_hours_share(drafted):
+@pytest.fixture(scope="module")
+def ira_report(drafted: dict) -> Path:
+    """`takedown render` of the IRA sample with the drafted profile: the version folder."""
     out = drafted["base"] / "reports"
     r = run_cli("render", "ira", "--data-dir", drafted["data"], "--out", out,
                 "--profile", drafted["profile"], cwd=ROOT,
                 env={"TAKEDOWN_CACHE_DIR": str(drafted["base"] / "cache")})  # fmt: skip
     assert r.returncode == 0, r.stderr + r.stdout
     (folder,) = (p for p in (out / "ira").iterdir() if not p.name.startswith("."))
+    return folder
+
+
+@pytest.mark.slow
+def test_rendered_report_prints_no_working_hours_share(ira_report):
+    folder = ira_report
     fs = {f["id"]: f for f in json.loads((folder / "findings.json").read_text())["findings"]}
     lo, hi = fs["posting_clock.best_utc_offset"]["interval"]
     assert hi - lo > 1
@@ -93,3 +102,28 @@ def test_rendered_report_prints_no_working_hours_share(drafted):
     assert "inside the profile’s working hours" not in html.replace("'", "’")
     assert "no operator clock can be read from this data" in html
     assert "No share of tweets inside working hours is given" in html
+
+
+@pytest.mark.slow
+def test_rendered_report_breaks_accounts_down_by_account_category(ira_report, shared_data):
+    """Issue 16 item 3: account_category groups appear with their account counts, equal to an
+    independent count of the authors file; the clock per group is UTC, no operator clock."""
+    authors = (shared_data / "ira_538_by_author" / "authors.csv.gz").as_posix()
+    truth = duckdb.sql(
+        f"SELECT account_category, count(*) FROM read_csv('{authors}', all_varchar=true) "
+        "GROUP BY 1 ORDER BY 2 DESC, 1"
+    ).fetchall()
+    fs = {f["id"]: f for f in json.loads((ira_report / "findings.json").read_text())["findings"]}
+    assert fs["groups.attribute"]["value"] == "account_category"
+    assert fs["groups.groups"]["value"] == len(truth)
+    assert fs["groups.clock_shown"]["value"] == "UTC"
+    html = (ira_report / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('id="groups"') :]
+    table = section[: section.index("</table>")]
+    cells = [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+        for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+    ]
+    rows = [(c[0], c[1], c[2]) for c in cells if c and c[0] == "account_category"]
+    assert [(g, int(n.replace(",", ""))) for _, g, n in rows] == truth
+    assert 'id="fig-groups-clock"' in section and "so the clock shown is UTC" in section

@@ -20,7 +20,7 @@ import duckdb
 
 from takedown.db import measure_coverage, open_dataset
 from takedown.errors import TakedownError
-from takedown.findings import candidates, clock_fit, traits
+from takedown.findings import candidates, clock_fit, groups, traits
 from takedown.findings.clock_fit import DEFAULT_START, EARLIEST_START, LATEST_START
 from takedown.ingest.dataset import check_dataset_name, load_dataset
 from takedown.pipeline.profile_text import draft_text
@@ -153,6 +153,7 @@ def gather(dataset_dir: Path) -> dict:
         facts["top_hashtags"] = top
         facts["groups"] = candidates.hashtag_groups(con, top)
         facts["hashtags_by_quarter"] = candidates.hashtags_by_quarter(con)
+    facts["group_columns"] = groups.group_like(con, cov)
     why = cov.missing("tweets", "tweet_time")
     facts["missing"]["clock"] = why
     fit = clock_fit.fit_offset(con) if not why else None

@@ -15,6 +15,7 @@ from typing import Any
 
 from takedown import __version__
 from takedown.findings.candidates import MIN_ACCOUNTS, MIN_TWEETS, OVERLAP, SAMPLE_TEXTS
+from takedown.findings.groups import DEFAULT_COLUMNS, MAX_DRAFT_VALUES
 from takedown.findings.traits import MIN_SHARE
 
 UNSAFE = ("Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs")
@@ -175,6 +176,23 @@ def _topics(facts: dict) -> list[str]:
     return lines + [""]
 
 
+def _groups(facts: dict) -> list[str]:
+    """group_by, commented: the users columns with a few distinct values each, if any."""
+    found = facts.get("group_columns") or []
+    lines = [
+        "# group_by: users columns to break the findings down by (the Groups section). Without",
+        f"# it: the account attributes {', '.join(DEFAULT_COLUMNS)}, where the data has",
+        "# them. [] turns the breakdown off.",
+    ]
+    if not found:
+        return lines + ["# No users column with a few distinct values was found.", ""]
+    return lines + [
+        f"# Users columns with 2 to {MAX_DRAFT_VALUES} distinct values (uncomment to use):",
+        f"# group_by: [{', '.join(found)}]",
+        "",
+    ]
+
+
 def _rest() -> list[str]:
     """The fields not read from the data: their defaults, with examples in comments."""
     lines = [
@@ -213,4 +231,4 @@ def draft_text(name: str, facts: dict[str, Any], *, created: datetime) -> str:
     from takedown.pipeline.profile_clock import clock_lines  # it reuses this module's helpers
 
     parts = _header(name, facts, created) + clock_lines(facts) + _languages(facts)
-    return "\n".join(parts + _topics(facts) + _rest())
+    return "\n".join(parts + _topics(facts) + _groups(facts) + _rest())

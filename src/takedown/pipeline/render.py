@@ -23,6 +23,7 @@ import yaml
 from takedown.compose.builtin import main_document
 from takedown.compose.escape import md_escape
 from takedown.errors import RenderError, TakedownError
+from takedown.findings.groups import check_group_by
 from takedown.hashing import sha256_json
 from takedown.ingest.dataset import check_new_dataset_name, data_id, load_dataset
 from takedown.ingest.publish import pinned
@@ -116,6 +117,7 @@ def render(
     with pinned(data_dir / dataset) as dataset_dir:
         ds = load_dataset(dataset_dir)
         profile = load_profile(profile_path)
+        check_group_by(profile, profile_path, dataset_dir)
         check_engine(engine)
         base = out_root / dataset
         cache_dir = cache_dir or Path(
