@@ -120,8 +120,11 @@ def headlines_markdown(findings: list[dict[str, Any]]) -> str:
     chosen = strongest(findings)
     if chosen:
         head = (
-            "The strongest findings on this dataset, chosen by the rule the methods appendix "
-            "states (at most five, each with its 95% interval and n):\n\n"
+            "The findings that lie furthest above their reference value on this dataset, by "
+            "the rule the methods appendix states: a share is named only when its whole 95% "
+            "interval lies above half, the weekday / weekend rate only when it lies above 1, and "
+            "a clock offset only when the fit is clear; at most five, each with its interval "
+            "and n:\n\n"
         )
         body = head + "".join(_line(f, by_id) for f in chosen)
     else:

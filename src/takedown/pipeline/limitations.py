@@ -63,7 +63,10 @@ def coverage_part(ds: Dataset) -> str:
     lines = [line for table in ("users", "tweets") for line in _table_gaps(cov, table)]
     if not lines:
         return "Every column the findings use holds a value in every row of both files.\n"
-    return "From the column coverage recorded at ingest:\n\n" + "".join(lines)
+    return (
+        "From the column coverage recorded at ingest (the findings a gap stops are listed "
+        "further below, each with its reason):\n\n" + "".join(lines)
+    )
 
 
 def _table_gaps(cov: Coverage, table: str) -> list[str]:
@@ -77,10 +80,7 @@ def _table_gaps(cov: Coverage, table: str) -> list[str]:
     out = []
     if missing:
         names = ", ".join(md_escape(k) for k in missing)
-        out.append(
-            f"- The {table} file lacks, or leaves empty in every row: {names}. A finding that "
-            "needs one of these is not available here.\n"
-        )
+        out.append(f"- The {table} file lacks, or leaves empty in every row: {names}.\n")
     if partial:
         names = ", ".join(f"{md_escape(k)} ({cols[k].values:,} of {rows:,} rows)" for k in partial)
         out.append(
