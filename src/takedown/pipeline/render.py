@@ -32,7 +32,9 @@ from takedown.pipeline.collection import collection_variables, write_collection
 from takedown.pipeline.composer import check_engine, run_engine, set_front_matter
 from takedown.pipeline.context import write_context
 from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, Outcome, Run, execute_all
+from takedown.pipeline.headlines import headlines_markdown
 from takedown.pipeline.job import RenderJob
+from takedown.pipeline.limitations import limitations_markdown
 from takedown.pipeline.manifest import findings_document, render_manifest, write_json
 from takedown.pipeline.published import published_markdown
 from takedown.pipeline.sections import (
@@ -259,7 +261,8 @@ def _write_variables(
 def _write_generated(
     project: Path, job: RenderJob, findings: list[dict], done: _Executed, manifest: dict
 ) -> None:
-    """report/_generated/: availability metadata, context, published table, summary, appendix."""
+    """report/_generated/: availability metadata, context, published table, summary, headline
+    findings, limitations, appendix."""
     gen = project / "report" / "_generated"
     gen.mkdir(exist_ok=True)
     write_metadata(project / "report", findings)  # available.<topic>.<name> for conditions
@@ -271,6 +274,10 @@ def _write_generated(
     (gen / "summary.qmd").write_text(
         summary(job.ds, job.profile, done.version, done.failed) + availability_summary(findings),
         encoding="utf-8",
+    )
+    (gen / "headlines.qmd").write_text(headlines_markdown(findings), encoding="utf-8")
+    (gen / "limitations.qmd").write_text(
+        limitations_markdown(job.ds, job.profile, findings), encoding="utf-8"
     )
     (gen / "appendix.qmd").write_text(
         appendix(job.ds, job.profile_path, done.outcomes, manifest), encoding="utf-8"

@@ -18,6 +18,7 @@ from takedown.compose.notebooks import cell_options
 from takedown.ingest.dataset import Dataset
 from takedown.pipeline.availability import unavailable_markdown
 from takedown.pipeline.execute import Outcome
+from takedown.pipeline.headlines import headline_rule_markdown
 from takedown.pipeline.variables import display_value, format_interval, is_available
 from takedown.profile import TOPICS, Profile
 
@@ -141,6 +142,9 @@ Each number in this report is recorded by a notebook cell into findings.json, wi
 here in full. Intervals are 95% intervals; n is the number of cases a finding counts over.
 
 {ftable}
+## How the summary chooses its findings
+
+{headline_rule_markdown()}
 ## Findings not available here
 
 A finding this dataset cannot support is reported as not available here, with the reason,
