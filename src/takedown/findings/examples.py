@@ -20,6 +20,11 @@ COLUMNS = ["rank", "key", "tweetid", "account", "tweet_time", "tweet_text"]
 ORDER = "t.tweet_time, t.tweetid, t.userid, t.tweet_text"
 # The account as the report shows it: the screen name (hashed in hashed releases), else the id.
 ACCOUNT = "coalesce(t.user_screen_name, CAST(t.userid AS VARCHAR))"
+# The tweet id where the data has one: an id the IRA adapter made up (author, file, row number;
+# ingest/ira538.py) names no tweet, so it is left out rather than shown as a tweet id.
+TWEET_ID = """CASE WHEN starts_with(CAST(t.tweetid AS VARCHAR), CAST(t.userid AS VARCHAR) || '-')
+                   AND regexp_matches(CAST(t.tweetid AS VARCHAR), '-[0-9]+$') THEN NULL
+              ELSE CAST(t.tweetid AS VARCHAR) END"""
 # A link's domain as content.top_domains counts it: the lower-cased host, one leading www., m.
 # or mobile. removed (the plain form of the equivalent, faster SQL there).
 DOMAIN_SQL = r"""regexp_replace(regexp_extract(lower(trim(u)),
@@ -43,7 +48,7 @@ def pick(
     con.register("example_keys", frame)
     try:
         return con.execute(
-            f"""SELECT k.rank, k.key, CAST(t.tweetid AS VARCHAR) AS tweetid, {ACCOUNT} AS account,
+            f"""SELECT k.rank, k.key, {TWEET_ID} AS tweetid, {ACCOUNT} AS account,
                        t.tweet_time, t.tweet_text
                 FROM (SELECT *, CAST({value_sql} AS VARCHAR) AS example_value FROM {source}) t
                 JOIN example_keys k ON t.example_value = k.key

@@ -87,3 +87,12 @@ def test_shown_cuts_and_the_table_escapes_hostile_text() -> None:
     assert table["text"][1].endswith("…") and table["text"][1].startswith("无空格")
     md = md_table(table)
     assert "<script>" not in md and "{{<" not in md and "\\<script\\>" in md
+
+
+def test_an_id_the_ira_adapter_made_up_is_not_shown_as_a_tweet_id() -> None:
+    con = _con(TWEETS)
+    con.execute("UPDATE tweets SET tweetid = userid || '-IRAhandle_tweets_1-' || tweetid")
+    con.execute("UPDATE tweets SET tweetid = 'u2-real' WHERE userid = 'u2'")
+    ex = examples.accounts(con, ["u1", "u2"])
+    assert ex["tweetid"].isna().tolist() == [True, False]
+    assert examples.shown(ex, None)["tweet id"].tolist()[1] == "u2-real"
