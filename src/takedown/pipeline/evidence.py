@@ -124,6 +124,6 @@ def data_note(out: Path) -> str:
 
 The folder `tables/` beside this report holds the data behind every figure and table as CSV,
 named by its label, and each figure and table links its own: {links}. {accounts} In these files a
-text cell that a spreadsheet would read as a formula starts with a quote ('), as in
+text cell that a spreadsheet would read as a formula starts with a single quote (`'`), as in
 rejects.csv; example tweets appear there in full.
 """
