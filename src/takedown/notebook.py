@@ -126,13 +126,35 @@ class Session:
             encoding="utf-8",
         )
 
-    def table(self, data: Any, columns: Any = None, **kw: Any) -> Any:
-        """Show a table as an escaped Markdown pipe table: data text can never become markup."""
+    def table(
+        self,
+        data: Any,
+        columns: Any = None,
+        *,
+        csv: Any = None,
+        label: str | None = None,
+        **kw: Any,
+    ) -> Any:
+        """Show a table as an escaped Markdown pipe table: data text can never become markup.
+
+        Its data (the shown columns unformatted, or `csv` when given) is saved as
+        tables/<label>.csv, the label being the running cell's Quarto label unless given.
+        """
         from IPython.display import Markdown, display
 
+        from takedown.tables_csv import as_frame
         from takedown.text import md_table
 
         display(Markdown(md_table(data, columns, **kw)))
+        label = label or CELL["label"]
+        if label:
+            self.save(label, as_frame(data, columns) if csv is None else csv)
+
+    def save(self, label: str, data: Any) -> Path:
+        """The data behind figure or table `label` as output_dir/tables/<label>.csv."""
+        from takedown.tables_csv import as_frame, table_path, write_csv
+
+        return write_csv(as_frame(data), table_path(self.output_dir, label))
 
 
 def setup(
@@ -157,6 +179,15 @@ def setup(
 
 EMPTY_CELL_TEXT = "Not available for this dataset."
 _LABELLED = re.compile(r"^#\|\s*label:\s*(fig|tbl)-", re.M)
+_LABEL = re.compile(r"^#\|\s*label:\s*((?:fig|tbl)-[A-Za-z0-9_-]+)\s*$", re.M)
+# The Quarto label of the cell running now (None outside a labelled cell or outside IPython).
+CELL: dict[str, str | None] = {"label": None}
+
+
+def cell_label(source: str) -> str | None:
+    """The fig-/tbl- label a cell's `#| label:` option gives, if any."""
+    m = _LABEL.search(source or "")
+    return m.group(1) if m else None
 
 
 def _mark_empty_labelled_cells() -> None:
@@ -182,6 +213,7 @@ def _mark_empty_labelled_cells() -> None:
 
     def before(info: Any) -> None:
         shown["any"] = False
+        CELL["label"] = cell_label(info.raw_cell)
 
     def after(result: Any) -> None:
         if not shown["any"] and _LABELLED.search(result.info.raw_cell or ""):

@@ -39,6 +39,23 @@ def display_cut(text: str, limit: int = DISPLAY_LIMIT) -> str:
     return text[: max(0, limit - 1)].rstrip() + ELLIPSIS
 
 
+# Characters of tweet text an example shows (the whole text is in the CSV beside the report).
+EXAMPLE_BUDGET = 140
+
+
+def cut_words(text: object, budget: int = EXAMPLE_BUDGET) -> str:
+    """`text` on one line, at most `budget` characters: cut at the last space that keeps
+    half of it (else mid-word, as in CJK text without spaces), ending in "…" when cut."""
+    s = _SPACE_RUN.sub(" ", _BIDI_CONTROLS.sub("", "" if text is None else str(text))).strip()
+    if len(s) <= budget:
+        return s
+    head = s[: max(0, budget - 1)]
+    space = head.rfind(" ")
+    if s[len(head)] != " " and space >= budget // 2:  # the cut falls inside a word
+        head = head[:space]
+    return head.rstrip() + ELLIPSIS
+
+
 def md_escape(text: object, *, limit: int = DISPLAY_LIMIT) -> str:
     """Return `text` as literal inline Markdown: every ASCII punctuation char backslash-escaped.
 

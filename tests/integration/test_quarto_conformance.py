@@ -138,7 +138,8 @@ def test_quarto_reads_markdown_as_the_builtin_composer_does(quarto_bin):
 def test_both_engines_give_html_and_pdf(rendered, quarto_rendered):
     for folder in (rendered["folder"], quarto_rendered["folder"]):
         names = sorted(p.name for p in folder.iterdir())
-        assert names == ["findings.json", "manifest.json", "notebooks", "report.html", "report.pdf"]
+        assert names == ["accounts.csv", "findings.json", "manifest.json", "notebooks",
+                         "report.html", "report.pdf", "tables"]  # fmt: skip
         assert (folder / "report.pdf").read_bytes()[:5] == b"%PDF-"
         assert len(PdfReader(folder / "report.pdf").pages) > 5
     m = json.loads((quarto_rendered["folder"] / "manifest.json").read_text())

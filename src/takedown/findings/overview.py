@@ -193,12 +193,12 @@ def top_accounts(con: duckdb.DuckDBPyConnection, n: int = 10) -> pd.DataFrame:
     """The most active accounts with their self-description (hostile text: display escaped).
 
     Accounts come from the tweets file; their profile fields from the users file where it has
-    the account (NULL otherwise, shown as a dash).
+    the account (NULL otherwise, shown as a dash). `userid` is for picking their examples.
     """
     return con.execute(
         """SELECT u.user_screen_name AS screen_name, u.user_display_name AS display_name,
                   u.user_profile_description AS description, u.follower_count AS followers,
-                  t.tweets
+                  t.tweets, t.userid
            FROM (SELECT userid, count(*) AS tweets FROM tweets GROUP BY userid) t
            LEFT JOIN users u USING (userid)
            ORDER BY t.tweets DESC, t.userid LIMIT ?""",

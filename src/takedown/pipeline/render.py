@@ -27,10 +27,18 @@ from takedown.findings.groups import check_group_by
 from takedown.hashing import sha256_json
 from takedown.ingest.dataset import check_new_dataset_name, data_id, load_dataset
 from takedown.ingest.publish import pinned
+from takedown.pipeline.accounts import write_accounts
 from takedown.pipeline.availability import availability_summary, write_metadata
 from takedown.pipeline.collection import collection_variables, write_collection
 from takedown.pipeline.composer import check_engine, run_engine, set_front_matter
 from takedown.pipeline.context import write_context
+from takedown.pipeline.evidence import (
+    cluster_accounts,
+    collect_tables,
+    data_note,
+    link_tables,
+    write_generated_tables,
+)
 from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, Outcome, Run, execute_all
 from takedown.pipeline.headlines import headlines_markdown
 from takedown.pipeline.job import RenderJob
@@ -189,8 +197,14 @@ def _compose(
             source.write_text(stubbed, encoding="utf-8")
     created = datetime.now(UTC)
     manifest = render_manifest(job, done.outcomes, done.findings_text, done.version, created)
+    out = scratch / "out"
+    out.mkdir()
+    _write_evidence(job, out, findings, done, manifest)
     _write_variables(project, job, findings, done.version, created)
     _write_generated(project, job, findings, done, manifest)
+    notes = project / "report" / "_generated" / "appendix.qmd"
+    notes.write_text(notes.read_text(encoding="utf-8") + data_note(out), encoding="utf-8")
+    link_tables(project / "report", out)
     subtitle = job.profile.title + (" — synthetic demo data" if job.ds.synthetic else "")
     # Title block fields as Quarto reads them: `date` a real date (an ISO string, shown as is
     # with date-format: iso), the version in its own `version` field; dataset and profile in
@@ -204,8 +218,6 @@ def _compose(
 
     on_stage("composing report")
     t0 = time.perf_counter()
-    out = scratch / "out"
-    out.mkdir()
     run_engine(job.engine, project, out)
     manifest["timings"] = {
         "notebooks_s": round(done.t_exec, 3),
@@ -218,6 +230,15 @@ def _compose(
         shutil.copy2(nb, out / "notebooks" / nb.name)
     write_json(out / "manifest.json", manifest)
     return out
+
+
+def _write_evidence(
+    job: RenderJob, out: Path, findings: list[dict], done: _Executed, manifest: dict
+) -> None:
+    """out/tables/<label>.csv for every figure and table, and out/accounts.csv."""
+    collect_tables(done.outcomes, out)
+    write_generated_tables(out, job.ds, job.profile, findings, done.outcomes, manifest)
+    write_accounts(job.dataset_dir, cluster_accounts(done.outcomes), out)
 
 
 def _copy_project(root: Path, project: Path, outcomes: list[Outcome]) -> Path:

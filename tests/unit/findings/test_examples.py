@@ -1,0 +1,98 @@
+"""The example picker on tiny tables: earliest first, deterministic ties, every list kind."""
+
+from __future__ import annotations
+
+import duckdb
+
+from takedown.findings import coordination, examples
+from takedown.text import md_table
+from tests.unit.findings.tiny import make_con
+
+HOSTILE = "<script>alert(1)</script> {{< include /etc/passwd >}} =cmd|' /C calc'!A0 #x `rm`"
+
+
+def _con(tweets: list[dict]) -> duckdb.DuckDBPyConnection:
+    con = make_con([{"userid": "u1", "account_creation_date": "2019-01-01"}], tweets)
+    con.execute("ALTER TABLE tweets ADD COLUMN user_screen_name VARCHAR")
+    con.execute("UPDATE tweets SET user_screen_name = 'name_' || userid WHERE userid <> 'u3'")
+    return con
+
+
+TWEETS = [
+    {"userid": "u1", "tweet_time": "2020-01-02 10:00", "tweet_text": "later", "hashtags": ["a"]},
+    {"userid": "u1", "tweet_time": "2020-01-01 09:00", "tweet_text": "first", "hashtags": ["a", "b"]},
+    {"userid": "u2", "tweet_time": "2020-01-01 09:00", "tweet_text": HOSTILE, "hashtags": ["b"],
+     "user_mentions": ["m1"], "urls": ["https://WWW.Example.com/x"]},
+    {"userid": "u3", "tweet_time": "2020-01-03 00:00", "tweet_text": "无空格的中文文本" * 30},
+]  # fmt: skip
+
+
+def test_each_account_gets_its_earliest_tweet_in_list_order() -> None:
+    ex = examples.accounts(_con(TWEETS), ["u2", "u1", "nobody", "u3"])
+    assert ex["key"].tolist() == ["u2", "u1", "u3"]
+    assert ex["tweetid"].tolist() == ["3", "2", "4"]
+    # the screen name where the data has one, else the id (hashed ids stay as they are)
+    assert ex["account"].tolist() == ["name_u2", "name_u1", "u3"]
+
+
+def test_ties_in_time_fall_to_the_tweet_id() -> None:
+    ex = examples.hashtags(_con(TWEETS), ["b", "a"])
+    # "b": tweets 2 and 3 both at 09:00 -> tweet id 2; "a": tweet 2 is earlier than tweet 1
+    assert ex["tweetid"].tolist() == ["2", "2"]
+    two = examples.pick(
+        _con(TWEETS), ["b"], "h", "(SELECT *, unnest(hashtags) AS h FROM tweets)", 2
+    )
+    assert two["tweetid"].tolist() == ["2", "3"]
+
+
+def test_mentions_domains_days() -> None:
+    con = _con(TWEETS)
+    assert examples.mentions(con, ["m1"])["tweetid"].tolist() == ["3"]
+    assert examples.domains(con, ["example.com"])["tweetid"].tolist() == ["3"]
+    assert examples.days(con, ["2020-01-02", "2020-01-01"])["tweetid"].tolist() == ["1", "2"]
+
+
+def test_topic_weeks_match_keywords_inside_the_week() -> None:
+    ex = examples.topic_weeks(_con(TWEETS), [("t", ["LATER", "first"], "2020-01-01")])
+    assert ex["tweetid"].tolist() == ["2"]
+    assert examples.topic_weeks(_con(TWEETS), [("t", ["later"], "2020-01-03")]).empty
+
+
+def test_cluster_examples_are_its_first_copies() -> None:
+    text = "the very same coordinated message"
+    tweets = [
+        {"userid": f"u{i}", "tweet_time": f"2020-01-01 10:0{i}", "tweet_text": text}
+        for i in range(5, 0, -1)
+    ]
+    con = _con(tweets)
+    coordination.build(con, 10, 5)
+    ex = examples.clusters(con, [1])
+    assert ex["key"].tolist() == ["1", "1"]
+    assert ex["account"].tolist() == ["name_u1", "name_u2"]
+
+
+def test_empty_lists_and_tables() -> None:
+    assert examples.accounts(_con(TWEETS), []).empty
+    assert examples.accounts(_con([]), ["u1"]).empty
+    assert list(examples.shown(examples.hashtags(_con([]), ["a"]), "hashtag").columns) == [
+        "hashtag", "tweet id", "account", "time (UTC)", "text"
+    ]  # fmt: skip
+
+
+def test_shown_cuts_and_the_table_escapes_hostile_text() -> None:
+    ex = examples.accounts(_con(TWEETS), ["u2", "u3"])
+    table = examples.shown(ex, None, budget=60)
+    assert table["time (UTC)"].tolist() == ["2020-01-01 09:00", "2020-01-03 00:00"]
+    assert all(len(t) <= 60 for t in table["text"])
+    assert table["text"][1].endswith("…") and table["text"][1].startswith("无空格")
+    md = md_table(table)
+    assert "<script>" not in md and "{{<" not in md and "\\<script\\>" in md
+
+
+def test_an_id_the_ira_adapter_made_up_is_not_shown_as_a_tweet_id() -> None:
+    con = _con(TWEETS)
+    con.execute("UPDATE tweets SET tweetid = userid || '-IRAhandle_tweets_1-' || tweetid")
+    con.execute("UPDATE tweets SET tweetid = 'u2-real' WHERE userid = 'u2'")
+    ex = examples.accounts(con, ["u1", "u2"])
+    assert ex["tweetid"].isna().tolist() == [True, False]
+    assert examples.shown(ex, None)["tweet id"].tolist()[1] == "u2-real"

@@ -1,0 +1,52 @@
+"""tables/<label>.csv: the shown columns, unformatted, formula cells neutralized as in rejects.csv."""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import pytest
+
+from takedown.notebook import cell_label
+from takedown.tables_csv import as_frame, table_path, write_csv
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def test_formula_cells_get_a_leading_quote_and_numbers_stay_numbers(tmp_path) -> None:
+    frame = pd.DataFrame({"text": [*FORMULAS, "plain", None], "n": [-5, 1, 2, 3, 4, 5, 6, 7]})
+    path = write_csv(frame, tmp_path / "tables" / "tbl-x.csv")
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["text"] for r in rows] == ["'" + s for s in FORMULAS] + ["plain", ""]
+    assert [r["n"] for r in rows] == ["-5", "1", "2", "3", "4", "5", "6", "7"]
+
+
+def test_as_frame_picks_and_renames_like_md_table() -> None:
+    df = pd.DataFrame({"a": [1, 2], "b": ["x", "y"], "c": [0.5, 0.25]})
+    out = as_frame(df, {"c": "share", "a": "tweets"})
+    assert list(out.columns) == ["share", "tweets"]
+    assert out["share"].tolist() == [0.5, 0.25]  # unformatted
+    rows = as_frame([{"k": "v", "n": 3}])
+    assert rows.to_dict("records") == [{"k": "v", "n": 3}]
+
+
+def test_empty_table_writes_its_header(tmp_path) -> None:
+    path = write_csv(as_frame(pd.DataFrame({"a": [], "b": []})), tmp_path / "t.csv")
+    assert path.read_text().strip() == "a,b"
+
+
+def test_only_a_label_names_a_file(tmp_path) -> None:
+    assert table_path(tmp_path, "fig-a_b-1") == tmp_path / "tables" / "fig-a_b-1.csv"
+    for bad in ("../x", "fig-../x", "tbl-a/b", "sec-x", ""):
+        with pytest.raises(ValueError):
+            table_path(tmp_path, bad)
+
+
+def test_cell_label_reads_the_quarto_option() -> None:
+    assert cell_label('#| label: tbl-top-accounts\n#| tbl-cap: "x"\nnb.table(t)') == (
+        "tbl-top-accounts"
+    )
+    assert cell_label("#| label: fig-a\n") == "fig-a"
+    assert cell_label("x = 1  # label: tbl-no") is None
+    assert cell_label("#| label: sec-intro") is None
