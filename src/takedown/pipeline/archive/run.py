@@ -16,7 +16,6 @@ from takedown.pipeline.archive.discover import discover_operations
 from takedown.pipeline.composer import check_engine
 from takedown.pipeline.render import project_root
 
-
 RUN_FILE = "archive-run.json"  # the last run's row per operation: stages, reasons, timings
 
 
