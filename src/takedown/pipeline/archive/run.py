@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,17 @@ from takedown.pipeline.archive.atlas import ATLAS, build_atlas
 from takedown.pipeline.archive.discover import discover_operations
 from takedown.pipeline.composer import check_engine
 from takedown.pipeline.render import project_root
+
+RUN_FILE = "archive-run.json"  # the last run's row per operation: stages, reasons, timings
+
+
+def _write_run(path: Path, rows: list[dict[str, Any]]) -> None:
+    """OUT/archive-run.json, replaced whole (written beside it, then renamed)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(
+        json.dumps({"operations": rows}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    os.replace(tmp, path)
 
 
 @dataclass
@@ -56,6 +68,7 @@ def run_archive(
     with fanout.client(n, scheduler) as c:
         fanout.check_shared(c, folders)
         rows = fanout.run_all(c, ops, common, row_done)
+    _write_run(folders[1] / RUN_FILE, rows)
     atlas, new = build_atlas(rows, data_dir=folders[0], out_root=folders[1], engine=engine,
                              on_stage=on_stage)  # fmt: skip
     return ArchiveResult(rows, atlas, new)
