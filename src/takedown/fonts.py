@@ -44,7 +44,7 @@ def font_dirs() -> list[Path]:
 
 
 def register_matplotlib_cjk_font() -> str:
-    """Register the CJK font with matplotlib and append it to the sans-serif fallback list.
+    """Register the CJK and emoji fonts with matplotlib and append them to the fallback lists.
 
     Returns the family name used. Idempotent. Call it after `seaborn.set_theme()` (which resets
     `font.sans-serif`), or call it again after any theme change.
@@ -65,6 +65,16 @@ def register_matplotlib_cjk_font() -> str:
     # Glyph fallback only walks the entries of font.family (a generic name like "sans-serif"
     # resolves to one font), so the CJK family must also be listed there.
     families = list(mpl.rcParams["font.family"])
-    if family not in families:
-        mpl.rcParams["font.family"] = families + [family]
+    emoji = _add_font(str(emoji_font_path()))  # emoji in a label are drawn, not boxes
+    mpl.rcParams["font.family"] = families + [f for f in (family, emoji) if f not in families]
     return family
+
+
+def _add_font(path: str) -> str:
+    """Register one font file with matplotlib once; its family name."""
+    from matplotlib import font_manager
+
+    fm = font_manager.fontManager
+    if not any(f.fname == path for f in fm.ttflist):
+        fm.addfont(path)
+    return next(f.name for f in fm.ttflist if f.fname == path)

@@ -203,7 +203,10 @@ def test_cells_after_a_failure_are_marked_failed_not_missing(project):
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [
-        (code_cell("#| label: fig-a\n#| fig-cap: C", md_out("x")), "has no image/png output"),
+        (
+            code_cell("#| label: fig-a\n#| fig-cap: C", md_out("x")),
+            "has no image/svg+xml or image/png output",
+        ),
         (code_cell("#| label: fig-a", png_out(tiny_png())), "add `#| fig-cap: ...`"),
         (code_cell("#| label: tbl-x\n#| tbl-cap: C"), "has no text/markdown output"),
         (code_cell("#| label: other"), "no code cell in nb.ipynb has `#| label: fig-a`"),
