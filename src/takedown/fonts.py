@@ -38,6 +38,19 @@ def emoji_font_path() -> Path:
     return path
 
 
+# Where Linux distributions install Noto Color Emoji (Debian/Ubuntu, Fedora, Arch).
+COLOR_EMOJI_PATHS = (
+    Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),
+    Path("/usr/share/fonts/google-noto-color-emoji-fonts/NotoColorEmoji.ttf"),
+    Path("/usr/share/fonts/noto/NotoColorEmoji.ttf"),
+)
+
+
+def color_emoji_font_path() -> Path | None:
+    """Noto Color Emoji (CBDT bitmaps) where the system has it, else None: it is not bundled."""
+    return next((p for p in COLOR_EMOJI_PATHS if p.is_file()), None)
+
+
 def font_dirs() -> list[Path]:
     """Folders the PDF engine reads fonts from: CJK, emoji, and Noto for other scripts."""
     return [cjk_font_path().parent, emoji_font_path().parent]

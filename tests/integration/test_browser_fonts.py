@@ -12,14 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from takedown.compose.webfont import CJK_FAMILY, STYLE_ID
+from takedown.compose.webfont import CJK_FAMILY, EMOJI_FAMILY, STYLE_ID
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 # Mark the first table cell whose text is Chinese, so the protocol can find it.
 MARK_JS = """() => {
-  const cell = Array.from(document.querySelectorAll('td'))
-    .find(td => /^[#\\s]*[\\u4e00-\\u9fff]{2,}$/.test(td.textContent.trim()));
+  const cells = Array.from(document.querySelectorAll('td'));
+  const cell = cells.find(td => /^[#\\s]*[\\u4e00-\\u9fff]{2,}$/.test(td.textContent.trim()));
+  const emoji = cells.find(td => /\\p{Extended_Pictographic}/u.test(td.textContent));
+  if (emoji) emoji.id = 'emoji-probe';
   if (!cell) return null;
   cell.id = 'han-probe';
   return cell.textContent.trim();
@@ -47,13 +49,18 @@ def fonts_for_han(html: Path) -> dict:
         cdp.send("DOM.enable")
         cdp.send("CSS.enable")
         root = cdp.send("DOM.getDocument")["root"]["nodeId"]
-        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "#han-probe"})["nodeId"]
-        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        fonts, emoji = (
+            cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"] if node else []
+            for node in (
+                cdp.send("DOM.querySelector", {"nodeId": root, "selector": sel})["nodeId"]
+                for sel in ("#han-probe", "#emoji-probe")
+            )
+        )
         faces = page.evaluate(
             "() => Array.from(document.fonts).map(f => [f.family.replace(/\"/g, ''), f.status])"
         )
         browser.close()
-    return {"text": text, "fonts": fonts, "faces": dict(faces)}
+    return {"text": text, "fonts": fonts, "emoji": emoji, "faces": dict(faces)}
 
 
 def check_embedded(html: Path, tmp_path: Path) -> None:
@@ -78,3 +85,11 @@ def test_builtin_html_draws_chinese_with_its_embedded_font(rendered, tmp_path):
 
 def test_quarto_html_draws_chinese_with_its_embedded_font(quarto_rendered, tmp_path):
     check_embedded(quarto_rendered["folder"] / "report.html", tmp_path)
+
+
+def test_builtin_html_draws_emoji_with_its_embedded_font(rendered):
+    """Its stacks name no system emoji font, so the page's own subset draws them everywhere."""
+    seen = fonts_for_han(rendered["folder"] / "report.html")
+    assert seen["faces"].get(EMOJI_FAMILY) == "loaded", seen["faces"]
+    custom = [f for f in seen["emoji"] if f["isCustomFont"] and "Emoji" in f["familyName"]]
+    assert custom, seen["emoji"]

@@ -1,10 +1,11 @@
 """Chinese and emoji in the HTML on any machine: subsets of the bundled fonts, embedded.
 
 After either engine writes report.html, `embed_fonts` collects the CJK and emoji characters of
-its text, cuts the bundled Noto Sans CJK SC and Noto Emoji down to those glyphs (fontTools'
-subsetter; WOFF2 when brotli is installed, else WOFF) and adds them as `@font-face` rules named
-"Takedown CJK" and "Takedown Emoji", limited by `unicode-range` to exactly those characters. Both
-engines' style sheets list the two families, so no Latin text changes font.
+its text, cuts the bundled Noto Sans CJK SC and an emoji font (Noto Color Emoji where the system
+has it, a few KB per emoji; else the bundled monochrome Noto Emoji) down to those glyphs
+(fontTools' subsetter; WOFF2 when brotli is installed, else WOFF) and adds them as `@font-face`
+rules named "Takedown CJK" and "Takedown Emoji", limited by `unicode-range` to exactly those
+characters. Both engines' style sheets list the two families, so no Latin text changes font.
 """
 
 from __future__ import annotations
@@ -13,9 +14,15 @@ import base64
 import html
 import io
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
-from takedown.fonts import CJK_FAMILY_SC, cjk_font_path, emoji_font_path
+from takedown.fonts import (
+    CJK_FAMILY_SC,
+    cjk_font_path,
+    color_emoji_font_path,
+    emoji_font_path,
+)
 
 CJK_FAMILY = "Takedown CJK"
 EMOJI_FAMILY = "Takedown Emoji"
@@ -47,7 +54,12 @@ def _font(path: Path, family: str | None = None):  # -> fontTools.ttLib.TTFont
     raise ValueError(f"{path} has no face named {family}")
 
 
-def split_chars(text: str) -> tuple[list[int], list[int]]:
+def emoji_source() -> Path:
+    """The emoji font the HTML embeds: colour where the system has it, else the bundled one."""
+    return color_emoji_font_path() or emoji_font_path()
+
+
+def split_chars(text: str, emoji_cmap: Mapping[int, str] | None = None) -> tuple[list[int], list[int]]:
     """Code points for the CJK font and for the emoji font, each sorted and unique.
 
     Emoji are the characters from U+2000 up that the emoji font draws and the CJK font does not
@@ -55,7 +67,7 @@ def split_chars(text: str) -> tuple[list[int], list[int]]:
     """
     chars = {ord(c) for c in text if ord(c) > 0x7F}
     cjk = sorted(c for c in chars if _CJK.match(chr(c)))
-    cmap = _font(emoji_font_path()).getBestCmap()
+    cmap = emoji_cmap if emoji_cmap is not None else _font(emoji_source()).getBestCmap()
     emoji = sorted(c for c in chars if c >= 0x2000 and c in cmap and c not in cjk)
     return cjk, emoji
 
@@ -104,14 +116,15 @@ def _face(family: str, data: bytes, flavor: str, codepoints: list[int]) -> str:
 
 def font_style(text: str) -> str:
     """A `<style>` with the @font-face rules `text` needs, or "" when it has no CJK or emoji."""
-    cjk, emoji = split_chars(text)
+    emoji_font = _font(emoji_source())
+    cjk, emoji = split_chars(text, emoji_font.getBestCmap())
     faces = []
     if cjk:
         faces.append(
             _face(CJK_FAMILY, *subset(_font(cjk_font_path(), CJK_FAMILY_SC), cjk, False), cjk)
         )
     if emoji:
-        faces.append(_face(EMOJI_FAMILY, *subset(_font(emoji_font_path()), emoji), emoji))
+        faces.append(_face(EMOJI_FAMILY, *subset(emoji_font, emoji), emoji))
     return f'<style id="{STYLE_ID}">\n' + "\n".join(faces) + "\n</style>\n" if faces else ""
 
 

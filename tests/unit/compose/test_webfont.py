@@ -73,3 +73,18 @@ def test_a_page_without_cjk_or_emoji_is_left_alone(tmp_path):
     page.write_text("<html><head></head><body>Plain text – 1,234</body></html>", "utf-8")
     assert embed_fonts(page) == 0
     assert "@font-face" not in page.read_text(encoding="utf-8")
+
+
+def test_colour_emoji_where_installed_else_the_bundled_monochrome_font(monkeypatch):
+    from takedown.compose import webfont
+    from takedown.fonts import color_emoji_font_path, emoji_font_path
+
+    colour = color_emoji_font_path()
+    if colour is not None:
+        font = _faces(font_style("🦠"))[EMOJI_FAMILY][0]
+        assert "CBDT" in font  # the colour bitmaps, cut to one emoji
+    monkeypatch.setattr(webfont, "color_emoji_font_path", lambda: None)
+    assert webfont.emoji_source() == emoji_font_path()
+    font = _faces(font_style("🦠"))[EMOJI_FAMILY][0]
+    assert "glyf" in font and "CBDT" not in font
+    assert set(font.getBestCmap()) == {ord("🦠")}
