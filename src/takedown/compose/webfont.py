@@ -59,7 +59,9 @@ def emoji_source() -> Path:
     return color_emoji_font_path() or emoji_font_path()
 
 
-def split_chars(text: str, emoji_cmap: Mapping[int, str] | None = None) -> tuple[list[int], list[int]]:
+def split_chars(
+    text: str, emoji_cmap: Mapping[int, str] | None = None
+) -> tuple[list[int], list[int]]:
     """Code points for the CJK font and for the emoji font, each sorted and unique.
 
     Emoji are the characters from U+2000 up that the emoji font draws and the CJK font does not
