@@ -38,13 +38,26 @@ def emoji_font_path() -> Path:
     return path
 
 
+# Where Linux distributions install Noto Color Emoji (Debian/Ubuntu, Fedora, Arch).
+COLOR_EMOJI_PATHS = (
+    Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"),
+    Path("/usr/share/fonts/google-noto-color-emoji-fonts/NotoColorEmoji.ttf"),
+    Path("/usr/share/fonts/noto/NotoColorEmoji.ttf"),
+)
+
+
+def color_emoji_font_path() -> Path | None:
+    """Noto Color Emoji (CBDT bitmaps) where the system has it, else None: it is not bundled."""
+    return next((p for p in COLOR_EMOJI_PATHS if p.is_file()), None)
+
+
 def font_dirs() -> list[Path]:
     """Folders the PDF engine reads fonts from: CJK, emoji, and Noto for other scripts."""
     return [cjk_font_path().parent, emoji_font_path().parent]
 
 
 def register_matplotlib_cjk_font() -> str:
-    """Register the CJK font with matplotlib and append it to the sans-serif fallback list.
+    """Register the CJK and emoji fonts with matplotlib and append them to the fallback lists.
 
     Returns the family name used. Idempotent. Call it after `seaborn.set_theme()` (which resets
     `font.sans-serif`), or call it again after any theme change.
@@ -65,6 +78,16 @@ def register_matplotlib_cjk_font() -> str:
     # Glyph fallback only walks the entries of font.family (a generic name like "sans-serif"
     # resolves to one font), so the CJK family must also be listed there.
     families = list(mpl.rcParams["font.family"])
-    if family not in families:
-        mpl.rcParams["font.family"] = families + [family]
+    emoji = _add_font(str(emoji_font_path()))  # emoji in a label are drawn, not boxes
+    mpl.rcParams["font.family"] = families + [f for f in (family, emoji) if f not in families]
     return family
+
+
+def _add_font(path: str) -> str:
+    """Register one font file with matplotlib once; its family name."""
+    from matplotlib import font_manager
+
+    fm = font_manager.fontManager
+    if not any(f.fname == path for f in fm.ttflist):
+        fm.addfont(path)
+    return next(f.name for f in fm.ttflist if f.fname == path)

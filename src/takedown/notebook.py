@@ -232,9 +232,11 @@ def _style() -> None:
 
     sns.set_theme(style="whitegrid", context="notebook")
     mpl.rcParams.update({"figure.dpi": 110, "savefig.dpi": 110, "figure.figsize": (8, 3.6)})
+    from takedown.figures import use_svg_figures
     from takedown.fonts import register_matplotlib_cjk_font
 
     register_matplotlib_cjk_font()
+    use_svg_figures()
 
 
 def date_axis(ax: Any, axis: str = "x") -> None:

@@ -72,7 +72,7 @@ def test_figures_are_visible_images(page_report):
     imgs = page_report["state"]["images"]
     assert len(imgs) >= 5
     for im in imgs:
-        assert im["src"].startswith("data:image/png")
+        assert im["src"].startswith("data:image/svg+xml")  # vector figures (issue 17 item 4)
         assert im["w"] > 100 and im["h"] > 50 and im["shown"] > 100
 
 

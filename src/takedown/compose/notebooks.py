@@ -46,7 +46,7 @@ class _Cell:
 
 
 class NotebookEmbedder:
-    """Resolves `embed` shortcodes; writes figure PNGs into `media_dir` (relative name `media`)."""
+    """Resolves `embed` shortcodes; writes figures (SVG or PNG) into `media_dir` (`media`)."""
 
     def __init__(self, media_dir: Path, media_prefix: str = "media") -> None:
         self.media_dir = media_dir
@@ -135,30 +135,28 @@ class NotebookEmbedder:
     # -- output kinds ----------------------------------------------------------------------
 
     def _figure(self, nb_path: Path, label: str, cell: _Cell, where: str) -> str:
-        """A div figure with the cell's single PNG written to the media directory."""
-        pngs: list[bytes] = []
-        for out in cell.outputs:
-            data = out.get("data", {}) if out.get("output_type") in _DISPLAY else {}
-            if "image/png" in data:
-                png = _decode_png(data["image/png"], f"{nb_path.name} cell {cell.number}")
-                if png not in pngs:
-                    pngs.append(png)
-        if not pngs:
+        """A div figure with the cell's single image (SVG, else PNG) written to the media folder.
+
+        SVG comes first, as Quarto picks it: both engines then show the same vector file.
+        """
+        images = _images(cell, f"{nb_path.name} cell {cell.number}")
+        if not images:
             raise ComposeError(
-                f"{where}: cell {cell.number} of {nb_path.name} (label {label}) has no image/png "
-                "output; display the figure in that cell and re-execute the notebook"
+                f"{where}: cell {cell.number} of {nb_path.name} (label {label}) has no image/svg+xml "
+                "or image/png output; display the figure in that cell and re-execute the notebook"
             )
-        if len(pngs) > 1:
+        if len(images) > 1:
             raise ComposeError(
                 f"{where}: cell {cell.number} of {nb_path.name} (label {label}) shows "
-                f"{len(pngs)} different figures; put each figure in its own labelled cell"
+                f"{len(images)} different figures; put each figure in its own labelled cell"
             )
         caption = _caption(cell, "fig-cap", label, nb_path, where)
-        name = f"{label}.png"
+        ext, payload = images[0]
+        name = f"{label}.{ext}"
         if name in self._written:
             raise ComposeError(f"{where}: figure {label} is embedded twice; labels must be unique")
         self.media_dir.mkdir(parents=True, exist_ok=True)
-        (self.media_dir / name).write_bytes(pngs[0])
+        (self.media_dir / name).write_bytes(payload)
         self._written.add(name)
         alt = md_escape(cell.options["fig-alt"]) if cell.options.get("fig-alt") else ""
         return f"::: {{#{label}}}\n![{alt}]({self.media_prefix}/{name})\n\n{caption}\n:::\n"
@@ -213,6 +211,32 @@ def _error_text(out: Any) -> str:
     if len(evalue) > _MAX_EVALUE:
         evalue = evalue[:_MAX_EVALUE] + "…"
     return f"{out.get('ename', 'Error')}: {evalue}"
+
+
+def _images(cell: _Cell, where: str) -> list[tuple[str, bytes]]:
+    """The distinct figures a cell shows, as (extension, bytes): each output's SVG, else PNG."""
+    images: list[tuple[str, bytes]] = []
+    for out in cell.outputs:
+        data = out.get("data", {}) if out.get("output_type") in _DISPLAY else {}
+        if "image/svg+xml" in data:
+            image = ("svg", _decode_svg(data["image/svg+xml"], where))
+        elif "image/png" in data:
+            image = ("png", _decode_png(data["image/png"], where))
+        else:
+            continue
+        if image not in images:
+            images.append(image)
+    return images
+
+
+def _decode_svg(payload: Any, where: str) -> bytes:
+    """An SVG output (a string or list of lines) as UTF-8 bytes; it must be an SVG document."""
+    text = "".join(payload) if isinstance(payload, list) else str(payload)
+    if not re.match(
+        r"\s*(<\?xml[^>]*>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--.*?-->\s*)*<svg[\s>]", text, re.S
+    ):
+        raise ComposeError(f"{where}: image/svg+xml output is not an SVG document")
+    return text.encode("utf-8")
 
 
 def _decode_png(payload: Any, where: str) -> bytes:

@@ -15,6 +15,7 @@ from typing import Any
 
 from takedown.compose.errors import ComposeError
 from takedown.compose.fonts import font_dirs
+from takedown.compose.webfont import embed_fonts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # The reader Quarto 1.10 uses: its qmd reader (src/resources/pandoc/datadir/readqmd.lua) reads
@@ -66,6 +67,7 @@ def html(work: Path, opts: Mapping[str, Any], resource_path: list[Path]) -> Path
         out.name,
     ]
     _pandoc(args, work)
+    embed_fonts(out)  # Chinese and emoji show on a machine without those fonts
     return out
 
 

@@ -252,6 +252,8 @@ def _compose(root: Path, scratch: Path, c: _Comparison, engine: str, t_start: fl
     conf.setdefault("project", {})["render"] = [MAIN]
     (project / "_quarto.yml").write_text(yaml.safe_dump(conf, sort_keys=False), encoding="utf-8")
     shutil.copytree(root / "report" / "compare", project / "report" / "compare")
+    for name in ("quarto.css", "quarto-theme.scss"):  # named by _quarto.yml's html format
+        shutil.copy2(root / "report" / name, project / "report" / name)
     (project / "notebooks" / "compare").mkdir(parents=True)
     shutil.copy2(scratch / "nb" / "compare.ipynb", project / NOTEBOOK)
     gen = project / "report" / "compare" / "_generated"

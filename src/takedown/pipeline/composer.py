@@ -17,6 +17,7 @@ import yaml
 from takedown.compose.builtin import main_document
 from takedown.compose.builtin import render as compose_builtin
 from takedown.compose.fonts import cjk_font_path
+from takedown.compose.webfont import embed_fonts
 from takedown.errors import RenderError
 
 ENGINES = ("builtin", "quarto")
@@ -75,6 +76,8 @@ def run_engine(engine: str, project: Path, out: Path) -> None:
         if produced is None:
             raise RenderError(f"quarto render --to {fmt} produced no .{ext} file")
         shutil.move(produced, out / name)
+        if ext == "html":
+            embed_fonts(out / name)  # as the built-in composer's HTML: Chinese on any machine
 
 
 def quarto_error(stderr: str) -> str:

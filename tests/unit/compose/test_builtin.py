@@ -16,7 +16,9 @@ from tests.unit.compose.test_shortcodes import (
     code_cell,
     md_out,
     png_out,
+    svg_out,
     tiny_png,
+    tiny_svg,
     write_notebook,
     write_project,
 )
@@ -81,7 +83,7 @@ def report(tmp_path_factory) -> dict:
         root / "notebooks" / "nb.ipynb",
         code_cell('#| label: fig-first\n#| fig-cap: "First: zero followers"', png_out(tiny_png())),
         code_cell("#| label: tbl-top\n#| tbl-cap: Hostile table", md_out(table)),
-        code_cell("#| label: fig-second\n#| fig-cap: Second figure", png_out(tiny_png())),
+        code_cell("#| label: fig-second\n#| fig-cap: Second figure", svg_out(tiny_svg())),
         code_cell(
             "#| label: fig-failed\n#| fig-cap: Failed figure",
             V4.new_output(
@@ -177,9 +179,35 @@ def test_html_is_self_contained_and_locked_down(report):
     for tag, attrs in tree.elements:
         assert not [k for k in attrs if k.startswith("on")], (tag, attrs)
         if "src" in attrs:
-            assert (attrs["src"] or "").startswith("data:image/png;base64,"), tag
+            assert re.match(r"data:image/(png|svg\+xml);base64,", attrs["src"] or ""), tag
         assert not re.match(r"\s*(https?:)?//", attrs.get("href") or ""), (tag, attrs)
     assert len([1 for t, _ in tree.elements if t == "img"]) == 2
+
+
+def test_an_svg_figure_stays_vector_in_both_outputs(report):
+    """The notebook's SVG is the figure in the HTML and in the PDF, with no bitmap of it."""
+    import base64
+    import subprocess
+
+    srcs = [a["src"] for t, a in Tree(report["html"]).elements if t == "img"]
+    assert srcs[0].startswith("data:image/png") and srcs[1].startswith("data:image/svg+xml")
+    svg = base64.b64decode(srcs[1].split(",", 1)[1]).decode("utf-8")
+    assert "<!-- 中文 -->" in svg and "<text" not in svg  # its title, as outlines
+    images = subprocess.run(
+        ["pdfimages", "-list", str(report["pdf"])], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert [ln.split()[2] for ln in images].count("image") == 1  # the PNG figure only
+
+
+def test_html_embeds_the_cjk_subset_it_needs(report):
+    faces = re.findall(
+        r'@font-face\{font-family:"([^"]+)"[^}]*unicode-range:([^}]*)\}', report["html"]
+    )
+    ranges = dict(faces)
+    assert set(ranges) >= {"Takedown CJK"}
+    assert {int(u[2:], 16) for u in ranges["Takedown CJK"].split(",")} == {
+        ord(c) for c in CJK if c != " "
+    }
 
 
 def test_html_shows_every_hostile_value_as_text(report):

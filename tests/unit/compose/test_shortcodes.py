@@ -35,6 +35,30 @@ def tiny_png() -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 
+@cache
+def tiny_svg() -> str:
+    """A small SVG figure as the notebooks show it (takedown.figures), titled in Chinese."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from takedown.figures import figure_svg
+    from takedown.fonts import register_matplotlib_cjk_font
+
+    register_matplotlib_cjk_font()
+    fig, ax = plt.subplots(figsize=(2, 1.5))
+    ax.plot([0, 1], [1, 0])
+    ax.set_title("中文")
+    svg = figure_svg(fig)
+    plt.close(fig)
+    return svg
+
+
+def svg_out(svg: str) -> dict:
+    return V4.new_output("display_data", data={"image/svg+xml": svg, "text/plain": "<Figure>"})
+
+
 def code_cell(options: str, *outputs: dict) -> nbformat.NotebookNode:
     """A code cell with `#|` option lines and the given outputs."""
     cell = V4.new_code_cell(options + "\nx = 1", execution_count=1)
@@ -189,6 +213,31 @@ def test_embed_figure_table_text_and_failure(project):
     assert "ValueError\\: \\<b\\>bad\\<\\/b\\> \\{\\{\\< var x \\>\\}\\}" in md
 
 
+def test_embed_prefers_the_svg_of_a_figure_as_quarto_does(project):
+    root = write_project(project, "{{< embed ../notebooks/nb.ipynb#fig-a >}}\n")
+    both = V4.new_output(
+        "display_data",
+        data={"image/png": tiny_png(), "image/svg+xml": tiny_svg(), "text/plain": "x"},
+    )
+    write_notebook(
+        root / "notebooks" / "nb.ipynb", code_cell("#| label: fig-a\n#| fig-cap: C", both)
+    )
+    md = compose(root)
+    assert "![](media/fig-a.svg)" in md
+    assert (root / "_build" / "media" / "fig-a.svg").read_text(encoding="utf-8") == tiny_svg()
+    assert not (root / "_build" / "media" / "fig-a.png").exists()
+
+
+def test_embed_refuses_an_svg_output_that_is_no_svg(project):
+    root = write_project(project, "{{< embed ../notebooks/nb.ipynb#fig-a >}}\n")
+    write_notebook(
+        root / "notebooks" / "nb.ipynb",
+        code_cell("#| label: fig-a\n#| fig-cap: C", svg_out("<html><script>x</script></html>")),
+    )
+    with pytest.raises(ComposeError, match="image/svg\\+xml output is not an SVG document"):
+        compose(root)
+
+
 def test_cells_after_a_failure_are_marked_failed_not_missing(project):
     root = write_project(project, "{{< embed ../notebooks/nb.ipynb#fig-late >}}\n")
     write_notebook(
@@ -203,7 +252,10 @@ def test_cells_after_a_failure_are_marked_failed_not_missing(project):
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [
-        (code_cell("#| label: fig-a\n#| fig-cap: C", md_out("x")), "has no image/png output"),
+        (
+            code_cell("#| label: fig-a\n#| fig-cap: C", md_out("x")),
+            "has no image/svg+xml or image/png output",
+        ),
         (code_cell("#| label: fig-a", png_out(tiny_png())), "add `#| fig-cap: ...`"),
         (code_cell("#| label: tbl-x\n#| tbl-cap: C"), "has no text/markdown output"),
         (code_cell("#| label: other"), "no code cell in nb.ipynb has `#| label: fig-a`"),
