@@ -40,3 +40,22 @@ def test_limitations_state_collection_clock_unavailable_findings_and_rules(rende
     for rule in ("Creation waves:", "Spikes: a day is measured against the median of the 29 days",
                  "Topics:", "Coordination: a cluster is at least 5 accounts"):  # fmt: skip
         assert rule in text
+
+
+@pytest.mark.slow
+def test_second_operation_summary_and_limitations_match_its_planted_truth(rendered_russia):
+    page = (rendered_russia["folder"] / "report.html").read_text(encoding="utf-8")
+    fs, truth = rendered_russia["findings"], rendered_russia["truth"]
+    chosen = {f["id"]: f for f in check_summary(page, fs)}
+    assert chosen[OFFSET_ID]["value"] == truth["utc_offset_hours"]
+    ratio = chosen.get("posting_clock.weekday_weekend_rate_ratio")
+    if truth["weekday_weekend_rate_ratio"] > 2:  # planted far above 1: among the five named
+        assert ratio is not None
+        assert ratio["interval"][0] <= truth["weekday_weekend_rate_ratio"] <= ratio["interval"][1]
+    for fid, key in (("followers.zero_share", "zero_follower_share"),
+                     ("engagement.retweet_inside_share", "retweet_inside_share")):  # fmt: skip
+        if truth[key] < 0.45:  # planted below half: never named as "most"
+            assert fid not in chosen
+    text = check_limitations(page, fs)
+    assert "The profile does not say how the data were collected" in text
+    assert "like_count" in text.split("The tweets file lacks")[1].split(".")[0]
