@@ -22,13 +22,16 @@ def trace_table(res: Result) -> pd.DataFrame:
         if tr is None:
             why = f"not available: {res.unavailable[name]}"
             rows.append({"trace": traces.LABELS[name], "edges": why, "accounts": "",
-                         "largest": "", "threshold": "", "flagged": ""})  # fmt: skip
+                         "largest": "", "threshold": "", "strong": "", "chance": "",
+                         "flagged": ""})  # fmt: skip
             continue
         rows.append({
             "trace": traces.LABELS[name], "edges": f"{tr.pairs.edges:,}",
             "accounts": f"{tr.pairs.accounts:,}",
             "largest": f"{fusion.largest_component(tr.edges):,}",
-            "threshold": f"{tr.null.threshold:,}", "flagged": f"{len(tr.flagged):,}",
+            "threshold": f"{tr.null.threshold:,}",
+            "strong": f"{int((tr.edges['weight'] >= tr.null.threshold).sum()):,}",
+            "chance": f"{tr.null.chance:,.1f}", "flagged": f"{len(tr.flagged):,}",
         })  # fmt: skip
     return pd.DataFrame(rows)
 

@@ -33,6 +33,7 @@ class Null:
     edges: int
     quantile: float
     threshold: int
+    chance: float = 0.0  # pairs at or above the threshold in one shuffle, on average
 
 
 def null_threshold(
@@ -54,7 +55,9 @@ def null_threshold(
     if pooled.size == 0:
         return Null(rounds, 0, 0.0, 1)
     q = float(np.quantile(pooled, QUANTILE, method="inverted_cdf"))
-    return Null(rounds, int(pooled.size), q, int(np.floor(q)) + 1)
+    threshold = int(np.floor(q)) + 1
+    chance = float((pooled >= threshold).sum()) / rounds
+    return Null(rounds, int(pooled.size), q, threshold, chance)
 
 
 def fuse(

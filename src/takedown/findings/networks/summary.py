@@ -22,6 +22,8 @@ PER_TRACE: dict[str, tuple[Unit, str]] = {
     "largest_component": (Unit.count, "accounts in the largest connected component"),
     "threshold": (Unit.count, "weight a pair needs (above the time-shuffle null's 0.99 quantile)"),
     "flagged": (Unit.count, "accounts with a pair at or above the threshold"),
+    "strong_pairs": (Unit.count, "pairs at or above the threshold"),
+    "chance_pairs": (Unit.number, "pairs at or above the threshold in a time shuffle (mean)"),
     "skipped_posts": (Unit.count, "posts left out for a crowd above the cap"),
 }
 GLOBAL: dict[str, tuple[Unit, str]] = {
@@ -113,11 +115,13 @@ def _trace_findings(name: str, res: Result) -> list[Finding]:
         "largest_component": fusion.largest_component(tr.edges),
         "threshold": tr.null.threshold,
         "flagged": len(tr.flagged),
+        "strong_pairs": int((tr.edges["weight"] >= tr.null.threshold).sum()),
+        "chance_pairs": round(tr.null.chance, 2),
         "skipped_posts": tr.pairs.skipped_posts,
     }
     rule = method(name, res, tr)
     return [
-        ok(i, int(values[i.rsplit(f"{name}_", 1)[1]]), unit=u, label=f"{label}: {lbl}", method=rule)
+        ok(i, values[i.rsplit(f"{name}_", 1)[1]], unit=u, label=f"{label}: {lbl}", method=rule)
         for i, (u, lbl) in ids.items()
     ]
 

@@ -36,7 +36,7 @@ def test_when_nothing_can_move_the_null_is_the_data():
     # one post per account: the shuffle is the identity, so the null has the data's weights (1)
     con = _events([("x", "a", at(0)), ("x", "b", at(1)), ("x", "c", at(2))])
     null = fusion.null_threshold(con, "ev", 10, rounds=2)
-    assert (null.edges, null.quantile, null.threshold) == (6, 1.0, 2)
+    assert (null.edges, null.quantile, null.threshold, null.chance) == (6, 1.0, 2, 0.0)
 
 
 def test_without_any_pair_by_chance_the_threshold_is_one():

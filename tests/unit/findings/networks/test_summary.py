@@ -31,6 +31,7 @@ def test_a_retweet_ring_is_measured_and_fused():
     # Each account's four retweets are a day apart: shuffled, the three rarely align.
     thr = f["networks.co_retweet_threshold"].value
     assert thr <= 4 and f["networks.co_retweet_flagged"].value == 3
+    assert f["networks.co_retweet_strong_pairs"].value == 3
     assert f["networks.fused_edges"].value == 3 and f["networks.communities"].value == 1
     assert f["networks.largest_community"].value == 3
     assert f["networks.window_minutes"].value == 10
