@@ -79,7 +79,7 @@ def retweet_sql(coverage: Coverage) -> str:
 def source(trace: str, coverage: Coverage) -> Source:
     """The events SQL for `trace` on this dataset, or the reason its column cannot give any."""
     rt = retweet_sql(coverage)
-    own = f"FROM tweets WHERE NOT ({rt})"
+    own = f"FROM tweets WHERE NOT coalesce(({rt}), false)"  # a NULL text is no retweet
     if trace == "co_tweet":
         why = coverage.missing("tweets", "tweet_text")
         sql = f"""SELECT key, userid, tweet_time AS t FROM (

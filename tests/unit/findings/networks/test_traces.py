@@ -110,3 +110,13 @@ def test_a_trace_without_its_column_is_unavailable_with_the_reason(trace, column
     src = traces.source(trace, coverage(con))
     assert src.sql is None
     assert column in src.reason and "not in this dataset" in src.reason
+
+
+def test_without_is_retweet_the_prefix_marks_retweets_and_a_missing_text_is_no_retweet():
+    con = net_con([
+        {"userid": "a", "tweet_time": at(0), "in_reply_to_tweetid": "9", "tweet_text": None},
+        {"userid": "b", "tweet_time": at(1), "in_reply_to_tweetid": "9", "tweet_text": "hi"},
+        {"userid": "c", "tweet_time": at(2), "in_reply_to_tweetid": "9", "tweet_text": "RT @a: hi"},
+    ])  # fmt: skip
+    absent(con, "tweets", "is_retweet")
+    assert _pairs(con, "co_reply") == {("a", "b"): 1}
