@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from takedown.findings.networks import fusion, traces
+from takedown.findings.networks import traces
 from takedown.findings.networks.summary import Result
 
 DRAWN_COMMUNITIES = 8
@@ -28,7 +28,7 @@ def trace_table(res: Result) -> pd.DataFrame:
         rows.append({
             "trace": traces.LABELS[name], "edges": f"{tr.pairs.edges:,}",
             "accounts": f"{tr.pairs.accounts:,}",
-            "largest": f"{fusion.largest_component(tr.edges):,}",
+            "largest": f"{tr.largest:,}",
             "threshold": f"{tr.null.threshold:,}",
             "strong": f"{int((tr.edges['weight'] >= tr.null.threshold).sum()):,}",
             "chance": f"{tr.null.chance:,.1f}", "flagged": f"{len(tr.flagged):,}",

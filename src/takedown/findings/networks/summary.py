@@ -8,6 +8,7 @@ exports from the same `Result`, so nothing is scanned twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import duckdb
 import pandas as pd
@@ -48,7 +49,12 @@ class Trace:
     null: fusion.Null
     edges: pd.DataFrame  # a, b, weight
 
-    @property
+    @cached_property
+    def largest(self) -> int:
+        """Accounts in the largest connected component (computed once: the table shows it too)."""
+        return fusion.largest_component(self.edges)
+
+    @cached_property
     def flagged(self) -> set[str]:
         strong = self.edges[self.edges["weight"] >= self.null.threshold]
         return set(strong["a"]) | set(strong["b"])
@@ -112,7 +118,7 @@ def _trace_findings(name: str, res: Result) -> list[Finding]:
     values = {
         "edges": tr.pairs.edges,
         "accounts": tr.pairs.accounts,
-        "largest_component": fusion.largest_component(tr.edges),
+        "largest_component": tr.largest,
         "threshold": tr.null.threshold,
         "flagged": len(tr.flagged),
         "strong_pairs": int((tr.edges["weight"] >= tr.null.threshold).sum()),
