@@ -22,6 +22,7 @@ from takedown.ingest.dataset import Dataset, load_dataset
 from takedown.profile import Profile, load_profile
 from takedown.schema import Coverage
 
+EXPORTS_DIR = "exports"  # beside findings/ in a notebook's work folder (and its cache entry)
 UNITS = ("count", "share", "ratio", "offset", "hours", "days", "date", "text", "number")
 
 
@@ -66,6 +67,11 @@ class Session:
     @property
     def path(self) -> Path:
         return self.output_dir / f"{self.notebook}.json"
+
+    @property
+    def exports(self) -> Path:
+        """Files this notebook adds to the version folder: render copies them beside report.html."""
+        return self.output_dir.parent / EXPORTS_DIR
 
     def record(
         self,

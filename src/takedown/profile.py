@@ -22,7 +22,7 @@ WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # The report's sections: one notebook and one findings module each, named by its finding topic.
 TOPICS: tuple[str, ...] = (
     "overview", "followers", "posting_clock", "account_creation", "volume", "language", "topics",
-    "engagement", "content", "coordination", "groups",
+    "engagement", "content", "coordination", "networks", "groups",
 )  # fmt: skip
 
 

@@ -10,7 +10,7 @@ import yaml
 from tests.conftest import ROOT
 
 # conda-forge names that differ from PyPI's
-CONDA_TO_PYPI = {"python-duckdb": "duckdb", "brotli-python": "brotli"}
+CONDA_TO_PYPI = {"python-duckdb": "duckdb", "brotli-python": "brotli", "python-igraph": "igraph"}
 CONDA_ONLY = {"python", "pip", "quarto"}
 
 

@@ -150,7 +150,7 @@ def execute_all(
 
 
 # Seconds each notebook took at 10 million tweets (issue 11), for a render with no history.
-TYPICAL_SECONDS = {"10_coordination": 54, "07_topics": 41, "06_language": 25, "05_volume": 15,
+TYPICAL_SECONDS = {"11_networks": 90, "10_coordination": 54, "07_topics": 41, "06_language": 25, "05_volume": 15,
                    "09_content": 12, "03_posting_clock": 7, "08_engagement": 7}  # fmt: skip
 
 

@@ -28,6 +28,7 @@ from takedown.hashing import sha256_json
 from takedown.ingest.dataset import check_new_dataset_name, data_id, load_dataset
 from takedown.ingest.publish import pinned
 from takedown.pipeline.accounts import write_accounts
+from takedown.notebook import EXPORTS_DIR
 from takedown.pipeline.availability import availability_summary, write_metadata
 from takedown.pipeline.collection import collection_variables, write_collection
 from takedown.pipeline.composer import check_engine, run_engine, set_front_matter
@@ -228,6 +229,7 @@ def _compose(
     (out / "notebooks").mkdir()
     for nb in (project / "notebooks").glob("*.ipynb"):
         shutil.copy2(nb, out / "notebooks" / nb.name)
+    _copy_exports(done.outcomes, out)
     write_json(out / "manifest.json", manifest)
     return out
 
@@ -239,6 +241,16 @@ def _write_evidence(
     collect_tables(done.outcomes, out)
     write_generated_tables(out, job.ds, job.profile, findings, done.outcomes, manifest)
     write_accounts(job.dataset_dir, cluster_accounts(done.outcomes), out)
+
+
+def _copy_exports(outcomes: list[Outcome], out: Path) -> None:
+    """Files notebooks exported (e.g. network/edges.csv), into the version folder."""
+    for o in outcomes:
+        if o.status in ("failed", "skipped") or o.executed is None:
+            continue
+        exports = o.executed.parent / EXPORTS_DIR
+        if exports.is_dir():
+            shutil.copytree(exports, out, dirs_exist_ok=True)
 
 
 def _copy_project(root: Path, project: Path, outcomes: list[Outcome]) -> Path:

@@ -1,0 +1,122 @@
+"""Scoring and fusion: each trace's chance level from a time-shuffle null, one fused network,
+and its communities (Leiden, seeded).
+
+A trace's threshold is the weight an edge needs to exceed the 0.99 quantile of the weights that
+pairs reach when each account's timestamps are shuffled among its own posts (pooled over a few
+seeded shuffles). The fused weight of a pair is the sum over traces of its weight divided by
+that trace's threshold; a pair is in the fused network when at least one trace reaches its
+threshold (two traces below theirs never add up: co-hashtag and hashtag sequences overlap).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import igraph as ig
+import leidenalg
+import numpy as np
+import pandas as pd
+
+from takedown.findings.networks.pairs import CAP, SHUFFLE_SEED, build_pairs, shuffle_events
+
+QUANTILE = 0.99
+NULL_ROUNDS = 3
+LEIDEN_SEED = 0
+
+
+@dataclass(frozen=True)
+class Null:
+    """A trace's chance level: null edges pooled over rounds, their 0.99 quantile, threshold."""
+
+    rounds: int
+    edges: int
+    quantile: float
+    threshold: int
+    chance: float = 0.0  # pairs at or above the threshold in one shuffle, on average
+
+
+def null_threshold(
+    con: duckdb.DuckDBPyConnection, events: str, window_minutes: int, cap: int = CAP,
+    rounds: int = NULL_ROUNDS,
+) -> Null:  # fmt: skip
+    """The weight an edge of this trace needs: one more than the null weights' 0.99 quantile.
+
+    With no pair at all in any shuffle, chance never joins two accounts: the threshold is 1.
+    """
+    weights: list[np.ndarray] = []
+    for r in range(rounds):
+        shuffled = shuffle_events(con, events, f"{events}_shuffled", SHUFFLE_SEED + r)
+        p = build_pairs(con, shuffled, f"{events}_null", window_minutes, cap)
+        weights.append(con.execute(f"SELECT weight FROM {p.table}").fetchnumpy()["weight"])
+        con.execute(f"DROP TABLE {p.table}")
+        con.execute(f"DROP TABLE {shuffled}")
+    pooled = np.concatenate(weights) if weights else np.array([], dtype=np.int64)
+    if pooled.size == 0:
+        return Null(rounds, 0, 0.0, 1)
+    q = float(np.quantile(pooled, QUANTILE, method="inverted_cdf"))
+    threshold = int(np.floor(q)) + 1
+    chance = float((pooled >= threshold).sum()) / rounds
+    return Null(rounds, int(pooled.size), q, threshold, chance)
+
+
+def fuse(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, str], thresholds: dict[str, int]
+) -> pd.DataFrame:
+    """The fused network: a, b, weight (sum of weight/threshold), and each trace's weight.
+
+    Only pairs where some trace reaches its threshold are kept. Sorted by a, b: deterministic.
+    """
+    cols = list(tables)
+    if not cols:
+        return pd.DataFrame(columns=["a", "b", "weight"])
+    union = " UNION ALL ".join(
+        f"SELECT a, b, '{t}' AS trace, weight FROM {tables[t]}" for t in cols
+    )
+    per = ", ".join(f"sum(weight) FILTER (WHERE trace = '{t}') AS {t}" for t in cols)
+    score = " + ".join(f"coalesce({t}, 0) / {float(thresholds[t])!r}" for t in cols)
+    strong = " OR ".join(f"coalesce({t}, 0) >= {int(thresholds[t])}" for t in cols)
+    df = con.execute(
+        f"""SELECT a, b, round({score}, 10) AS weight, * EXCLUDE (a, b) FROM (
+                SELECT a, b, {per} FROM ({union}) GROUP BY a, b)
+            WHERE {strong} ORDER BY a, b"""
+    ).df()
+    for t in cols:
+        df[t] = df[t].fillna(0).astype("int64")
+    return df
+
+
+def graph(edges: pd.DataFrame, weight: str = "weight") -> tuple[ig.Graph, list[str]]:
+    """An undirected igraph of the edges, vertices in sorted account order (deterministic)."""
+    nodes = sorted(set(edges["a"]) | set(edges["b"]))
+    index = {u: i for i, u in enumerate(nodes)}
+    g = ig.Graph(n=len(nodes), edges=list(zip(edges["a"].map(index), edges["b"].map(index),
+                                              strict=True)))  # fmt: skip
+    g.es["weight"] = edges[weight].astype(float).tolist()
+    return g, nodes
+
+
+def largest_component(edges: pd.DataFrame) -> int:
+    """Accounts in the largest connected component of the edges (0 without edges)."""
+    if edges.empty:
+        return 0
+    g, _ = graph(edges)
+    return int(max(g.connected_components().sizes()))
+
+
+def communities(fused: pd.DataFrame, seed: int = LEIDEN_SEED) -> pd.DataFrame:
+    """userid, community: Leiden (modularity, weighted, seeded) on the fused network.
+
+    Communities are numbered 1, 2, ... by size, largest first (ties by their first account).
+    """
+    if fused.empty:
+        return pd.DataFrame({"userid": pd.Series(dtype=str), "community": pd.Series(dtype=int)})
+    g, nodes = graph(fused)
+    part = leidenalg.find_partition(
+        g, leidenalg.ModularityVertexPartition, weights="weight", seed=seed
+    )
+    df = pd.DataFrame({"userid": nodes, "raw": part.membership})
+    size = df.groupby("raw")["userid"].agg(["size", "min"])
+    order = size.sort_values(["size", "min"], ascending=[False, True]).index
+    rank = {raw: i + 1 for i, raw in enumerate(order)}
+    return pd.DataFrame({"userid": nodes, "community": df["raw"].map(rank).astype(int)})

@@ -1,0 +1,149 @@
+"""Behavioural traces as events: which item (text, retweeted tweet, link, hashtag, reply
+target) an account posted, and when. One SQL query per trace; no Python loop over rows.
+
+A trace whose column is absent (or empty in every row) is unavailable, with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from takedown.findings.contract import Coverage
+from takedown.findings.coordination import MIN_CHARS, NORMALIZE_SQL, RETWEET_FLAG, RETWEET_PREFIX
+
+TRACES: tuple[str, ...] = (
+    "co_tweet", "co_retweet", "co_link", "co_hashtag", "co_hashtag_seq", "co_reply",
+)  # fmt: skip
+
+LABELS = {
+    "co_tweet": "co-tweet (the same normalized text)",
+    "co_retweet": "co-retweet (retweeting the same tweet)",
+    "co_link": "co-link (the same normalized URL)",
+    "co_hashtag": "co-hashtag (the same hashtag)",
+    "co_hashtag_seq": "hashtag sequence (the same ordered hashtags, two or more)",
+    "co_reply": "co-reply (replying to the same tweet)",
+}
+
+# Query parameters dropped from links: they name the campaign that sent a click, not the page.
+TRACKING = (
+    "utm_[a-z0-9_]*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|igshid|mc_cid|mc_eid|"
+    "ref_src|ref_url|_ga|_gl|mkt_tok|oly_anon_id|oly_enc_id|vero_id|wt_mc|s_cid"
+)
+
+# A link normalized in SQL: scheme and `www.` dropped, host lowercased (the path keeps its case:
+# short links are case-sensitive), fragment and tracking parameters dropped, trailing slashes
+# dropped. Shortened links are not expanded: there is no network at run time.
+URL_MACRO = rf"""CREATE OR REPLACE TEMP MACRO net_url(u) AS (
+    WITH s AS (SELECT regexp_replace(regexp_replace(regexp_replace(trim(u),
+                   '^[A-Za-z][A-Za-z0-9+.-]*://', ''), '^[Ww][Ww][Ww]\.', ''), '#.*$', '') AS v),
+         p AS (SELECT lower(regexp_extract(v, '^[^/?]*')) AS host,
+                      regexp_replace(regexp_extract(v, '^[^?]*'), '^[^/?]*', '') AS path,
+                      list_filter(string_split(regexp_extract(v, '\?(.*)$', 1), '&'),
+                                  lambda x: x <> '' AND NOT regexp_matches(lower(x),
+                                      '^({TRACKING})(=|$)')) AS q
+               FROM s)
+    SELECT nullif(regexp_replace(host || path, '/+$', '')
+                  || CASE WHEN len(q) > 0 THEN '?' || array_to_string(q, '&') ELSE '' END, '')
+    FROM p)"""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a trace's events come from: the SQL of (key, userid, t) rows, or why it cannot."""
+
+    trace: str
+    sql: str | None
+    reason: str | None = None
+    method: str = ""
+
+
+def entity_list(column: str) -> str:
+    """SQL of one tweet's list of `column` (hashtags or urls), read from the archive's column.
+
+    The one place the entity lists are read: a later change can fill them from the text.
+    """
+    return f"coalesce({column}, [])"
+
+
+def retweet_sql(coverage: Coverage) -> str:
+    """How a retweet is recognized: is_retweet, or the 'RT @' prefix where the export lacks it."""
+    if coverage.has("tweets", "is_retweet"):
+        return RETWEET_FLAG
+    if coverage.has("tweets", "tweet_text"):
+        return RETWEET_PREFIX
+    return "retweet_tweetid IS NOT NULL OR retweet_userid IS NOT NULL"
+
+
+def source(trace: str, coverage: Coverage) -> Source:
+    """The events SQL for `trace` on this dataset, or the reason its column cannot give any."""
+    rt = retweet_sql(coverage)
+    own = f"FROM tweets WHERE NOT coalesce(({rt}), false)"  # a NULL text is no retweet
+    if trace == "co_tweet":
+        why = coverage.missing("tweets", "tweet_text")
+        sql = f"""SELECT key, userid, tweet_time AS t FROM (
+                  SELECT {NORMALIZE_SQL} AS key, userid, tweet_time {own}
+                  AND tweet_text IS NOT NULL) WHERE length(key) >= {MIN_CHARS}"""
+        return Source(trace, None if why else sql, why, "normalized text as in the clusters "
+                      f"above (at least {MIN_CHARS} characters), retweets excluded")  # fmt: skip
+    if trace == "co_retweet":
+        return _retweet_source(coverage)
+    if trace == "co_reply":
+        why = coverage.missing("tweets", "in_reply_to_tweetid")
+        sql = f"SELECT in_reply_to_tweetid AS key, userid, tweet_time AS t {own} AND in_reply_to_tweetid IS NOT NULL"
+        return Source(trace, None if why else sql, why, "in_reply_to_tweetid, retweets excluded")
+    column = "urls" if trace == "co_link" else "hashtags"
+    why = coverage.missing("tweets", column)
+    return Source(trace, None if why else _list_sql(trace, own), why, _list_method(trace))
+
+
+def _retweet_source(coverage: Coverage) -> Source:
+    """By retweet_tweetid; where only retweet_userid is present, by the retweeted account."""
+    if coverage.has("tweets", "retweet_tweetid"):
+        col, how = "retweet_tweetid", "retweet_tweetid (the same retweeted tweet)"
+    elif coverage.has("tweets", "retweet_userid"):
+        col = "retweet_userid"
+        how = "retweet_userid (the same retweeted account: this export has no retweet_tweetid)"
+    else:
+        return Source("co_retweet", None, coverage.missing("tweets", "retweet_tweetid"))
+    return Source(
+        "co_retweet", f"SELECT {col} AS key, userid, tweet_time AS t FROM tweets "
+        f"WHERE {col} IS NOT NULL", None, how)  # fmt: skip
+
+
+def _list_sql(trace: str, own: str) -> str:
+    """Events from a list column: one per link or hashtag, or one per ordered hashtag sequence."""
+    if trace == "co_link":
+        return f"""SELECT net_url(u) AS key, userid, t FROM (
+                   SELECT unnest({entity_list("urls")}) AS u, userid, tweet_time AS t {own})"""
+    tags = f"list_transform({entity_list('hashtags')}, lambda h: lower(trim(h)))"
+    if trace == "co_hashtag":
+        return f"""SELECT nullif(h, '') AS key, userid, t FROM (
+                   SELECT unnest({tags}) AS h, userid, tweet_time AS t {own})"""
+    return f"""SELECT array_to_string(tags, ' ') AS key, userid, tweet_time AS t FROM (
+               SELECT list_filter({tags}, lambda h: h <> '') AS tags, userid, tweet_time {own})
+               WHERE len(tags) >= 2"""
+
+
+def _list_method(trace: str) -> str:
+    return {
+        "co_link": "urls, normalized (scheme, www., host case, fragment, tracking parameters "
+        "such as utm_* and fbclid, trailing slash); shortened links are not expanded, as there is "
+        "no network at run time; retweets excluded",
+        "co_hashtag": "hashtags, lowercased; retweets excluded",
+        "co_hashtag_seq": "the tweet's hashtags in order, lowercased, two or more; retweets "
+        "excluded",
+    }[trace]
+
+
+def build_events(con: duckdb.DuckDBPyConnection, src: Source) -> str:
+    """Write the temp table net_ev_<trace> (key, userid, t), one row per distinct event."""
+    con.execute(URL_MACRO)
+    table = f"net_ev_{src.trace}"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {table} AS
+            SELECT DISTINCT CAST(key AS VARCHAR) AS key, CAST(userid AS VARCHAR) AS userid, t
+            FROM ({src.sql}) WHERE key IS NOT NULL AND userid IS NOT NULL AND t IS NOT NULL"""
+    )
+    return table
