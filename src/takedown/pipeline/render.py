@@ -27,8 +27,8 @@ from takedown.findings.groups import check_group_by
 from takedown.hashing import sha256_json
 from takedown.ingest.dataset import check_new_dataset_name, data_id, load_dataset
 from takedown.ingest.publish import pinned
-from takedown.pipeline.accounts import write_accounts
 from takedown.notebook import EXPORTS_DIR
+from takedown.pipeline.accounts import write_accounts
 from takedown.pipeline.availability import availability_summary, write_metadata
 from takedown.pipeline.collection import collection_variables, write_collection
 from takedown.pipeline.composer import check_engine, run_engine, set_front_matter
