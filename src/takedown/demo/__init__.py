@@ -25,7 +25,7 @@ import numpy as np
 
 from takedown.demo import truth as truth_mod
 from takedown.demo.china import CHINA
-from takedown.demo.hostile import HOSTILE_TWEETS
+from takedown.demo.hostile import hostile_tweets
 from takedown.demo.params import Operation
 from takedown.demo.russia import RUSSIA
 from takedown.demo.text import normalize_text
@@ -84,6 +84,7 @@ def _view(a: NS, idx: np.ndarray) -> NS:
     return NS(
         A=idx.size, counts=a.counts[idx], first=a.first[idx], followers=a.followers[idx],
         client=a.client[idx], seed=a.seed, top=top if 0 <= top < idx.size else -1,
+        quiet=int(np.median(a.counts)),  # hostile tweets: accounts at most this active
     )  # fmt: skip
 
 
@@ -109,17 +110,19 @@ def generate(
     out_dir: Path,
     *,
     seed: int = 0,
-    accounts: int = 23_750,
-    tweets: int = 348_608,
+    accounts: int | None = None,
+    tweets: int | None = None,
     operation: str = DEFAULT_OPERATION,
     progress: Callable[[str, float], None] | None = None,
     block_tweets: int = BLOCK_TWEETS,
 ) -> dict:
     """Writes the operation's users and tweets files and truth.json into out_dir; returns the
-    truth dict. Same seed, same bytes. Files are written under temporary names and renamed when
+    truth dict. Sizes default to the operation's own. Same seed, same bytes. Files are written under temporary names and renamed when
     complete, so an interrupted run never leaves a complete-looking archive. block_tweets bounds
     the tweets generated at once (memory); tests lower it to exercise the multi-block path."""
     op = get_operation(operation)
+    accounts = op.default_accounts if accounts is None else accounts
+    tweets = op.default_tweets if tweets is None else tweets
     _check(accounts, tweets, block_tweets)
     report = progress or (lambda stage, fraction: None)
     out_dir = Path(out_dir)
@@ -136,7 +139,7 @@ def generate(
     with open(tmp[0], "wb") as fu, open(tmp[1], "wb") as ft:
         ctx = write_users(fu, op, acc)
         write_header(ft, op)
-        written, pos, clusters, chunk = 0, 0, 0, 0
+        written, pos, clusters, chunk, refs, tags = 0, 0, 0, 0, 0, 0
 
         def done(n: int) -> None:
             nonlocal written
@@ -148,7 +151,8 @@ def generate(
             n_b = int(acc.counts[idx].sum())
             blk = NS(
                 a0=int(idx[0]), A_all=accounts, T_all=tweets, pos0=pos, c0=clusters,
-                n_hostile=len(HOSTILE_TWEETS) if b == 0 else 0, b=b, nblocks=len(blocks),
+                n_hostile=len(hostile_tweets(op)) if b == 0 else 0, b=b, nblocks=len(blocks),
+                ref0=refs, tag0=tags,
             )  # fmt: skip
             t = make_tweets(op, brng, _view(acc, idx), n_b, blk)
             if len(blocks) == 1:
@@ -157,6 +161,7 @@ def generate(
             chunk += write_tweets(ft, op, ctx, t, seed, chunk, done, rows)
             truth_mod.add(op, acc_truth, acc, t, blk.a0)
             pos, clusters = pos + n_b, clusters + len(t.clusters)
+            refs, tags = refs + len(t.ev.authors), tags + len(t.ev.tags)
             del t
     result = _round(truth_mod.finish(op, acc_truth, acc, seed))
     text = json.dumps(result, sort_keys=True, indent=2, ensure_ascii=False) + "\n"

@@ -80,6 +80,25 @@ class Operation:
     # id prefixes, ending in ".") that must come out unavailable because of it
     absent_columns: tuple[str, ...] = ()
     expected_unavailable: tuple[str, ...] = ()
+    # the preset's size, and the planted shares and counts that scale with it
+    default_accounts: int = 23_750
+    default_tweets: int = 348_608
+    retweet_share: float = 0.15  # of all tweets (retweets are drawn from the plain tweets)
+    retweet_inside: float = 0.5  # of retweets, the share retweeting an account of the network
+    clusters: int = 40  # coordinated co-tweet clusters at default_tweets (scaled with the size)
+    cluster_k: tuple[int, int] = (5, 30)  # accounts per cluster, [lo, hi]
+    # the most active accounts' profiles (display name, description, location): ordinary text
+    # with the characters real profiles carry (quotes, pipes, #tags, @handles, $, <3, \, emoji)
+    top_profiles: tuple[tuple[str, str, str], ...] = ()
+    # coordination rings (rings.py): per trace at default_tweets (scaled), accounts and events
+    # per ring, the window, and the words of the ring hashtags (no topic keyword among them)
+    rings: int = 6
+    ring_k: tuple[int, int] = (6, 12)
+    ring_events: tuple[int, int] = (10, 14)
+    ring_window: int = 10
+    ring_tags: tuple[str, ...] = ()
+    # script samples substituted into the hostile strings ({lines}, {mixed}, {flag}, ...)
+    hostile_fill: tuple[tuple[str, str], ...] = ()
 
     @property
     def users_file(self) -> str:

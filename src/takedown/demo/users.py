@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from takedown.demo.arrow import join, num, pick, slugs, when
-from takedown.demo.hostile import HOSTILE_USERS
+from takedown.demo.hostile import hostile_users
 from takedown.demo.params import Operation, calendar, day
 
 
@@ -40,6 +40,13 @@ def _untie_top(counts: np.ndarray, k: int) -> None:
             return
         counts[order[ties[0]]] += 1
         counts[donors[-1]] -= 1
+
+
+def low_activity(rank: np.ndarray, k: int) -> list[int]:
+    """k accounts spread over the less active half (between 55% and 90% down the ranking): the
+    hostile profiles sit on ordinary accounts that no headline table shows."""
+    A = rank.size
+    return [int(rank[i]) for i in np.linspace(0.55 * A, 0.9 * A, k).astype(np.int64)]
 
 
 def _groups(op: Operation, rng: np.random.Generator, A: int) -> np.ndarray:
@@ -100,8 +107,11 @@ def accounts(op: Operation, rng: np.random.Generator, A: int, T: int, seed: int)
     display = display.to_pylist()
     location = when(rng.random(A) < 0.7, "", pick(rng, op.locations, A)).to_pylist()
     bio = when(rng.random(A) < 0.85, "", pick(rng, op.bios, A)).to_pylist()
-    hostile = [int(a) for a in rank[: len(HOSTILE_USERS)]]
-    for a, (name, desc, loc) in zip(hostile, HOSTILE_USERS, strict=False):
+    top = [int(a) for a in rank[: len(op.top_profiles)]]
+    hostile = low_activity(rank, len(hostile_users(op)))
+    for a, (name, desc, loc) in zip(
+        top + hostile, op.top_profiles + hostile_users(op), strict=True
+    ):
         display[a], bio[a], location[a] = name, desc, loc
     nl = len(op.account_langs)
     return NS(
@@ -109,6 +119,6 @@ def accounts(op: Operation, rng: np.random.Generator, A: int, T: int, seed: int)
         followers=followers, following=following, lang=rng.choice(nl, A, p=op.account_lang_p),
         client=rng.choice(len(op.clients), A, p=op.client_p), display=display, location=location,
         bio=bio, purl=when(rng.random(A) < 0.95, "", join("https://t.co/", slugs(rng, A, 10))),
-        userid=[uid_hash(seed, "user", i) for i in range(A)], hostile=hostile, seed=seed,
+        userid=[uid_hash(seed, "user", i) for i in range(A)], hostile=hostile, top=top, seed=seed,
         screen=[uid_hash(seed, "screen", i) for i in range(A)],
     )  # fmt: skip
