@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 
 from takedown.demo import truth as truth_mod
-from takedown.demo.china import CHINA
 from takedown.demo.hostile import hostile_tweets
 from takedown.demo.params import Operation
-from takedown.demo.russia import RUSSIA
+from takedown.demo.spec import MAX_TWEETS, SPECS, OperationSpec, load_spec
+from takedown.demo.spec import operation as spec_operation
 from takedown.demo.text import normalize_text
 from takedown.demo.truth import GENERATOR_VERSION, TRUTH_FILE
 from takedown.demo.tweets import BLOCK_BITS
@@ -41,16 +41,17 @@ from takedown.demo.writers import (
     write_users,
 )
 
-OPERATIONS: dict[str, Operation] = {"china": CHINA, "russia": RUSSIA}
+OPERATIONS: dict[str, Operation] = {n: spec_operation(s) for n, s in SPECS.items()}
 DEFAULT_OPERATION = "china"
-USERS_FILE, TWEETS_FILE = CHINA.users_file, CHINA.tweets_file  # the default operation's files
+USERS_FILE = OPERATIONS[DEFAULT_OPERATION].users_file  # the default operation's files
+TWEETS_FILE = OPERATIONS[DEFAULT_OPERATION].tweets_file
 BLOCK_TWEETS = 500_000  # peak RSS ~1 GiB at this size in one block, ~0.75 GiB in blocks
-MAX_TWEETS = 100_000_000  # the code phrase has COMBO_HI * 8**8 values; ids name <= 128 blocks
-MIN_BLOCK_ACCOUNTS = 10
+MIN_BLOCK_ACCOUNTS = 10  # MAX_TWEETS: the code phrase has COMBO_HI * 8**8 values
 
 __all__ = [
-    "DEFAULT_OPERATION", "GENERATOR_VERSION", "MAX_TWEETS", "OPERATIONS", "TRUTH_FILE",
-    "TWEETS_FILE", "USERS_FILE", "generate", "get_operation", "normalize_text",
+    "DEFAULT_OPERATION", "GENERATOR_VERSION", "MAX_TWEETS", "OPERATIONS", "SPECS", "TRUTH_FILE",
+    "TWEETS_FILE", "USERS_FILE", "OperationSpec", "generate", "get_operation", "load_spec",
+    "normalize_text",
 ]  # fmt: skip
 
 
@@ -115,12 +116,16 @@ def generate(
     operation: str = DEFAULT_OPERATION,
     progress: Callable[[str, float], None] | None = None,
     block_tweets: int = BLOCK_TWEETS,
+    spec: OperationSpec | None = None,
 ) -> dict:
     """Writes the operation's users and tweets files and truth.json into out_dir; returns the
     truth dict. Sizes default to the operation's own. Same seed, same bytes. Files are written under temporary names and renamed when
     complete, so an interrupted run never leaves a complete-looking archive. block_tweets bounds
-    the tweets generated at once (memory); tests lower it to exercise the multi-block path."""
-    op = get_operation(operation)
+    the tweets generated at once (memory); tests lower it to exercise the multi-block path.
+    A spec (spec.py) gives the operation and its sizes instead of `operation`."""
+    op = get_operation(operation) if spec is None else spec_operation(spec)
+    if spec is not None:
+        accounts, tweets = spec.accounts, spec.tweets
     accounts = op.default_accounts if accounts is None else accounts
     tweets = op.default_tweets if tweets is None else tweets
     _check(accounts, tweets, block_tweets)

@@ -172,7 +172,7 @@ CHINA = Operation(
     families=("simplified", "traditional", "en", "und"),  # und = emoji + pinyin
     family_sep=("", "", " ", " "),
     langs=("zh", "en", "und"),
-    lang_cuts=(0.85, 0.95),
+    lang_p=(0.85, 0.10, 0.05),
     family_split=0.75,
     text=TEXT,
     combo_src=tuple(COMBO_SRC.items()),

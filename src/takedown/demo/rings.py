@@ -16,7 +16,7 @@ from types import SimpleNamespace as NS
 import numpy as np
 
 from takedown.demo.arrow import SLUG_ALPHABET
-from takedown.demo.params import Operation, calendar, day
+from takedown.demo.params import Operation, calendar, day, lang_table
 from takedown.demo.text import tables
 from takedown.demo.users import sample_days
 
@@ -69,13 +69,16 @@ def shape_text(op: Operation, rng: np.random.Generator, rings: list[NS], x: NS) 
             if ring.trace == "co_retweet":
                 d = int(x.local[rows[0]] // 1440)
                 ct = int((rng.random() > cal.topic_cum[min(d, cal.end) - cal.start]).sum())
-                fam = int(rng.choice(3, p=[0.6, 0.2, 0.2]))
-                x.topic[rows], x.family[rows], x.lang[rows] = ct, fam, int(fam == 2)
+                fam = int(rng.choice(3, p=lang_table(op).fam_p))
+                lang = lang_table(op).first[int(fam == 2)]
+                x.topic[rows], x.family[rows], x.lang[rows] = ct, fam, lang
                 key = ct * 4 + fam
                 x.tpl[rows] = tb.tpl_idx[key, 0] + rng.integers(tb.tpl_idx[key, 1])
                 x.tags[rows], x.variant[rows] = 0, 0
                 continue
-            uday = np.maximum((x.local[rows] - op.utc_offset_min) // 1440 - cal.start, 0)
+            uday = np.clip(
+                (x.local[rows] - op.utc_offset_min) // 1440 - cal.start, 0, cal.ndays - 1
+            )
             u = rng.random(rows.size)
             topic = (u[:, None] > cal.topic_cum[uday]).sum(axis=1)
             topic = np.where(x.family[rows] == 3, other, topic)  # "und" texts are "other" only

@@ -33,7 +33,7 @@ def start(op: Operation, a: NS) -> NS:
         T=0, per_day=z(cal.ndays + 2, np.int64), working=0, umin=None, umax=None,
         first_utc=np.full(a.A, np.iinfo(np.int64).max), m0=m0, by_month=z((m1 - m0 + 1, nt), np.int64),
         topic=z(nt, np.int64), tags=z(len(tables(op).tagsets), np.int64), text_tags=0,
-        doms=z(len(op.domains), np.int64), urls=0, script=z(2, np.int64), lang=z(3, np.int64),
+        doms=z(len(op.domains), np.int64), urls=0, script=z(2, np.int64), lang=z(len(op.langs), np.int64),
         none_eng=0, rt=0, rt_in=0, zf_likes=0, zf_rts=0, client=z(len(op.clients), np.int64),
         clusters=[], samples=[], first_ids={}, ring_tags={},
         networks={trace: [] for trace in TRACES},
@@ -66,8 +66,8 @@ def add(op: Operation, s: NS, a: NS, t: NS, a0: int) -> None:
     s.text_tags += int(((t.tags > 0) | (t.ev.tag >= 0)).sum())
     s.doms += np.bincount(t.dom[t.has_url], minlength=len(op.domains))
     s.urls += int(t.has_url.sum())
-    s.script += [int(((t.lang == 0) & (t.family == k)).sum()) for k in (0, 1)]
-    s.lang += np.bincount(t.lang, minlength=3)
+    s.script += [int((t.family == k).sum()) for k in (0, 1)]  # families of language kind 0
+    s.lang += np.bincount(t.lang, minlength=len(op.langs))
     s.none_eng += int(((t.likes == 0) & (t.rts == 0) & (t.replies == 0) & (t.quotes == 0)).sum())
     s.rt += int(t.is_rt.sum())
     s.rt_in += int(t.rt_in.sum())

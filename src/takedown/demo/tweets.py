@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from takedown.demo import rings as ring_mod
-from takedown.demo.params import Operation, calendar, day
+from takedown.demo.params import Operation, calendar, day, lang_table
 from takedown.demo.text import combo_value, tables
 from takedown.demo.users import sample_days
 
@@ -43,19 +43,23 @@ def _clusters(
     w_day = np.where(cal.weekday >= 5, 0.0, cal.w_vol)
     total = min(2000 * blk.nblocks, max(5, round(op.clusters * blk.T_all / op.default_tweets)))
     share = round(total * (blk.pos0 + T) / blk.T_all) - round(total * blk.pos0 / blk.T_all)
+    lo = np.array([day(op.clusters_from)])
     for _ in range(share):  # this block's part of the archive's clusters
-        d = int(sample_days(op, np.array([day(op.clusters_from)]), cal.end - 1, w_day, rng)[0])
-        t0 = d * 1440 + int(rng.integers(9 * 60, 16 * 60))
-        elig = np.flatnonzero((a.first < d) & (used < spare))
-        k = int(rng.integers(op.cluster_k[0], op.cluster_k[1] + 1))
-        if elig.size < 5:
+        for _try in range(20):  # a day on which enough accounts have started tweeting
+            d = int(sample_days(op, lo, cal.end - 1, w_day, rng)[0])
+            elig = np.flatnonzero((a.first < d) & (used < spare))
+            if elig.size >= op.cluster_k[0]:
+                break
+        else:
             continue
+        t0 = d * 1440 + int(rng.integers(9 * 60, 16 * 60))
+        k = int(rng.integers(op.cluster_k[0], op.cluster_k[1] + 1))
         members = rng.choice(elig, min(k, elig.size), replace=False)
         rows = offsets[members] + 1 + used[members]  # each member's next unused later tweet
         used[members] += 1
         local[rows] = t0 + np.concatenate([[0], rng.integers(0, 10, rows.size - 1)])
         ct = int((rng.random() > cal.topic_cum[d - cal.start]).sum())  # t0 is on UTC day d too
-        fam = int(rng.choice(3, p=[0.6, 0.2, 0.2]))
+        fam = int(rng.choice(3, p=lang_table(op).fam_p))
         ti = int(rng.integers(0, tb.tpl_idx[ct * 4 + fam, 1]))
         gi = int(rng.integers(0, tb.tag_idx[ct * 4 + fam, 1] + 1))
         in_cluster[rows] = True
@@ -87,7 +91,7 @@ def tweets(op: Operation, rng: np.random.Generator, a: NS, T: int, blk: NS) -> N
         p = offsets[a.top] + counts[a.top] - 1
         local[p], special[p] = cal.end * 1440 + 600 + rng.integers(0, 60), True
     u = rng.random(T)
-    uday = np.maximum((local - op.utc_offset_min) // 1440 - cal.start, 0)  # topics: UTC dates
+    uday = np.clip((local - op.utc_offset_min) // 1440 - cal.start, 0, cal.ndays - 1)  # UTC dates
     topic = sum((u > cal.topic_cum[uday, k]).astype(np.int8) for k in range(other))
     del u, dday, uday
 
@@ -105,11 +109,16 @@ def tweets(op: Operation, rng: np.random.Generator, a: NS, T: int, blk: NS) -> N
 
     # language, script family, template, hashtag set
     r = rng.random(T)
-    c0, c1 = op.lang_cuts
-    lang = np.where(r < c0, 0, np.where(r < c1, 1, 2)).astype(np.int8)  # e.g. zh, en, und
-    lang[(lang == 2) & (topic != other)] = 0
-    family = np.where(lang == 0, (rng.random(T) >= op.family_split).astype(np.int8), lang + 1)
-    family[hostile], lang[hostile] = 3, 2
+    lt = lang_table(op)
+    lang = np.minimum(np.searchsorted(lt.cum / lt.cum[-1], r, "right"), len(op.langs) - 1)
+    lang = lang.astype(np.int8)  # e.g. zh, en, und
+    kind = lt.kind[lang]
+    topic[kind == 2] = other  # "und" texts (emoji, transliteration) carry no topic
+    family = np.where(kind == 0, (rng.random(T) >= op.family_split).astype(np.int8), kind + 1)
+    del kind
+    family[hostile] = 3
+    if lt.first[2] >= 0:  # hostile texts are labelled "und" where the operation has it
+        lang[hostile] = lt.first[2]
     key = topic.astype(np.int32) * 4 + family
     tpl = (tb.tpl_idx[key, 0] + (rng.random(T) * tb.tpl_idx[key, 1])).astype(np.int32)
     tag_p = np.where(topic == other, op.tag_p[1], op.tag_p[0])
@@ -120,7 +129,7 @@ def tweets(op: Operation, rng: np.random.Generator, a: NS, T: int, blk: NS) -> N
     del r, key, has_tag
     variant = np.zeros(T, np.int8)  # 1 extra whitespace, 2 trailing punctuation, 3 upper case
     for ct, fam, ti, gi, rows in clusters:
-        topic[rows], family[rows], lang[rows] = ct, fam, int(fam == 2)
+        topic[rows], family[rows], lang[rows] = ct, fam, lt.first[int(fam == 2)]
         tpl[rows] = tb.tpl_idx[ct * 4 + fam, 0] + ti
         tags[rows] = tb.tag_idx[ct * 4 + fam, 0] + gi - 1 if gi else 0
         variant[rows] = rng.integers(0, 4, rows.size)

@@ -60,6 +60,17 @@ def _groups(op: Operation, rng: np.random.Generator, A: int) -> np.ndarray:
     return np.repeat(np.arange(5), sizes + [A - sum(sizes)])[rng.permutation(A)]
 
 
+def _clients(op: Operation, rng: np.random.Generator, counts: np.ndarray) -> np.ndarray:
+    """Each account's usual client, filled by quota over the accounts in random order, weighted
+    by their tweets, so that the tweets' client mix is the operation's (within one account)."""
+    perm = rng.permutation(counts.size)
+    mid = (np.cumsum(counts[perm]) - counts[perm] / 2) / counts.sum()
+    cut = np.cumsum(op.client_p) / np.sum(op.client_p)
+    client = np.empty(counts.size, np.int64)
+    client[perm] = np.minimum(np.searchsorted(cut, mid, "right"), len(op.clients) - 1)
+    return client
+
+
 def accounts(op: Operation, rng: np.random.Generator, A: int, T: int, seed: int) -> NS:
     """Account table; tweet counts per account sum to T."""
     cal = calendar(op)
@@ -117,7 +128,7 @@ def accounts(op: Operation, rng: np.random.Generator, A: int, T: int, seed: int)
     return NS(
         A=A, group=group, creation=creation, first=first, counts=counts, rank=rank, dorm=dorm,
         followers=followers, following=following, lang=rng.choice(nl, A, p=op.account_lang_p),
-        client=rng.choice(len(op.clients), A, p=op.client_p), display=display, location=location,
+        client=_clients(op, rng, counts), display=display, location=location,
         bio=bio, purl=when(rng.random(A) < 0.95, "", join("https://t.co/", slugs(rng, A, 10))),
         userid=[uid_hash(seed, "user", i) for i in range(A)], hostile=hostile, top=top, seed=seed,
         screen=[uid_hash(seed, "screen", i) for i in range(A)],

@@ -64,7 +64,7 @@ def write_users(f: IO[bytes], op: Operation, a: NS) -> NS:
         "trail": list(op.trails), "dom_pre": [d[1] for d in op.domains],
         "dom_suf": [d[2] for d in op.domains], "absent": ["absent,absent"],
         "hm": [f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)],
-        "day": [str(np.datetime64(int(d), "D")) for d in range(cal.start - 1, cal.end + 1)],
+        "day": [str(np.datetime64(int(d), "D")) for d in range(cal.start - 1, cal.end + 2)],
     }  # fmt: skip
     tb = {k: pa.array(v, pa.string()) for k, v in t.items()}
     tb["tags"] = csv(tb["tags"])
