@@ -141,8 +141,8 @@ def test_background_stays_far_below_the_rings(gen) -> None:
     """The margin: no pair outside a ring shares a retweeted tweet, a link or a replied-to
     tweet within the window; hashtag pairs (heavy posters of the templates' few hashtags, and
     co-tweet cluster members, whose copies carry the same tags) share under half a ring's fewest
-    events. At the default sizes this is 3 (China) and 4 (Russia) against 10; see
-    tests/integration/test_findings_truth.py for the measurement at that size."""
+    events. At the default sizes this is 3 (China) and 4 (Russia) against 10: see
+    tests/integration/test_demo_rings.py."""
     op, out, truth, _ = gen
     got = margins(truth, pair_weights(out / op.tweets_file, op.ring_window))
     for trace in ("co_retweet", "co_link", "co_reply"):
