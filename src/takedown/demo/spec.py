@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from takedown.demo.china import CHINA
 from takedown.demo.params import Operation
@@ -80,13 +80,21 @@ class OperationSpec(BaseModel):
             raise ValueError(f"start and end hours with 0 <= start < end <= 24; got {list(v)}")
         return v
 
-    @model_validator(mode="after")
-    def _sizes_and_span(self) -> OperationSpec:
-        if self.tweets < self.accounts:
-            raise ValueError(f"tweets ({self.tweets}) must be >= accounts ({self.accounts})")
-        if self.end <= self.start:
-            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
-        return self
+    @field_validator("tweets")
+    @classmethod
+    def _tweets(cls, v: int, info: ValidationInfo) -> int:
+        accounts = info.data.get("accounts")
+        if accounts is not None and v < accounts:
+            raise ValueError(f"{v} tweets for {accounts} accounts: every account tweets")
+        return v
+
+    @field_validator("end")
+    @classmethod
+    def _end(cls, v: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and v <= start:
+            raise ValueError(f"the last day ({v}) must come after the first ({start})")
+        return v
 
 
 def load_spec(data: dict) -> OperationSpec:
@@ -96,11 +104,8 @@ def load_spec(data: dict) -> OperationSpec:
     except ValidationError as exc:
         e = exc.errors()[0]
         field = ".".join(str(p) for p in e["loc"]) or "(spec)"
-        if field == "(spec)" and "tweets" in e["msg"]:
-            field = "tweets"
-        elif field == "(spec)" and "end" in e["msg"]:
-            field = "end"
-        raise ValueError(f"operation spec: field {field}: {e['msg']}") from None
+        msg = e["msg"].removeprefix("Value error, ")
+        raise ValueError(f"operation spec: field {field}: {msg}") from None
 
 
 def spec_of(op: Operation) -> OperationSpec:
