@@ -17,8 +17,12 @@ from takedown.userfiles import printable
 def demo(
     out_dir: Annotated[Path, typer.Argument(help="Folder to write the synthetic archive into.")],
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")] = 0,
-    accounts: Annotated[int, typer.Option(help="Number of accounts.")] = 23_750,
-    tweets: Annotated[int, typer.Option(help="Number of tweets.")] = 348_608,
+    accounts: Annotated[
+        int | None, typer.Option(help="Number of accounts [default: the operation's own]")
+    ] = None,
+    tweets: Annotated[
+        int | None, typer.Option(help="Number of tweets [default: the operation's own]")
+    ] = None,
     operation: Annotated[
         str, typer.Option(help="Synthetic operation: china (default) or russia.")
     ] = "china",

@@ -140,29 +140,29 @@ def test_html_shows_hostile_profile_text_as_text(rendered):
     assert [t for t, _ in p.tags].count("script") == 0
     assert not any(k.startswith("on") for _, a in p.tags for k in a)
     text = " ".join(" ".join(p.text).split())
-    top = set(rendered["truth"]["hostile_top_accounts"])
+    # The most active accounts carry ordinary profiles with what real ones hold (<Name>, quotes,
+    # pipes, #tags, @handles, $, a backslash, emoji); the test strings sit on quiet accounts.
     shown = [
         s["value"]
-        for s in rendered["truth"]["hostile_samples"]
-        if s["file"] == "users" and s["id"] in top and s["value"]
-        and s["column"] in ("user_display_name", "user_profile_description")
-    ]  # fmt: skip
+        for s in rendered["truth"]["top_account_profiles"]
+        if s["value"] and s["column"] in ("user_display_name", "user_profile_description")
+    ]
     assert len(shown) >= 8
     for value in shown:
         assert " ".join(value.split()) in text, value
+    assert "<Daily News>" in " ".join(shown)  # a tag if it were not escaped
 
 
 def test_pdf_survives_hostile_text(rendered):
+    """The top accounts' profile text (Typst and Markdown syntax among it: #tags, $, @handles,
+    <Name>, *stars*, [text](link), a backslash) reaches the PDF as written."""
     text = _pdf_text(rendered["folder"] / "report.pdf").replace("\u200b", "")
     flat = "".join(text.split())
-    for needle in (
-        "这是简体",
-        "這是繁體",
-        "{{<varaccounts>}}",
-        "#setpage(width:1cm)",
-        "<script>window.__pwned=1</script>",
-    ):
+    profiles = rendered["truth"]["top_account_profiles"]
+    values = [s["value"] for s in profiles if s["column"] == "user_profile_description"]
+    for needle in ["".join(v.split()) for v in values if v]:
         assert needle in flat, needle
+    assert {"#", "$", "@", "*", "[", "\\", "<"} <= set("".join(values))
 
 
 def test_china_profile_context_is_in_its_callouts(rendered):

@@ -101,3 +101,67 @@ def test_every_unavailable_section_states_its_reason(rendered_russia):
         assert shown, f"reason not shown: {reason}"
     # The content section has nothing to measure: one paragraph in the prose saying why.
     assert "hashtags is not in this dataset's tweets file" in prose
+
+
+# Han ideographs (CJK unified, extensions, compatibility, radicals) and the 🇨🇳 flag
+HAN = re.compile(
+    "[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\U00020000-\U0003134f]|\U0001f1e8\U0001f1f3"
+)
+HEADLINE = (
+    "overview.accounts",
+    "overview.tweets",
+    "overview.retweet_share",
+    "coordination.clusters",
+)
+
+
+def test_report_holds_no_chinese_text(rendered_russia):
+    import subprocess
+
+    folder = rendered_russia["folder"]
+    pdf = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(folder / "report.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    for name, text in (
+        ("report.html", (folder / "report.html").read_text(encoding="utf-8")),
+        ("report.pdf", pdf),
+        ("findings.json", (folder / "findings.json").read_text(encoding="utf-8")),
+    ):
+        assert not HAN.search(text), (name, HAN.findall(text)[:10])
+
+
+def test_headline_figures_are_its_own(rendered, rendered_russia):
+    """Accounts, tweets, retweet share and cluster count: each the second operation's planted
+    truth, and none equal to the China demo's."""
+    ru, cn, truth = rendered_russia["findings"], rendered["findings"], rendered_russia["truth"]
+    assert ru["overview.accounts"]["value"] == truth["accounts"] == 1_152
+    assert ru["overview.tweets"]["value"] == truth["tweets"]
+    assert abs(ru["overview.retweet_share"]["value"] - truth["retweet_share"]) <= 1e-6
+    assert ru["coordination.clusters"]["value"] == len(truth["coordination"]["clusters"])
+    for fid in HEADLINE:
+        assert ru[fid]["status"] == cn[fid]["status"] == "ok", fid
+        assert ru[fid]["value"] != cn[fid]["value"], fid
+    text = _visible(rendered_russia["folder"])
+    for fid in ("overview.accounts", "overview.tweets"):
+        assert f"{cn[fid]['value']:,}" not in text, fid
+
+
+def test_rerender_gives_byte_identical_findings(rendered_russia, tmp_path):
+    """A cold render (its own cache and output folder) computes the same findings.json bytes."""
+    from tests.conftest import ROOT, run_cli
+
+    out = tmp_path / "reports"
+    r = run_cli(
+        "render", "russia", "--data-dir", rendered_russia["data"], "--out", out,
+        "--profile", ROOT / "profiles/demo_russia.yml", cwd=ROOT,
+        env={"TAKEDOWN_CACHE_DIR": str(tmp_path / "cache")},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr[-3000:]
+    (folder,) = (p for p in (out / "russia").iterdir() if not p.name.startswith("."))
+    m = json.loads((folder / "manifest.json").read_text())
+    assert {n["status"] for n in m["notebooks"]} == {"ok"}  # computed again, not from the cache
+    assert (folder / "findings.json").read_bytes() == (
+        rendered_russia["folder"] / "findings.json"
+    ).read_bytes()

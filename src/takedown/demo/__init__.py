@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 
 from takedown.demo import truth as truth_mod
-from takedown.demo.china import CHINA
-from takedown.demo.hostile import HOSTILE_TWEETS
+from takedown.demo.hostile import hostile_tweets
 from takedown.demo.params import Operation
-from takedown.demo.russia import RUSSIA
+from takedown.demo.spec import MAX_TWEETS, SPECS, OperationSpec, load_spec
+from takedown.demo.spec import operation as spec_operation
 from takedown.demo.text import normalize_text
 from takedown.demo.truth import GENERATOR_VERSION, TRUTH_FILE
 from takedown.demo.tweets import BLOCK_BITS
@@ -41,16 +41,17 @@ from takedown.demo.writers import (
     write_users,
 )
 
-OPERATIONS: dict[str, Operation] = {"china": CHINA, "russia": RUSSIA}
+OPERATIONS: dict[str, Operation] = {n: spec_operation(s) for n, s in SPECS.items()}
 DEFAULT_OPERATION = "china"
-USERS_FILE, TWEETS_FILE = CHINA.users_file, CHINA.tweets_file  # the default operation's files
+USERS_FILE = OPERATIONS[DEFAULT_OPERATION].users_file  # the default operation's files
+TWEETS_FILE = OPERATIONS[DEFAULT_OPERATION].tweets_file
 BLOCK_TWEETS = 500_000  # peak RSS ~1 GiB at this size in one block, ~0.75 GiB in blocks
-MAX_TWEETS = 100_000_000  # the code phrase has COMBO_HI * 8**8 values; ids name <= 128 blocks
-MIN_BLOCK_ACCOUNTS = 10
+MIN_BLOCK_ACCOUNTS = 10  # MAX_TWEETS: the code phrase has COMBO_HI * 8**8 values
 
 __all__ = [
-    "DEFAULT_OPERATION", "GENERATOR_VERSION", "MAX_TWEETS", "OPERATIONS", "TRUTH_FILE",
-    "TWEETS_FILE", "USERS_FILE", "generate", "get_operation", "normalize_text",
+    "DEFAULT_OPERATION", "GENERATOR_VERSION", "MAX_TWEETS", "OPERATIONS", "SPECS", "TRUTH_FILE",
+    "TWEETS_FILE", "USERS_FILE", "OperationSpec", "generate", "get_operation", "load_spec",
+    "normalize_text",
 ]  # fmt: skip
 
 
@@ -84,6 +85,7 @@ def _view(a: NS, idx: np.ndarray) -> NS:
     return NS(
         A=idx.size, counts=a.counts[idx], first=a.first[idx], followers=a.followers[idx],
         client=a.client[idx], seed=a.seed, top=top if 0 <= top < idx.size else -1,
+        quiet=int(np.median(a.counts)),  # hostile tweets: accounts at most this active
     )  # fmt: skip
 
 
@@ -109,17 +111,23 @@ def generate(
     out_dir: Path,
     *,
     seed: int = 0,
-    accounts: int = 23_750,
-    tweets: int = 348_608,
+    accounts: int | None = None,
+    tweets: int | None = None,
     operation: str = DEFAULT_OPERATION,
     progress: Callable[[str, float], None] | None = None,
     block_tweets: int = BLOCK_TWEETS,
+    spec: OperationSpec | None = None,
 ) -> dict:
     """Writes the operation's users and tweets files and truth.json into out_dir; returns the
-    truth dict. Same seed, same bytes. Files are written under temporary names and renamed when
+    truth dict. Sizes default to the operation's own. Same seed, same bytes. Files are written under temporary names and renamed when
     complete, so an interrupted run never leaves a complete-looking archive. block_tweets bounds
-    the tweets generated at once (memory); tests lower it to exercise the multi-block path."""
-    op = get_operation(operation)
+    the tweets generated at once (memory); tests lower it to exercise the multi-block path.
+    A spec (spec.py) gives the operation and its sizes instead of `operation`."""
+    op = get_operation(operation) if spec is None else spec_operation(spec)
+    if spec is not None:
+        accounts, tweets = spec.accounts, spec.tweets
+    accounts = op.default_accounts if accounts is None else accounts
+    tweets = op.default_tweets if tweets is None else tweets
     _check(accounts, tweets, block_tweets)
     report = progress or (lambda stage, fraction: None)
     out_dir = Path(out_dir)
@@ -136,7 +144,7 @@ def generate(
     with open(tmp[0], "wb") as fu, open(tmp[1], "wb") as ft:
         ctx = write_users(fu, op, acc)
         write_header(ft, op)
-        written, pos, clusters, chunk = 0, 0, 0, 0
+        written, pos, clusters, chunk, refs, tags = 0, 0, 0, 0, 0, 0
 
         def done(n: int) -> None:
             nonlocal written
@@ -148,7 +156,8 @@ def generate(
             n_b = int(acc.counts[idx].sum())
             blk = NS(
                 a0=int(idx[0]), A_all=accounts, T_all=tweets, pos0=pos, c0=clusters,
-                n_hostile=len(HOSTILE_TWEETS) if b == 0 else 0, b=b, nblocks=len(blocks),
+                n_hostile=len(hostile_tweets(op)) if b == 0 else 0, b=b, nblocks=len(blocks),
+                ref0=refs, tag0=tags,
             )  # fmt: skip
             t = make_tweets(op, brng, _view(acc, idx), n_b, blk)
             if len(blocks) == 1:
@@ -157,6 +166,7 @@ def generate(
             chunk += write_tweets(ft, op, ctx, t, seed, chunk, done, rows)
             truth_mod.add(op, acc_truth, acc, t, blk.a0)
             pos, clusters = pos + n_b, clusters + len(t.clusters)
+            refs, tags = refs + len(t.ev.authors), tags + len(t.ev.tags)
             del t
     result = _round(truth_mod.finish(op, acc_truth, acc, seed))
     text = json.dumps(result, sort_keys=True, indent=2, ensure_ascii=False) + "\n"

@@ -114,6 +114,17 @@ COMBO_SRC = {
     "und7": "pingan|xingfu|jiankang|ruyi|ankang|jixiang|zizai|fuzu",
 }
 
+# The most active accounts: ordinary profiles, with what real ones carry (pipes, commas, quotes,
+# #tags, @handles, $, <3, a backslash, emoji sequences).
+TOP_PROFILES = (
+    ("新闻速递 <Daily News>", "每日新闻, 转发≠赞同 | news, views", "北京, 中国"),
+    ('Lucy "小露" Wang', "热爱生活 ❤️ #正能量 #美丽中国", ""),
+    ("leo_zhang_88", "¯\\_(ツ)_/¯ 一个普通人 *认真生活*", "Shanghai"),
+    ("王伟 Wang Wei", "Love China <3 | 和平与爱", "中国"),
+    ("早安中国 🇨🇳", "每天早安 @CGTNOfficial 粉丝 | $1 = ¥7", ""),
+    ("👨‍👩‍👧 一家人", "家庭第一 [转发](请注明出处)", "广东 深圳"),
+)
+
 CHINA = Operation(
     name="china",
     file_prefix="demo",
@@ -161,7 +172,7 @@ CHINA = Operation(
     families=("simplified", "traditional", "en", "und"),  # und = emoji + pinyin
     family_sep=("", "", " ", " "),
     langs=("zh", "en", "und"),
-    lang_cuts=(0.85, 0.95),
+    lang_p=(0.85, 0.10, 0.05),
     family_split=0.75,
     text=TEXT,
     combo_src=tuple(COMBO_SRC.items()),
@@ -221,4 +232,17 @@ CHINA = Operation(
     trails=("!!", "！！", "...", "。", " ?!"),
     clusters_from="2019-10-01",
     plant_engagement=True,
+    top_profiles=TOP_PROFILES,
+    # ring hashtags: written alike in simplified and traditional characters, so a tweet's script
+    # stays one
+    ring_tags=(
+        "同心同德",
+        "和平友好",
+        "真相大白",
+        "青年力量",
+        "天天向上",
+        "大好河山",
+        "美好生活",
+        "加油加油",
+    ),
 )

@@ -45,8 +45,8 @@ class Operation:
     # (topic, family) with hashtag sets, and a code phrase per block that makes texts unique
     families: tuple[str, ...]
     family_sep: tuple[str, ...]  # between template and code phrase, per family
-    langs: tuple[str, ...]  # tweet_language of language 0, 1, und
-    lang_cuts: tuple[float, float]  # P(lang 0), P(lang 0 or 1)
+    langs: tuple[str, ...]  # tweet_language codes
+    lang_p: tuple[float, ...]  # their shares of the tweets
     family_split: float  # share of language-0 tweets in family 0
     text: str  # "topic family #tag ..." headers, then the group's sentences
     combo_src: tuple[tuple[str, str], ...]  # (block or block+slot, "|"-joined phrases)
@@ -80,6 +80,28 @@ class Operation:
     # id prefixes, ending in ".") that must come out unavailable because of it
     absent_columns: tuple[str, ...] = ()
     expected_unavailable: tuple[str, ...] = ()
+    # the preset's size, and the planted shares and counts that scale with it
+    default_accounts: int = 23_750
+    default_tweets: int = 348_608
+    retweet_share: float = 0.15  # of all tweets (retweets are drawn from the plain tweets)
+    retweet_inside: float = 0.5  # of retweets, the share retweeting an account of the network
+    clusters: int = 40  # coordinated co-tweet clusters at default_tweets (scaled with the size)
+    cluster_k: tuple[int, int] = (5, 30)  # accounts per cluster, [lo, hi]
+    # the most active accounts' profiles (display name, description, location): ordinary text
+    # with the characters real profiles carry (quotes, pipes, #tags, @handles, $, <3, \, emoji)
+    top_profiles: tuple[tuple[str, str, str], ...] = ()
+    # coordination rings (rings.py): per trace at default_tweets (scaled), accounts and events
+    # per ring, the window, and the words of the ring hashtags (no topic keyword among them)
+    rings: int = 6
+    ring_k: tuple[int, int] = (6, 12)
+    ring_events: tuple[int, int] = (10, 14)
+    ring_window: int = 10
+    ring_tags: tuple[str, ...] = ()
+    # per language, its text: 0 = language 0's two families, 1 = family 2 (e.g. English),
+    # 2 = "und" (family 3: emoji and transliteration, topic "other")
+    lang_kind: tuple[int, ...] = (0, 1, 2)
+    # script samples substituted into the hostile strings ({lines}, {mixed}, {flag}, ...)
+    hostile_fill: tuple[tuple[str, str], ...] = ()
 
     @property
     def users_file(self) -> str:
@@ -92,6 +114,17 @@ class Operation:
     @property
     def keywords(self) -> dict[str, list[str]]:
         return {t: list(k) for t, k in zip(self.topics, self.topic_keywords, strict=False)}
+
+
+@functools.cache
+def lang_table(op: Operation) -> NS:
+    """Per text kind, the first language written in it (-1: none), and the families coordinated
+    copies are drawn from (only those of languages the operation has)."""
+    kind = np.array(op.lang_kind, np.int8)
+    first = np.array([int(np.flatnonzero(kind == k)[0]) if (kind == k).any() else -1
+                      for k in range(3)])  # fmt: skip
+    fam_p = np.array([0.6, 0.2, 0.2]) * np.array([first[0] >= 0, first[0] >= 0, first[1] >= 0])
+    return NS(kind=kind, first=first, fam_p=fam_p / fam_p.sum(), cum=np.cumsum(op.lang_p))
 
 
 def day(s: str) -> int:

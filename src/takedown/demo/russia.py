@@ -131,6 +131,23 @@ EXPECTED_UNAVAILABLE = (
     "content.top_mention",
 )
 
+# The most active accounts: ordinary profiles, with what real ones carry (see china.py).
+TOP_PROFILES = (
+    ("Новости <Daily News>", "Новости дня, ретвит≠согласие | news, views", "Москва, Россия"),
+    ('Ольга "Оля" Петрова', "Люблю жизнь ❤️ #Россия #мир", ""),
+    ("ivan_petrov_77", "¯\\_(o_o)_/¯ простой человек *без политики*", "Moscow"),
+    ("Сергей Иванов", "Russia <3 | Мир и добро", "Россия"),
+    ("Доброе утро 🇷🇺", "Каждое утро @NovostiDnya_demo | $1 = 60₽", ""),
+    ("👨‍👩‍👧 Семья", "Семья прежде всего [подробнее](в профиле)", "Санкт-Петербург"),
+)
+# Script samples for the hostile strings: Cyrillic where the China set has Chinese.
+HOSTILE_FILL = (
+    ("lines", "Строка один\nСтрока два\nСтрока три"),
+    ("mixed", "Кириллица здесь, Latin here: mixed scripts"),
+    ("flag", "🇷🇺"), ("place", "Moscow, Russia"), ("family", "Семья"),
+    ("scripts", "Это кириллица, а это Latin"),
+)  # fmt: skip
+
 RUSSIA = Operation(
     name="russia",
     file_prefix="demo_russia",
@@ -172,7 +189,7 @@ RUSSIA = Operation(
     families=("ru_news", "ru_chat", "en", "und"),
     family_sep=(" ", " ", " ", " "),
     langs=("ru", "en", "und"),
-    lang_cuts=(0.55, 0.95),
+    lang_p=(0.55, 0.40, 0.05),
     family_split=0.6,
     text=TEXT,
     combo_src=tuple(COMBO_SRC.items()),
@@ -230,4 +247,26 @@ RUSSIA = Operation(
     plant_engagement=False,
     absent_columns=ABSENT_COLUMNS,
     expected_unavailable=EXPECTED_UNAVAILABLE,
+    # 1,152 accounts as in the June 2020 Russia set; a twelfth of its 3,434,792 tweets
+    default_accounts=1_152,
+    default_tweets=286_233,
+    retweet_share=0.37,
+    retweet_inside=0.3,
+    clusters=27,
+    cluster_k=(5, 16),
+    top_profiles=TOP_PROFILES,
+    hostile_fill=HOSTILE_FILL,
+    rings=4,
+    ring_k=(5, 9),
+    ring_events=(10, 13),
+    ring_tags=(
+        "МыВместе",
+        "ГолосПравды",
+        "ВремяПеремен",
+        "НашВыбор",
+        "ЗаМир",
+        "ЕдиныйФронт",
+        "ПоддержиСвоих",
+        "ВсёБудетХорошо",
+    ),  # fmt: skip
 )

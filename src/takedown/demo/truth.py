@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from takedown.demo.hostile import HOSTILE_TWEETS
+from takedown.demo.hostile import hostile_tweets
 from takedown.demo.params import Operation, calendar, day
+from takedown.demo.rings import TRACES
 from takedown.demo.text import NORMALIZATION_RULE, code, normalize_text, tables
 
 GENERATOR_VERSION = "demo-1"
@@ -32,9 +33,10 @@ def start(op: Operation, a: NS) -> NS:
         T=0, per_day=z(cal.ndays + 2, np.int64), working=0, umin=None, umax=None,
         first_utc=np.full(a.A, np.iinfo(np.int64).max), m0=m0, by_month=z((m1 - m0 + 1, nt), np.int64),
         topic=z(nt, np.int64), tags=z(len(tables(op).tagsets), np.int64), text_tags=0,
-        doms=z(len(op.domains), np.int64), urls=0, script=z(2, np.int64), lang=z(3, np.int64),
+        doms=z(len(op.domains), np.int64), urls=0, script=z(2, np.int64), lang=z(len(op.langs), np.int64),
         none_eng=0, rt=0, rt_in=0, zf_likes=0, zf_rts=0, client=z(len(op.clients), np.int64),
-        clusters=[], samples=[], first_ids={},
+        clusters=[], samples=[], first_ids={}, ring_tags={},
+        networks={trace: [] for trace in TRACES},
     )  # fmt: skip
 
 
@@ -61,11 +63,11 @@ def add(op: Operation, s: NS, a: NS, t: NS, a0: int) -> None:
     s.T += utc.size
     s.topic += np.bincount(t.topic, minlength=nt)
     s.tags += np.bincount(t.tags, minlength=len(tx.tagsets))
-    s.text_tags += int((t.tags > 0).sum())
+    s.text_tags += int(((t.tags > 0) | (t.ev.tag >= 0)).sum())
     s.doms += np.bincount(t.dom[t.has_url], minlength=len(op.domains))
     s.urls += int(t.has_url.sum())
-    s.script += [int(((t.lang == 0) & (t.family == k)).sum()) for k in (0, 1)]
-    s.lang += np.bincount(t.lang, minlength=3)
+    s.script += [int((t.family == k).sum()) for k in (0, 1)]  # families of language kind 0
+    s.lang += np.bincount(t.lang, minlength=len(op.langs))
     s.none_eng += int(((t.likes == 0) & (t.rts == 0) & (t.replies == 0) & (t.quotes == 0)).sum())
     s.rt += int(t.is_rt.sum())
     s.rt_in += int(t.rt_in.sum())
@@ -84,13 +86,35 @@ def add(op: Operation, s: NS, a: NS, t: NS, a0: int) -> None:
             "tweetids": [str(i) for i in t.ids[rows]],
             "start": _ts(utc[rows].min()), "end": _ts(utc[rows].max()),
         })  # fmt: skip
+    _add_rings(op, s, a, t, a0)
     s.samples += [
         {"file": "tweets", "id": str(t.ids[p]), "column": "tweet_text", "value": v}
-        for p, v in zip(t.hostile_rows.tolist(), HOSTILE_TWEETS, strict=False)
+        for p, v in zip(t.hostile_rows.tolist(), hostile_tweets(op), strict=False)
     ]
     for i in a.hostile:
         if a0 <= i < a0 + t.offsets.size:
             s.first_ids[i] = str(t.ids[t.offsets[i - a0]])
+
+
+def _add_rings(op: Operation, s: NS, a: NS, t: NS, a0: int) -> None:
+    """Each planted ring: its accounts, its number of events, the window, and per event the key
+    the accounts share and their tweet ids."""
+    for ring in t.rings:
+        keys = []
+        for rows in ring.events:
+            r = rows[0]
+            if ring.trace in ("co_retweet", "co_reply"):
+                keys.append(str(t.ref_tid[r]))
+            elif ring.trace == "co_link":
+                keys.append(t.ev.urls[t.ev.link[r]])
+            else:
+                keys.append(t.ev.tags[t.ev.tag[r]])
+                s.ring_tags[keys[-1]] = int(rows.size)
+        s.networks[ring.trace].append({
+            "accounts": [a.userid[a0 + int(i)] for i in ring.members],
+            "events": len(ring.events), "window_minutes": op.ring_window, "keys": keys,
+            "tweetids": [[str(i) for i in t.ids[rows]] for rows in ring.events],
+        })  # fmt: skip
 
 
 def _ts(m: Any) -> str:
@@ -153,15 +177,18 @@ def finish(op: Operation, s: NS, a: NS, seed: int) -> dict[str, Any]:
         "zero_follower_tweets_over_10_retweets": s.zf_rts,
         "client_share": _shares(s.client, T, op.clients),
         "top_hashtags": [{"hashtag": x, "count": n} for x, n in
-                         sorted(_tag_counts(tx.tagsets, s.tags).items(),
+                         sorted({**_tag_counts(tx.tagsets, s.tags), **s.ring_tags}.items(),
                                 key=lambda kv: (-kv[1], kv[0]))[:10] if n],
         "top_url_domains": [{"domain": op.domains[i][0], "count": int(s.doms[i])}
                             for i in np.lexsort((np.arange(s.doms.size), -s.doms))[:10]
                             if s.doms[i]],
         "coordination": {"window_minutes": 10, "min_accounts": 5, "clusters": s.clusters,
                          "normalization": NORMALIZATION_RULE},
+        "networks": s.networks,
         "hostile_samples": s.samples + _user_samples(a, s),
-        "hostile_top_accounts": [a.userid[i] for i in a.hostile],
+        "hostile_accounts": [a.userid[i] for i in a.hostile],
+        "top_accounts": [a.userid[i] for i in a.rank[: min(10, A)]],
+        "top_account_profiles": _top_profiles(a),
     }  # fmt: skip
     if op.waves:
         old, dorm_first = a.group == 0, first_day[a.dorm]
@@ -200,10 +227,21 @@ def _user_samples(a: NS, s: NS) -> list[dict[str, str]]:
             {"file": "tweets", "id": s.first_ids[i], "column": "user_display_name",
              "value": a.display[i]}
         )  # fmt: skip
-    blank = next((i for i in range(a.A) if a.location[i] == a.bio[i] == ""), None)
+    quiet = (int(i) for i in a.rank[::-1])  # the least active account with both fields empty
+    blank = next((i for i in quiet if a.location[i] == a.bio[i] == ""), None)
     for col in ("user_reported_location", "user_profile_description") * (blank is not None):
         samples.append({"file": "users", "id": a.userid[blank], "column": col, "value": ""})
     return samples
+
+
+def _top_profiles(a: NS) -> list[dict[str, str]]:
+    """The planted profile strings of the most active accounts, as the users file holds them."""
+    cols = ("user_display_name", "user_profile_description", "user_reported_location")
+    return [
+        {"file": "users", "id": a.userid[i], "column": col, "value": v}
+        for i in a.top
+        for col, v in zip(cols, (a.display[i], a.bio[i], a.location[i]), strict=True)
+    ]
 
 
 def _china(op: Operation, s: NS, truth: dict[str, Any]) -> None:

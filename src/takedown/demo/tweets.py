@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from takedown.demo.params import Operation, calendar, day
+from takedown.demo import rings as ring_mod
+from takedown.demo.params import Operation, calendar, day, lang_table
 from takedown.demo.text import combo_value, tables
 from takedown.demo.users import sample_days
 
@@ -29,7 +30,9 @@ def _hours(op: Operation, weekend: np.ndarray, rng: np.random.Generator) -> np.n
     return np.where(weekend, np.searchsorted(we, u, "right"), np.searchsorted(wd, u, "right"))
 
 
-def _clusters(op: Operation, rng: np.random.Generator, a: NS, T: int, local, special, offsets):
+def _clusters(
+    op: Operation, rng: np.random.Generator, a: NS, T: int, blk: NS, local, special, offsets
+):
     """Coordinated clusters: k >= 5 accounts post one text within 10 minutes, on weekdays in
     office hours; each member uses its next unused later tweet. Moves their times in place."""
     cal, tb = calendar(op), tables(op)
@@ -38,24 +41,30 @@ def _clusters(op: Operation, rng: np.random.Generator, a: NS, T: int, local, spe
     used = np.zeros(a.A, np.int64)
     spare = a.counts - 1 - special[offsets + a.counts - 1]
     w_day = np.where(cal.weekday >= 5, 0.0, cal.w_vol)
-    for _ in range(min(2000, max(5, round(40 * T / 348_608)))):
-        d = int(sample_days(op, np.array([day(op.clusters_from)]), cal.end - 1, w_day, rng)[0])
-        t0 = d * 1440 + int(rng.integers(9 * 60, 16 * 60))
-        elig = np.flatnonzero((a.first < d) & (used < spare))
-        k = int(rng.integers(5, 31))
-        if elig.size < 5:
+    total = min(2000 * blk.nblocks, max(5, round(op.clusters * blk.T_all / op.default_tweets)))
+    share = round(total * (blk.pos0 + T) / blk.T_all) - round(total * blk.pos0 / blk.T_all)
+    lo = np.array([day(op.clusters_from)])
+    for _ in range(share):  # this block's part of the archive's clusters
+        for _try in range(20):  # a day on which enough accounts have started tweeting
+            d = int(sample_days(op, lo, cal.end - 1, w_day, rng)[0])
+            elig = np.flatnonzero((a.first < d) & (used < spare))
+            if elig.size >= op.cluster_k[0]:
+                break
+        else:
             continue
+        t0 = d * 1440 + int(rng.integers(9 * 60, 16 * 60))
+        k = int(rng.integers(op.cluster_k[0], op.cluster_k[1] + 1))
         members = rng.choice(elig, min(k, elig.size), replace=False)
         rows = offsets[members] + 1 + used[members]  # each member's next unused later tweet
         used[members] += 1
         local[rows] = t0 + np.concatenate([[0], rng.integers(0, 10, rows.size - 1)])
         ct = int((rng.random() > cal.topic_cum[d - cal.start]).sum())  # t0 is on UTC day d too
-        fam = int(rng.choice(3, p=[0.6, 0.2, 0.2]))
+        fam = int(rng.choice(3, p=lang_table(op).fam_p))
         ti = int(rng.integers(0, tb.tpl_idx[ct * 4 + fam, 1]))
         gi = int(rng.integers(0, tb.tag_idx[ct * 4 + fam, 1] + 1))
         in_cluster[rows] = True
         clusters.append((ct, fam, ti, gi, rows))
-    return in_cluster, clusters
+    return in_cluster, clusters, used, spare
 
 
 def tweets(op: Operation, rng: np.random.Generator, a: NS, T: int, blk: NS) -> NS:
@@ -82,27 +91,34 @@ def tweets(op: Operation, rng: np.random.Generator, a: NS, T: int, blk: NS) -> N
         p = offsets[a.top] + counts[a.top] - 1
         local[p], special[p] = cal.end * 1440 + 600 + rng.integers(0, 60), True
     u = rng.random(T)
-    uday = np.maximum((local - op.utc_offset_min) // 1440 - cal.start, 0)  # topics: UTC dates
+    uday = np.clip((local - op.utc_offset_min) // 1440 - cal.start, 0, cal.ndays - 1)  # UTC dates
     topic = sum((u > cal.topic_cum[uday, k]).astype(np.int8) for k in range(other))
     del u, dday, uday
 
-    in_cluster, clusters = _clusters(op, rng, a, T, local, special, offsets)
-    cand = np.flatnonzero(~special & ~in_cluster)
+    in_cluster, clusters, used, spare = _clusters(op, rng, a, T, blk, local, special, offsets)
+    rings, in_ring = ring_mod.plant(op, rng, a, T, blk, local, offsets, used, spare)
+    del used, spare
+    cand = np.flatnonzero(~special & ~in_cluster & ~in_ring & (counts[acct] <= a.quiet))
     hostile_rows = np.sort(rng.choice(cand, min(blk.n_hostile, cand.size), replace=False))
     del cand
     hostile = np.zeros(T, bool)
     hostile[hostile_rows] = True
-    plain = ~special & ~in_cluster & ~hostile
+    plain = ~special & ~in_cluster & ~in_ring & ~hostile
     del special
     topic[hostile] = other
 
     # language, script family, template, hashtag set
     r = rng.random(T)
-    c0, c1 = op.lang_cuts
-    lang = np.where(r < c0, 0, np.where(r < c1, 1, 2)).astype(np.int8)  # e.g. zh, en, und
-    lang[(lang == 2) & (topic != other)] = 0
-    family = np.where(lang == 0, (rng.random(T) >= op.family_split).astype(np.int8), lang + 1)
-    family[hostile], lang[hostile] = 3, 2
+    lt = lang_table(op)
+    lang = np.minimum(np.searchsorted(lt.cum / lt.cum[-1], r, "right"), len(op.langs) - 1)
+    lang = lang.astype(np.int8)  # e.g. zh, en, und
+    kind = lt.kind[lang]
+    topic[kind == 2] = other  # "und" texts (emoji, transliteration) carry no topic
+    family = np.where(kind == 0, (rng.random(T) >= op.family_split).astype(np.int8), kind + 1)
+    del kind
+    family[hostile] = 3
+    if lt.first[2] >= 0:  # hostile texts are labelled "und" where the operation has it
+        lang[hostile] = lt.first[2]
     key = topic.astype(np.int32) * 4 + family
     tpl = (tb.tpl_idx[key, 0] + (rng.random(T) * tb.tpl_idx[key, 1])).astype(np.int32)
     tag_p = np.where(topic == other, op.tag_p[1], op.tag_p[0])
@@ -113,13 +129,16 @@ def tweets(op: Operation, rng: np.random.Generator, a: NS, T: int, blk: NS) -> N
     del r, key, has_tag
     variant = np.zeros(T, np.int8)  # 1 extra whitespace, 2 trailing punctuation, 3 upper case
     for ct, fam, ti, gi, rows in clusters:
-        topic[rows], family[rows], lang[rows] = ct, fam, int(fam == 2)
+        topic[rows], family[rows], lang[rows] = ct, fam, lt.first[int(fam == 2)]
         tpl[rows] = tb.tpl_idx[ct * 4 + fam, 0] + ti
         tags[rows] = tb.tag_idx[ct * 4 + fam, 0] + gi - 1 if gi else 0
         variant[rows] = rng.integers(0, 4, rows.size)
         variant[rows[0]] = 0
+    x = NS(local=local, topic=topic, family=family, lang=lang, tpl=tpl, tags=tags, variant=variant)
+    ring_mod.shape_text(op, rng, rings, x)
     t = _links(op, rng, a, T, acct, plain, hostile, in_cluster, blk)
-    del plain
+    ev = ring_mod.shape_links(op, rng, rings, t, A, blk.tag0)
+    del plain, x
 
     # times and snowflake ids (time-ordered, unique); output in id order
     utc = local - op.utc_offset_min
@@ -138,11 +157,14 @@ def tweets(op: Operation, rng: np.random.Generator, a: NS, T: int, blk: NS) -> N
     while (dup := np.flatnonzero(np.diff(ids[order := np.argsort(ids, kind="stable")]) == 0)).size:
         ids[order[dup + 1]] += step
     ref_tid = snowflake(utc - rng.integers(1, 4320, T))
+    _ring_refs(rng, ev, utc, ref_tid, snowflake)
     combo = np.empty(T, np.int64)
     salt = (a.seed * 2654435761 + 7654321) % 8**8
     combo[order] = combo_value(blk.pos0 + np.arange(T), salt)
     for c, (*_, rows) in enumerate(clusters):  # cluster codes lie outside the tweets' range
         combo[rows] = combo_value(blk.T_all + blk.c0 + c, salt)
+    rt = np.flatnonzero(ev.rt >= 0)  # one retweeted text per event, past the clusters' codes
+    combo[rt] = combo_value(blk.T_all + ring_mod.RING_CODE_BASE + blk.ref0 + ev.rt[rt], salt)
 
     def glob(i: np.ndarray) -> np.ndarray:  # block account index (or A + outside k) -> archive
         return np.where(i < A, i + blk.a0, i - A + blk.A_all).astype(np.int32)
@@ -151,8 +173,21 @@ def tweets(op: Operation, rng: np.random.Generator, a: NS, T: int, blk: NS) -> N
     return NS(
         acct=acct + np.int32(blk.a0), offsets=offsets, utc=utc, ids=ids, order=order, combo=combo,
         topic=topic, lang=lang, family=family, tpl=tpl, tags=tags, variant=variant, ref_tid=ref_tid,
-        clusters=clusters, hostile=hostile, hostile_rows=hostile_rows, **vars(t),
+        clusters=clusters, hostile=hostile, hostile_rows=hostile_rows, rings=rings, ev=ev,
+        **vars(t),
     )  # fmt: skip
+
+
+def _ring_refs(rng: np.random.Generator, ev: NS, utc, ref_tid, snowflake) -> None:
+    """One retweeted (or replied-to) tweet id per ring event, older than the event's first row."""
+    refs = np.concatenate([np.flatnonzero(ev.rt >= 0), np.flatnonzero(ev.reply >= 0)])
+    if not refs.size:
+        return
+    n = np.concatenate([ev.rt[ev.rt >= 0], ev.reply[ev.reply >= 0]])
+    first = np.full(len(ev.authors), np.iinfo(np.int64).max)
+    np.minimum.at(first, n, utc[refs])
+    ids = snowflake(first - rng.integers(1, 4320, first.size))
+    ref_tid[refs] = ids[n]
 
 
 def _links(
@@ -162,15 +197,16 @@ def _links(
     A = a.A
 
     def share(n_default: int) -> int:
-        """This block's part of round(n * T_all / 348,608) planted tweets, rounded so that the
-        blocks' parts add up to the archive's total (one block: the whole)."""
-        return round(n_default * (blk.pos0 + T) / 348_608) - round(n_default * blk.pos0 / 348_608)
+        """This block's part of round(n * T_all / default_tweets) planted tweets, rounded so that
+        the blocks' parts add up to the archive's total (one block: the whole)."""
+        d = op.default_tweets
+        return round(n_default * (blk.pos0 + T) / d) - round(n_default * blk.pos0 / d)
 
     def flag(p: Any) -> np.ndarray:
         return rng.random(T) < p
 
-    is_rt = plain & flag(0.15 * T / max(1, plain.sum()))
-    rt_in = is_rt & flag(0.5)
+    is_rt = plain & flag(op.retweet_share * T / max(1, plain.sum()))
+    rt_in = is_rt & flag(op.retweet_inside)
     outside = (A + rng.integers(0, len(op.outside), T)).astype(np.int32)  # past the block's ids
     rt_tgt = np.where(rt_in, (acct + rng.integers(1, A, T)) % A, outside).astype(np.int32)
     reply = plain & ~is_rt & flag(0.04)

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from takedown.demo.arrow import join, num, pick, slugs, when
-from takedown.demo.hostile import HOSTILE_USERS
+from takedown.demo.hostile import hostile_users
 from takedown.demo.params import Operation, calendar, day
 
 
@@ -42,6 +42,13 @@ def _untie_top(counts: np.ndarray, k: int) -> None:
         counts[donors[-1]] -= 1
 
 
+def low_activity(rank: np.ndarray, k: int) -> list[int]:
+    """k accounts spread over the less active half (between 55% and 90% down the ranking): the
+    hostile profiles sit on ordinary accounts that no headline table shows."""
+    A = rank.size
+    return [int(rank[i]) for i in np.linspace(0.55 * A, 0.9 * A, k).astype(np.int64)]
+
+
 def _groups(op: Operation, rng: np.random.Generator, A: int) -> np.ndarray:
     """Group per account: 0 = created over the years, g >= 1 = creation wave g (the first, when
     op says so, dormant). An operation without waves has group 0 only."""
@@ -51,6 +58,17 @@ def _groups(op: Operation, rng: np.random.Generator, A: int) -> np.ndarray:
     rest = A - n_dorm - n_old
     sizes = [n_old, n_dorm, round(rest * 0.36), round(rest * 0.34)]
     return np.repeat(np.arange(5), sizes + [A - sum(sizes)])[rng.permutation(A)]
+
+
+def _clients(op: Operation, rng: np.random.Generator, counts: np.ndarray) -> np.ndarray:
+    """Each account's usual client, filled by quota over the accounts in random order, weighted
+    by their tweets, so that the tweets' client mix is the operation's (within one account)."""
+    perm = rng.permutation(counts.size)
+    mid = (np.cumsum(counts[perm]) - counts[perm] / 2) / counts.sum()
+    cut = np.cumsum(op.client_p) / np.sum(op.client_p)
+    client = np.empty(counts.size, np.int64)
+    client[perm] = np.minimum(np.searchsorted(cut, mid, "right"), len(op.clients) - 1)
+    return client
 
 
 def accounts(op: Operation, rng: np.random.Generator, A: int, T: int, seed: int) -> NS:
@@ -100,15 +118,18 @@ def accounts(op: Operation, rng: np.random.Generator, A: int, T: int, seed: int)
     display = display.to_pylist()
     location = when(rng.random(A) < 0.7, "", pick(rng, op.locations, A)).to_pylist()
     bio = when(rng.random(A) < 0.85, "", pick(rng, op.bios, A)).to_pylist()
-    hostile = [int(a) for a in rank[: len(HOSTILE_USERS)]]
-    for a, (name, desc, loc) in zip(hostile, HOSTILE_USERS, strict=False):
+    top = [int(a) for a in rank[: len(op.top_profiles)]]
+    hostile = low_activity(rank, len(hostile_users(op)))
+    for a, (name, desc, loc) in zip(
+        top + hostile, op.top_profiles + hostile_users(op), strict=True
+    ):
         display[a], bio[a], location[a] = name, desc, loc
     nl = len(op.account_langs)
     return NS(
         A=A, group=group, creation=creation, first=first, counts=counts, rank=rank, dorm=dorm,
         followers=followers, following=following, lang=rng.choice(nl, A, p=op.account_lang_p),
-        client=rng.choice(len(op.clients), A, p=op.client_p), display=display, location=location,
+        client=_clients(op, rng, counts), display=display, location=location,
         bio=bio, purl=when(rng.random(A) < 0.95, "", join("https://t.co/", slugs(rng, A, 10))),
-        userid=[uid_hash(seed, "user", i) for i in range(A)], hostile=hostile, seed=seed,
+        userid=[uid_hash(seed, "user", i) for i in range(A)], hostile=hostile, top=top, seed=seed,
         screen=[uid_hash(seed, "screen", i) for i in range(A)],
     )  # fmt: skip

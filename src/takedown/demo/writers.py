@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from takedown.demo.arrow import csv, join, num, put, slugs, sparse, write
-from takedown.demo.hostile import HOSTILE_TWEETS
+from takedown.demo.hostile import hostile_tweets
 from takedown.demo.params import Operation, calendar
 from takedown.demo.text import FAMILY_BLOCK, halves, spaced, tables
 from takedown.demo.users import uid_hash
@@ -64,11 +64,31 @@ def write_users(f: IO[bytes], op: Operation, a: NS) -> NS:
         "trail": list(op.trails), "dom_pre": [d[1] for d in op.domains],
         "dom_suf": [d[2] for d in op.domains], "absent": ["absent,absent"],
         "hm": [f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)],
-        "day": [str(np.datetime64(int(d), "D")) for d in range(cal.start - 1, cal.end + 1)],
+        "day": [str(np.datetime64(int(d), "D")) for d in range(cal.start - 1, cal.end + 2)],
     }  # fmt: skip
     tb = {k: pa.array(v, pa.string()) for k, v in t.items()}
     tb["tags"] = csv(tb["tags"])
     return NS(tb=tb, frag=frag, U=U, halves=halves(op), start=cal.start)
+
+
+def _ring_pieces(t: NS, ix: np.ndarray, has_url: np.ndarray, b: np.ndarray, tag_text: pa.Array):
+    """The ring events' own URL (in the text and the urls column) and hashtag (in the text and
+    the hashtags column) in place of the background ones, for the rows ix of a chunk."""
+    lk, tg = t.ev.link[ix], t.ev.tag[ix]
+    lk_url, mt = lk[has_url], tg >= 0
+    urls, names = pa.array(t.ev.urls, pa.string()), pa.array(t.ev.tags, pa.string())
+    own = names.take(tg[mt])
+
+    def link(piece: pa.Array, lead: str = "") -> pa.Array:
+        return put(piece, lk_url >= 0, join(lead, urls.take(lk_url[lk_url >= 0])))
+
+    def tags(col: pa.Array) -> pa.Array:
+        quoted = b[mt] == 1
+        return put(
+            col, mt, pc.if_else(pa.array(quoted), join("['", own, "']"), join("[", own, "]"))
+        )
+
+    return NS(tag_text=put(tag_text, mt, join(" #", own)), link=link, tags=tags)
 
 
 def write_header(f: IO[bytes], op: Operation) -> None:
@@ -88,7 +108,7 @@ def write_tweets(
     """Appends a block's tweets in id order, `rows` at a time; returns the chunks written
     (chunk numbers seed each chunk's random strings, so they continue across blocks)."""
     tb, U, (h0, h1, h2) = ctx.tb, ctx.U, ctx.halves
-    hostile_text = dict(zip(t.hostile_rows.tolist(), HOSTILE_TWEETS, strict=False))
+    hostile_text = dict(zip(t.hostile_rows.tolist(), hostile_tweets(op), strict=False))
     T, n_chunk = t.acct.size, chunk0
     for n_chunk, s in enumerate(range(0, T, rows), start=chunk0):
         ix = t.order[s : s + rows]
@@ -97,13 +117,14 @@ def write_tweets(
         blk = FAMILY_BLOCK[fam] * 8**4
         has_url, b = t.has_url[ix], (crng.random(n) < 0.5).astype(np.int32)  # b: list style
         k = int(has_url.sum())
+        ring = _ring_pieces(t, ix, has_url, b, tb["tag_text"].take(t.tags[ix]))
         text = join(
             tb["rt"].take(np.where(rt, t.rt_tgt[ix], U)),
             tb["reply"].take(np.where(rep, tgt, U)), tb["tpl"].take(t.tpl[ix]),
             tb["sep"].take(fam), h0.take(blk + (c & 4095)), h1.take(blk + ((c >> 12) & 4095)),
-            h2.take(c >> 24), tb["tag_text"].take(t.tags[ix]),
+            h2.take(c >> 24), ring.tag_text,
             tb["mention"].take(np.where(t.mention[ix], tgt, U)),
-            sparse(has_url, join(" https://t.co/", slugs(crng, k, 10))),
+            sparse(has_url, ring.link(join(" https://t.co/", slugs(crng, k, 10)), " ")),
             tb["emoji"].take(np.where(t.has_emoji[ix], t.emoji[ix], len(op.emoji))),
         )  # fmt: skip
         v = t.variant[ix]
@@ -113,7 +134,7 @@ def write_tweets(
         hm = t.hostile[ix]
         text = put(text, hm, pa.array([hostile_text[int(p)] for p in ix[hm]], pa.string()))
         dom = t.dom[ix][has_url]
-        url = join(tb["dom_pre"].take(dom), slugs(crng, k, 11), tb["dom_suf"].take(dom))
+        url = ring.link(join(tb["dom_pre"].take(dom), slugs(crng, k, 11), tb["dom_suf"].take(dom)))
         url = pc.if_else(pa.array(b[has_url] == 1), join("['", url, "']"), join("[", url, "]"))
         utc, ref, q = t.utc[ix], t.ref_tid[ix], t.quote[ix]
         when = join(tb["day"].take(utc // 1440 - ctx.start + 1), tb["hm"].take(utc % 1440), sep=" ")
@@ -131,7 +152,7 @@ def write_tweets(
             ("latitude,longitude", tb["absent"].take(np.zeros(n, np.int8))),
             *((name, num(x[ix])) for name, x in (("quote_count", t.quotes), ("reply_count", t.replies),
                                           ("like_count", t.likes), ("retweet_count", t.rts))),
-            ("hashtags", tb["tags"].take(t.tags[ix] + b * len(tables(op).tagsets))),
+            ("hashtags", ring.tags(tb["tags"].take(t.tags[ix] + b * len(tables(op).tagsets)))),
             ("urls", sparse(has_url, csv(url), ("[]", ""), b)),
             ("user_mentions", tb["uid_list"].take(mentioned)),
         ]  # fmt: skip

@@ -313,31 +313,20 @@ def test_coordinated_clusters_and_unique_background(gen, tweets) -> None:
         assert demo_text.normalize_text(c["text"]) == c["normalized"]
         assert all(r["is_retweet"] == "False" for r in rows)
         in_cluster |= set(c["tweetids"])
+    # Retweets are left out of co-tweet clusters; their texts repeat only inside a planted
+    # co-retweet event (each member retweets the same tweet, so its text).
     background = [
-        demo_text.normalize_text(r["tweet_text"]) for r in tweets if r["tweetid"] not in in_cluster
+        demo_text.normalize_text(r["tweet_text"])
+        for r in tweets
+        if r["tweetid"] not in in_cluster and r["is_retweet"] == "False"
     ]
     assert len(set(background)) == len(background), "background texts would form clusters"
+    retweets = Counter(r["tweet_text"] for r in tweets if r["is_retweet"] == "True")
+    events = [ids for ring in gen[1]["networks"]["co_retweet"] for ids in ring["tweetids"]]
+    by_id = {r["tweetid"]: r["tweet_text"] for r in tweets}
+    assert sorted(n for n in retweets.values() if n > 1) == sorted(len(e) for e in events)
+    assert all(len({by_id[i] for i in e}) == 1 for e in events)
     assert not {c["normalized"] for c in coord["clusters"]} & set(background)
-
-
-def test_hostile_samples_round_trip(gen, tweets, users) -> None:
-    truth = gen[1]
-    cells = {("tweets", r["tweetid"], c): v for r in tweets for c, v in r.items()}
-    cells |= {("users", r["userid"], c): v for r in users for c, v in r.items()}
-    for s in truth["hostile_samples"]:
-        assert cells[(s["file"], s["id"], s["column"])] == s["value"], s
-    values = "\n".join(s["value"] for s in truth["hostile_samples"])
-    for needle in ("<script>window.__pwned=1</script>", "{{< var accounts >}}", "{{< include",
-                   "$$x^2$$", "# heading", "**bold**", "[link](javascript:alert(1))",
-                   "#set page(width: 1cm)", "@fig-x", "<label>", "\\", "`", "|", "---", "\r\n",
-                   '"', ",", "👨‍👩‍👧", "🇨🇳", "مرحبا", "שלום", "这", "這"):  # fmt: skip
-        assert needle in values, needle
-    empty = {s["column"] for s in truth["hostile_samples"] if s["value"] == ""}
-    assert {"user_reported_location", "user_profile_description"} <= empty
-    per_user = Counter(r["userid"] for r in tweets).most_common()
-    top10 = {u for u, _ in per_user[:10]}
-    assert per_user[9][1] > per_user[10][1]  # the top 10 is unambiguous
-    assert truth["hostile_top_accounts"] and set(truth["hostile_top_accounts"]) <= top10
 
 
 def test_truth_file_matches_return_value(gen) -> None:

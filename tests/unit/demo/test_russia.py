@@ -14,7 +14,8 @@ import pytest
 
 from takedown import demo
 from takedown.demo import text as demo_text
-from takedown.demo.hostile import HOSTILE_TWEETS
+from takedown.demo.china import CHINA
+from takedown.demo.hostile import hostile_tweets
 from takedown.demo.russia import RUSSIA
 from takedown.schema import TWEET_COLUMNS, USER_COLUMNS
 
@@ -129,7 +130,7 @@ def test_topics_and_text_entities(gen, tweets) -> None:
     hostile = {s["id"] for s in truth["hostile_samples"] if s["column"] == "tweet_text"}
     plain = [r["tweet_text"] for r in tweets if r["tweetid"] not in hostile]
     tagged = sum(bool(re.search(r"\s#[^\s#]", t)) for t in plain) / TWEETS
-    linked = sum("https://t.co/" in t.lower() for t in plain) / TWEETS  # some upper-cased
+    linked = sum("https://" in t.lower() for t in plain) / TWEETS  # some upper-cased
     assert truth["text_hashtag_share"] == round(tagged, 6) and 0.15 < tagged < 0.4
     assert truth["text_url_share"] == round(linked, 6) and linked > 0.5
 
@@ -140,7 +141,7 @@ def test_lexicon_tables_are_clean() -> None:
             assert _topics(text) == ([] if topic == "other" else [topic]), text
     tb = demo_text.tables(RUSSIA)
     neutral = [p for b in tb.combo.values() for slot in [b[0], *b[1]] for p in slot]
-    neutral += list(HOSTILE_TWEETS) + list(RUSSIA.outside) + [d[1] for d in RUSSIA.domains]
+    neutral += list(hostile_tweets(RUSSIA)) + list(RUSSIA.outside) + [d[1] for d in RUSSIA.domains]
     neutral += list(RUSSIA.locations + RUSSIA.bios + RUSSIA.surnames + RUSSIA.given)
     assert not [p for p in neutral if _topics(p)]
     norm = sorted({demo_text.normalize_text(t) for t in tb.tpl} - {""})
@@ -167,10 +168,19 @@ def test_coordinated_clusters_and_unique_background(gen, tweets) -> None:
         assert {demo_text.normalize_text(r["tweet_text"]) for r in rows} == {c["normalized"]}
         assert _topics(c["text"]) == ([] if c["topic"] == "other" else [c["topic"]])
         in_cluster |= set(c["tweetids"])
+    # Retweets are left out of co-tweet clusters; their texts repeat only inside a planted
+    # co-retweet event (each member retweets the same tweet, so its text).
     background = [
-        demo_text.normalize_text(r["tweet_text"]) for r in tweets if r["tweetid"] not in in_cluster
+        demo_text.normalize_text(r["tweet_text"])
+        for r in tweets
+        if r["tweetid"] not in in_cluster and r["is_retweet"] == "False"
     ]
     assert len(set(background)) == len(background), "background texts would form clusters"
+    retweets = Counter(r["tweet_text"] for r in tweets if r["is_retweet"] == "True")
+    events = [ids for ring in gen[1]["networks"]["co_retweet"] for ids in ring["tweetids"]]
+    by_id = {r["tweetid"]: r["tweet_text"] for r in tweets}
+    assert sorted(n for n in retweets.values() if n > 1) == sorted(len(e) for e in events)
+    assert all(len({by_id[i] for i in e}) == 1 for e in events)
 
 
 def test_same_seed_same_bytes(gen, tmp_path: Path) -> None:
@@ -192,3 +202,26 @@ def test_profile_matches_the_planted_operation() -> None:
     assert {k: t.keywords for k, t in profile.topics.items()} == RUSSIA.keywords
     assert [t.label for t in profile.topics.values()] == list(RUSSIA.topic_labels[:-1])
     assert profile.published == [] and profile.context == {}
+
+
+def test_preset_has_its_own_sizes_and_shares() -> None:
+    """The Russia set's 1,152 accounts, a twelfth of its tweets, and its own retweet share and
+    cluster figures: none of the China preset's."""
+    assert (RUSSIA.default_accounts, RUSSIA.default_tweets) == (1_152, 286_233)
+    for field in ("default_accounts", "default_tweets", "retweet_share", "retweet_inside",
+                  "clusters", "cluster_k"):  # fmt: skip
+        assert getattr(RUSSIA, field) != getattr(CHINA, field), field
+
+
+def test_retweets_and_clusters_follow_the_preset(gen, tweets) -> None:
+    truth = gen[1]
+    rts = [r for r in tweets if r["is_retweet"] == "True"]
+    assert truth["retweet_share"] == round(len(rts) / TWEETS, 6)
+    assert abs(len(rts) / TWEETS - RUSSIA.retweet_share) < 0.02
+    users = {r["userid"] for r in tweets}
+    inside = sum(r["retweet_userid"] in users for r in rts) / len(rts)
+    assert truth["retweet_inside_share"] == round(inside, 6)
+    assert abs(inside - RUSSIA.retweet_inside) < 0.04
+    sizes = [len(c["userids"]) for c in truth["coordination"]["clusters"]]
+    assert len(sizes) == max(5, round(RUSSIA.clusters * TWEETS / RUSSIA.default_tweets))
+    assert RUSSIA.cluster_k[0] <= min(sizes) and max(sizes) <= RUSSIA.cluster_k[1]
