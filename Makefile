@@ -9,7 +9,7 @@ QUARTO_KIT ?= ../shared/quarto/setup.sh
 
 LOCK := requirements.lock
 
-.PHONY: report test test-fast lint format bench lock clean quarto
+.PHONY: report test test-fast lint format bench bench-archive lock clean quarto
 
 # Installs the exact versions (and hashes) in requirements.lock, then the project itself.
 $(STAMP): pyproject.toml $(LOCK)
@@ -55,6 +55,10 @@ format: $(STAMP)
 # Issue 11's scale benchmark up to 10M tweets (add --full for 45M: ~45 GiB of disk, ~30 min).
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_scale.py --sizes S,M,L
+
+# Issue 18's archive benchmark: one synthetic operation per row of releases.csv at scale 0.1.
+bench-archive: $(STAMP)
+	$(BIN)/python scripts/bench_archive.py --scale 0.1
 
 clean:
 	rm -rf $(DEMO_DIR) $(DATA_DIR) reports .takedown-cache
