@@ -15,8 +15,11 @@ from typing import Any
 
 from takedown.compose.escape import md_escape
 from takedown.ingest.dataset import Dataset
+from takedown.notebook import EXPORTS_DIR
+from takedown.pipeline.accounts import write_accounts
 from takedown.pipeline.availability import LEGACY_REASON, unavailable_findings
 from takedown.pipeline.execute import Outcome
+from takedown.pipeline.job import RenderJob
 from takedown.pipeline.published import compare
 from takedown.profile import Profile
 from takedown.tables_csv import LABEL, as_frame, table_path, write_csv
@@ -127,3 +130,22 @@ named by its label, and each figure and table links its own: {links}. {accounts}
 text cell that a spreadsheet would read as a formula starts with a single quote (`'`), as in
 rejects.csv; example tweets appear there in full.
 """
+
+
+def write_evidence(
+    job: RenderJob, out: Path, findings: list[dict], outcomes: list[Outcome], manifest: dict
+) -> None:
+    """out/tables/<label>.csv for every figure and table, and out/accounts.csv."""
+    collect_tables(outcomes, out)
+    write_generated_tables(out, job.ds, job.profile, findings, outcomes, manifest)
+    write_accounts(job.dataset_dir, cluster_accounts(outcomes), out)
+
+
+def copy_exports(outcomes: list[Outcome], out: Path) -> None:
+    """Files notebooks exported (e.g. network/edges.csv), into the version folder."""
+    for o in outcomes:
+        if o.status in ("failed", "skipped") or o.executed is None:
+            continue
+        exports = o.executed.parent / EXPORTS_DIR
+        if exports.is_dir():
+            shutil.copytree(exports, out, dirs_exist_ok=True)

@@ -27,19 +27,11 @@ from takedown.findings.groups import check_group_by
 from takedown.hashing import sha256_json
 from takedown.ingest.dataset import check_new_dataset_name, data_id, load_dataset
 from takedown.ingest.publish import pinned
-from takedown.notebook import EXPORTS_DIR
-from takedown.pipeline.accounts import write_accounts
 from takedown.pipeline.availability import availability_summary, write_metadata
 from takedown.pipeline.collection import collection_variables, write_collection
 from takedown.pipeline.composer import check_engine, run_engine, set_front_matter
 from takedown.pipeline.context import write_context
-from takedown.pipeline.evidence import (
-    cluster_accounts,
-    collect_tables,
-    data_note,
-    link_tables,
-    write_generated_tables,
-)
+from takedown.pipeline.evidence import copy_exports, data_note, link_tables, write_evidence
 from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, Outcome, Run, execute_all
 from takedown.pipeline.headlines import headlines_markdown
 from takedown.pipeline.job import RenderJob
@@ -200,7 +192,7 @@ def _compose(
     manifest = render_manifest(job, done.outcomes, done.findings_text, done.version, created)
     out = scratch / "out"
     out.mkdir()
-    _write_evidence(job, out, findings, done, manifest)
+    write_evidence(job, out, findings, done.outcomes, manifest)
     _write_variables(project, job, findings, done.version, created)
     _write_generated(project, job, findings, done, manifest)
     notes = project / "report" / "_generated" / "appendix.qmd"
@@ -229,28 +221,9 @@ def _compose(
     (out / "notebooks").mkdir()
     for nb in (project / "notebooks").glob("*.ipynb"):
         shutil.copy2(nb, out / "notebooks" / nb.name)
-    _copy_exports(done.outcomes, out)
+    copy_exports(done.outcomes, out)
     write_json(out / "manifest.json", manifest)
     return out
-
-
-def _write_evidence(
-    job: RenderJob, out: Path, findings: list[dict], done: _Executed, manifest: dict
-) -> None:
-    """out/tables/<label>.csv for every figure and table, and out/accounts.csv."""
-    collect_tables(done.outcomes, out)
-    write_generated_tables(out, job.ds, job.profile, findings, done.outcomes, manifest)
-    write_accounts(job.dataset_dir, cluster_accounts(done.outcomes), out)
-
-
-def _copy_exports(outcomes: list[Outcome], out: Path) -> None:
-    """Files notebooks exported (e.g. network/edges.csv), into the version folder."""
-    for o in outcomes:
-        if o.status in ("failed", "skipped") or o.executed is None:
-            continue
-        exports = o.executed.parent / EXPORTS_DIR
-        if exports.is_dir():
-            shutil.copytree(exports, out, dirs_exist_ok=True)
 
 
 def _copy_project(root: Path, project: Path, outcomes: list[Outcome]) -> Path:
