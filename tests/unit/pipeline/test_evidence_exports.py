@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from takedown.notebook import EXPORTS_DIR
 from takedown.pipeline.execute import Outcome
-from takedown.pipeline.render import _copy_exports
+from takedown.pipeline.evidence import copy_exports
 
 
 def _work(tmp_path, name: str, files: dict[str, str]):
@@ -24,7 +24,7 @@ def test_exports_are_copied_into_the_version_folder(tmp_path):
     plain = _work(tmp_path, "01_overview", {})
     out = tmp_path / "out"
     out.mkdir()
-    _copy_exports([Outcome("11_networks", "ok", ok), Outcome("12_x", "failed", bad),
+    copy_exports([Outcome("11_networks", "ok", ok), Outcome("12_x", "failed", bad),
                    Outcome("01_overview", "cached", plain)], out)  # fmt: skip
     assert (out / "network" / "edges.csv").read_text() == "Source,Target,Weight\n"
     assert not (out / "x").exists()
