@@ -28,7 +28,7 @@ def rendered(demo) -> dict:
     out = demo["base"] / "reports"
     cache = demo["base"] / "cache"
     r = run_cli(
-        "render", "demo", "--data-dir", demo["data"], "--out", out,
+        "render", "demo", "--engine", "builtin", "--data-dir", demo["data"], "--out", out,
         "--profile", ROOT / "profiles/china_052020.yml", cwd=ROOT,
         env={"TAKEDOWN_CACHE_DIR": str(cache)},
     )  # fmt: skip
@@ -58,7 +58,7 @@ def rendered_russia(tmp_path_factory) -> dict:
     r = run_cli("ingest", raw, "--dataset", "russia", "--data-dir", data)
     assert r.returncode == 0, r.stderr
     r = run_cli(
-        "render", "russia", "--data-dir", data, "--out", out,
+        "render", "russia", "--engine", "builtin", "--data-dir", data, "--out", out,
         "--profile", ROOT / "profiles/demo_russia.yml", cwd=ROOT,
         env={"TAKEDOWN_CACHE_DIR": str(base / "cache")},
     )  # fmt: skip
@@ -72,10 +72,11 @@ def rendered_russia(tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="session")
 def quarto_rendered(rendered, quarto_bin) -> dict:
-    """`takedown render --engine quarto` of the demo, beside the built-in render."""
+    """`takedown render` of the demo with the default engine, auto, which is Quarto when one is
+    on PATH (quarto_bin), beside the built-in render."""
     out = rendered["base"] / "reports-quarto"
     r = run_cli(
-        "render", "demo", "--data-dir", rendered["data"], "--out", out, "--engine", "quarto",
+        "render", "demo", "--data-dir", rendered["data"], "--out", out,
         "--profile", ROOT / "profiles/china_052020.yml", cwd=ROOT,
         env={"TAKEDOWN_CACHE_DIR": str(rendered["cache"])},
     )  # fmt: skip

@@ -34,7 +34,7 @@ def start(
 
 
 def render_args(base: Path, name: str = "d", *extra: str) -> list[str | Path]:
-    return ["render", name, "--data-dir", base / "data", "--out", base / "reports",
+    return ["render", name, "--engine", "builtin", "--data-dir", base / "data", "--out", base / "reports",
             "--profile", PROFILE, *extra]  # fmt: skip
 
 
@@ -231,7 +231,7 @@ def two_rendered(tmp_path_factory) -> Path:
 
 
 def compare_args(base: Path) -> list[str | Path]:
-    return ["compare", "a", "b", "--data-dir", base / "data", "--out", base / "reports"]
+    return ["compare", "a", "b", "--engine", "builtin", "--data-dir", base / "data", "--out", base / "reports"]
 
 
 def alive(pids: dict[int, str]) -> list[int]:

@@ -108,7 +108,7 @@ def test_export_to_report_with_only_yaml(fmt, tmp_path):
     profile = tmp_path / "drafted.yml"
     r = run_cli("profile", "init", "ds", "--data-dir", data, "--out", profile)
     assert r.returncode == 0, r.stderr
-    r = run_cli("render", "ds", "--data-dir", data, "--out", out, "--profile", profile,
+    r = run_cli("render", "ds", "--engine", "builtin", "--data-dir", data, "--out", out, "--profile", profile,
                 cwd=ROOT, env={"TAKEDOWN_CACHE_DIR": str(tmp_path / "cache")})  # fmt: skip
     assert r.returncode == 0, r.stderr + r.stdout
     (folder,) = (p for p in (out / "ds").iterdir() if not p.name.startswith("."))
@@ -129,7 +129,7 @@ def test_ira_sample_renders_with_a_drafted_profile(tmp_path, shared_data):
     assert r.returncode == 0, r.stderr
     profile = tmp_path / "ira.yml"
     assert run_cli("profile", "init", "ira", "--data-dir", data, "--out", profile).returncode == 0
-    r = run_cli("render", "ira", "--data-dir", data, "--out", out, "--profile", profile,
+    r = run_cli("render", "ira", "--engine", "builtin", "--data-dir", data, "--out", out, "--profile", profile,
                 cwd=ROOT, env={"TAKEDOWN_CACHE_DIR": str(tmp_path / "cache")})  # fmt: skip
     assert r.returncode == 0, r.stderr + r.stdout
     (folder,) = (p for p in (out / "ira").iterdir() if not p.name.startswith("."))

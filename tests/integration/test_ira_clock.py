@@ -80,7 +80,7 @@ def test_no_working_hours_share_and_the_clock_is_utc(found):
 @pytest.mark.slow
 def test_rendered_report_prints_no_working_hours_share(drafted):
     out = drafted["base"] / "reports"
-    r = run_cli("render", "ira", "--data-dir", drafted["data"], "--out", out,
+    r = run_cli("render", "ira", "--engine", "builtin", "--data-dir", drafted["data"], "--out", out,
                 "--profile", drafted["profile"], cwd=ROOT,
                 env={"TAKEDOWN_CACHE_DIR": str(drafted["base"] / "cache")})  # fmt: skip
     assert r.returncode == 0, r.stderr + r.stdout

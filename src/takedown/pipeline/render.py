@@ -28,7 +28,7 @@ from takedown.ingest.dataset import check_new_dataset_name, data_id, load_datase
 from takedown.ingest.publish import pinned
 from takedown.pipeline.availability import availability_summary, write_metadata
 from takedown.pipeline.collection import collection_variables, write_collection
-from takedown.pipeline.composer import check_engine, run_engine, set_front_matter
+from takedown.pipeline.composer import resolve_engine, run_engine, set_front_matter
 from takedown.pipeline.context import write_context
 from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, Outcome, Run, execute_all
 from takedown.pipeline.job import RenderJob
@@ -97,7 +97,7 @@ def render(
     data_dir: Path,
     profile_path: Path,
     out_root: Path,
-    engine: str = "builtin",
+    engine: str = "auto",
     jobs: int | None = None,
     force: bool = False,
     fail_fast: bool = False,
@@ -116,7 +116,7 @@ def render(
     with pinned(data_dir / dataset) as dataset_dir:
         ds = load_dataset(dataset_dir)
         profile = load_profile(profile_path)
-        check_engine(engine)
+        engine = resolve_engine(engine)  # auto: Quarto when on PATH
         base = out_root / dataset
         cache_dir = cache_dir or Path(
             os.environ.get("TAKEDOWN_CACHE_DIR") or root / ".takedown-cache"
