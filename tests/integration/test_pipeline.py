@@ -121,7 +121,7 @@ def test_engine_quarto_without_binary_says_so(rendered, tmp_path):
 
 
 def test_render_of_unknown_dataset_is_one_line(tmp_path):
-    r = run_cli("render", "nope", "--engine", "builtin", "--data-dir", tmp_path, "--out", tmp_path / "r")
+    r = run_cli("render", "nope", "--data-dir", tmp_path, "--out", tmp_path / "r")
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "takedown ingest" in lines[0]

@@ -73,8 +73,9 @@ def test_quarto_renders_no_previews_and_links_each_notebook_itself(tmp_path):
     assert front["notebook-view"] is False
     assert front["takedown-notebooks"] == views
     assert front["filters"] == [str(NOTEBOOK_LINKS)] and NOTEBOOK_LINKS.is_file()
-    assert text.split("---\n", 2)[2] == (ROOT / "report" / "report.qmd").read_text(
-        encoding="utf-8"
-    ).split("---\n", 2)[2]
+    assert (
+        text.split("---\n", 2)[2]
+        == (ROOT / "report" / "report.qmd").read_text(encoding="utf-8").split("---\n", 2)[2]
+    )
     without_previews(main)  # a second call finds no list and leaves the document as it is
     assert main.read_text(encoding="utf-8") == text
