@@ -88,3 +88,14 @@ def test_a_token_longer_than_any_column_may_break_in_the_html():
     md = md_table([{"display name": "<script>window.__pwned=1</script>", "n": 1}])
     html = pypandoc.convert_text(md, "html", format="markdown", extra_args=["--wrap=none"])
     assert '<span class="brk">&lt;script&gt;window.__pwned=1&lt;/script&gt;</span>' in html
+
+
+def test_a_long_file_name_in_a_code_column_is_one_unbroken_code_span():
+    # issue 17 item 2: a 39-character name was a `brk` span, which broke mid-word in the PDF.
+    name = "authors_tweet_general_statistics.csv.gz"
+    table = md_table([{"file": name, "bytes": 160_007_416}], code=["file"])
+    row, rule = table.splitlines()[2], table.splitlines()[1]
+    assert f"`{name}`" in row and "brk" not in row
+    assert len(rule.split("|")[1]) >= len(name)  # its column is as wide as the whole name
+    plain = md_table([{"file": name, "bytes": 1}])
+    assert "{.brk}" in plain  # without code=, a token over TOKEN_CAP may break anywhere
