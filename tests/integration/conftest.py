@@ -83,3 +83,56 @@ def quarto_rendered(rendered, quarto_bin) -> dict:
     assert r.returncode == 0, r.stderr[-3000:]
     (folder,) = [p for p in (out / "demo").iterdir() if not p.name.startswith(".")]
     return {"folder": folder, "stderr": r.stderr}
+
+
+@pytest.fixture(scope="session")
+def quarto_rendered_russia(rendered_russia, quarto_bin) -> dict:
+    """The second demo composed by Quarto, from the built-in render's notebook cache (only the
+    compose runs again)."""
+    out = rendered_russia["base"] / "reports-quarto"
+    r = run_cli(
+        "render", "russia", "--engine", "quarto", "--data-dir", rendered_russia["data"],
+        "--out", out, "--profile", ROOT / "profiles/demo_russia.yml", cwd=ROOT,
+        env={"TAKEDOWN_CACHE_DIR": str(rendered_russia["cache"])},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr[-3000:]
+    (folder,) = [p for p in (out / "russia").iterdir() if not p.name.startswith(".")]
+    return {"folder": folder, "stderr": r.stderr}
+
+
+@pytest.fixture(scope="session")
+def ira_drafted(shared_data, tmp_path_factory) -> dict:
+    """The real IRA sample (ira538) ingested once, with the profile `profile init` drafts."""
+    base = tmp_path_factory.mktemp("ira")
+    data, profile = base / "data", base / "ira.yml"
+    r = run_cli("ingest", shared_data / "ira_538_by_author", "--dataset", "ira", "--data-dir", data)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("profile", "init", "ira", "--data-dir", data, "--out", profile)
+    assert r.returncode == 0, r.stderr
+    return {"base": base, "data": data, "profile": profile, "stdout": r.stdout,
+            "text": profile.read_text(encoding="utf-8"), "cache": base / "cache"}  # fmt: skip
+
+
+def _render_ira(ira: dict, engine: str) -> dict:
+    """`takedown render ira` with the drafted profile into reports-<engine>/; one version."""
+    out = ira["base"] / f"reports-{engine}"
+    r = run_cli(
+        "render", "ira", "--engine", engine, "--data-dir", ira["data"], "--out", out,
+        "--profile", ira["profile"], cwd=ROOT, env={"TAKEDOWN_CACHE_DIR": str(ira["cache"])},
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr[-3000:] + r.stdout
+    (folder,) = (p for p in (out / "ira").iterdir() if not p.name.startswith("."))
+    findings = {f["id"]: f for f in json.loads((folder / "findings.json").read_text())["findings"]}
+    return {"folder": folder, "findings": findings, "stderr": r.stderr}
+
+
+@pytest.fixture(scope="session")
+def rendered_ira(ira_drafted) -> dict:
+    """The IRA sample rendered by the built-in composer with its drafted profile."""
+    return _render_ira(ira_drafted, "builtin")
+
+
+@pytest.fixture(scope="session")
+def quarto_rendered_ira(rendered_ira, ira_drafted, quarto_bin) -> dict:
+    """The IRA sample composed by Quarto, from the built-in render's notebook cache."""
+    return _render_ira(ira_drafted, "quarto")

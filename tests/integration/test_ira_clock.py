@@ -5,26 +5,18 @@ no working-hours share is computed on an assumed window."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from takedown.findings import posting_clock as pc
 from takedown.notebook import setup
 from takedown.profile import load_profile
-from tests.conftest import ROOT, run_cli
 
 
 @pytest.fixture(scope="module")
-def drafted(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    base = tmp_path_factory.mktemp("ira_clock")
-    data, out = base / "data", base / "ira.yml"
-    r = run_cli("ingest", shared_data / "ira_538_by_author", "--dataset", "ira", "--data-dir", data)
-    assert r.returncode == 0, r.stderr
-    r = run_cli("profile", "init", "ira", "--data-dir", data, "--out", out)
-    assert r.returncode == 0, r.stderr
-    return {"base": base, "data": data, "profile": out, "stdout": r.stdout,
-            "text": out.read_text(encoding="utf-8")}  # fmt: skip
+def drafted(ira_drafted: dict) -> dict:
+    """The session's IRA ingest and drafted profile (tests/integration/conftest.py)."""
+    return ira_drafted
 
 
 @pytest.fixture(scope="module")
@@ -78,13 +70,8 @@ def test_no_working_hours_share_and_the_clock_is_utc(found):
 
 
 @pytest.mark.slow
-def test_rendered_report_prints_no_working_hours_share(drafted):
-    out = drafted["base"] / "reports"
-    r = run_cli("render", "ira", "--engine", "builtin", "--data-dir", drafted["data"], "--out", out,
-                "--profile", drafted["profile"], cwd=ROOT,
-                env={"TAKEDOWN_CACHE_DIR": str(drafted["base"] / "cache")})  # fmt: skip
-    assert r.returncode == 0, r.stderr + r.stdout
-    (folder,) = (p for p in (out / "ira").iterdir() if not p.name.startswith("."))
+def test_rendered_report_prints_no_working_hours_share(rendered_ira):
+    folder = rendered_ira["folder"]
     fs = {f["id"]: f for f in json.loads((folder / "findings.json").read_text())["findings"]}
     lo, hi = fs["posting_clock.best_utc_offset"]["interval"]
     assert hi - lo > 1
