@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pypandoc
@@ -99,3 +100,14 @@ def test_a_long_file_name_in_a_code_column_is_one_unbroken_code_span():
     assert len(rule.split("|")[1]) >= len(name)  # its column is as wide as the whole name
     plain = md_table([{"file": name, "bytes": 1}])
     assert "{.brk}" in plain  # without code=, a token over TOKEN_CAP may break anywhere
+
+
+def test_md_table_too_wide_for_the_page_is_two_tables_each_with_the_first_column():
+    row = {"id": "k1", **{f"c{i}": f"{i}" * 24 for i in range(1, 6)}}
+    text = md_table([row, {**row, "id": "k2"}])
+    parts = text.split("\n\n")
+    assert len(parts) == 2
+    heads = [p.splitlines()[0] for p in parts]
+    assert heads[0].startswith("| id | c1 |") and heads[1].startswith("| id |")
+    assert all(p.count("| k1 |") == 1 and p.count("| k2 |") == 1 for p in parts)
+    assert sorted(re.findall(r"c\d", " ".join(heads))) == ["c1", "c2", "c3", "c4", "c5"]
