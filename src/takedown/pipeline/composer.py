@@ -122,10 +122,8 @@ def without_previews(main: Path) -> None:
     text = main.read_text(encoding="utf-8")
     m = re.match(r"^---\n(.*?)\n---\n", text, re.S)
     views = (yaml.safe_load(m[1]) or {}).get("notebook-view") if m else None
-    if not isinstance(views, list):
+    if views is False:
         return
-    set_front_matter(main, {
-        "notebook-view": False,
-        "takedown-notebooks": views,
-        "filters": [str(NOTEBOOK_LINKS)],
-    })  # fmt: skip
+    links = {"takedown-notebooks": views, "filters": [str(NOTEBOOK_LINKS)]}
+    # Without a list (the comparison) Quarto would link a preview the out folder does not keep.
+    set_front_matter(main, {"notebook-view": False, **(links if isinstance(views, list) else {})})

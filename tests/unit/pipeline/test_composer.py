@@ -77,5 +77,13 @@ def test_quarto_renders_no_previews_and_links_each_notebook_itself(tmp_path):
         text.split("---\n", 2)[2]
         == (ROOT / "report" / "report.qmd").read_text(encoding="utf-8").split("---\n", 2)[2]
     )
-    without_previews(main)  # a second call finds no list and leaves the document as it is
+    without_previews(main)  # a second call finds previews off and leaves the document as it is
     assert main.read_text(encoding="utf-8") == text
+
+
+def test_a_document_without_a_notebook_list_gets_no_previews_and_no_filter(tmp_path):
+    main = tmp_path / "compare.qmd"
+    main.write_text("---\ntitle: T\n---\n\nText.\n", encoding="utf-8")
+    without_previews(main)
+    front = yaml.safe_load(main.read_text(encoding="utf-8").split("---\n")[1])
+    assert front == {"title": "T", "notebook-view": False}
