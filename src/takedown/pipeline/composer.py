@@ -22,6 +22,8 @@ from takedown.errors import RenderError
 
 ENGINES = ("auto", "builtin", "quarto")
 NOTEBOOK_LINKS = Path(__file__).with_name("notebook_links.lua")
+# Break points in long table tokens in the PDF, the same filter the built-in composer runs.
+TYPST_BREAKS = Path(__file__).parent.parent / "compose" / "templates" / "typst_breaks.lua"
 
 
 def resolve_engine(engine: str) -> str:
@@ -124,6 +126,7 @@ def without_previews(main: Path) -> None:
     views = (yaml.safe_load(m[1]) or {}).get("notebook-view") if m else None
     if views is False:
         return
-    links = {"takedown-notebooks": views, "filters": [str(NOTEBOOK_LINKS)]}
+    links = {"takedown-notebooks": views} if isinstance(views, list) else {}
     # Without a list (the comparison) Quarto would link a preview the out folder does not keep.
-    set_front_matter(main, {"notebook-view": False, **(links if isinstance(views, list) else {})})
+    filters = [str(NOTEBOOK_LINKS)] * bool(links) + [str(TYPST_BREAKS)]
+    set_front_matter(main, {"notebook-view": False, **links, "filters": filters})

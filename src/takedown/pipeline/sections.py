@@ -113,8 +113,7 @@ def appendix(
             {"file": f.name, "sha256": f.sha256[:16] + "…", "bytes": f.bytes, "read": f.rows_read,
              "kept": f.rows_kept, "rejected": f.rows_rejected}
             for f in ds.files
-        ],
-        code=["file"],  # a file name never breaks mid-word: one small monospace run
+        ]
     )  # fmt: skip
     findings = sorted((f for o in outcomes for f in o.findings), key=lambda f: f["id"])
     ftable = findings_list(findings) if findings else "No findings were recorded.\n"

@@ -13,6 +13,7 @@ import yaml
 from takedown.errors import RenderError
 from takedown.pipeline.composer import (
     NOTEBOOK_LINKS,
+    TYPST_BREAKS,
     engine_label,
     engine_versions,
     resolve_engine,
@@ -72,7 +73,8 @@ def test_quarto_renders_no_previews_and_links_each_notebook_itself(tmp_path):
     front = yaml.safe_load(text.split("---\n")[1])
     assert front["notebook-view"] is False
     assert front["takedown-notebooks"] == views
-    assert front["filters"] == [str(NOTEBOOK_LINKS)] and NOTEBOOK_LINKS.is_file()
+    assert front["filters"] == [str(NOTEBOOK_LINKS), str(TYPST_BREAKS)]
+    assert NOTEBOOK_LINKS.is_file() and TYPST_BREAKS.is_file()
     assert (
         text.split("---\n", 2)[2]
         == (ROOT / "report" / "report.qmd").read_text(encoding="utf-8").split("---\n", 2)[2]
@@ -86,4 +88,4 @@ def test_a_document_without_a_notebook_list_gets_no_previews_and_no_filter(tmp_p
     main.write_text("---\ntitle: T\n---\n\nText.\n", encoding="utf-8")
     without_previews(main)
     front = yaml.safe_load(main.read_text(encoding="utf-8").split("---\n")[1])
-    assert front == {"title": "T", "notebook-view": False}
+    assert front == {"title": "T", "notebook-view": False, "filters": [str(TYPST_BREAKS)]}
