@@ -11,6 +11,10 @@ from rich.markup import escape
 
 from takedown.cli_io import console, err, errors, fail
 
+ENGINE_HELP = (
+    "auto (Quarto when a quarto is on PATH, else builtin), builtin (pandoc + typst) or quarto."
+)
+
 
 def render(
     dataset: Annotated[
@@ -21,7 +25,7 @@ def render(
     data_dir: Annotated[Path, typer.Option("--data-dir", help="Where datasets live.")] = Path(
         "data"
     ),
-    engine: Annotated[str, typer.Option(help="builtin (pandoc + typst) or quarto.")] = "builtin",
+    engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "auto",
     jobs: Annotated[
         int, typer.Option(min=0, help="Notebooks run in parallel (0: one per core).")
     ] = 0,
@@ -90,7 +94,7 @@ def compare(
     data_dir: Annotated[Path, typer.Option("--data-dir", help="Where datasets live.")] = Path(
         "data"
     ),
-    engine: Annotated[str, typer.Option(help="builtin (pandoc + typst) or quarto.")] = "builtin",
+    engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "auto",
 ) -> None:
     """Compose one versioned report setting several rendered reports side by side."""
     from takedown.pipeline.compare import compare as run_compare

@@ -62,10 +62,7 @@ def column_widths(
     `whole` column (code spans: ids) gets its longest cell, however long: code never breaks.
     """
     whole = list(whole) or [False] * len(columns)
-    mins = [
-        max(((text_width if w else longest_token)(c) for c in col), default=0) + PAD
-        for col, w in zip(columns, whole, strict=True)
-    ]
+    mins = _narrowest(columns, whole)
     maxs = [max((text_width(c) for c in col), default=0) + PAD for col in columns]
     maxs = [max(lo, hi) for lo, hi in zip(mins, maxs, strict=True)]
     if sum(maxs) <= budget:
@@ -77,3 +74,36 @@ def column_widths(
     return [
         max(3, lo + round(spare * (hi - lo) / stretch)) for lo, hi in zip(mins, maxs, strict=True)
     ]
+
+
+def _narrowest(columns: Sequence[Sequence[str]], whole: Sequence[bool]) -> list[int]:
+    """Each column's narrowest width: its longest unbreakable token (its longest cell when whole)."""
+    return [
+        max(((text_width if w else longest_token)(c) for c in col), default=0) + PAD
+        for col, w in zip(columns, whole, strict=True)
+    ]
+
+
+# The narrowest widths are estimates rounded up (PAD each): a table over the budget by up to this
+# share still fits the page, as the page check shows; beyond it the table is split.
+SPLIT_SLACK = 1.1
+
+
+def column_groups(
+    columns: Sequence[Sequence[str]], budget: int = TABLE_BUDGET, whole: Sequence[bool] = ()
+) -> list[list[int]]:
+    """Column indices of the tables one table is set as, so that none is too wide for the page
+    (issue 17: split, never overprinted): all columns when they fit; else the first column, the
+    row's key, repeated before as many of the next columns, in order, as fit."""
+    whole = list(whole) or [False] * len(columns)
+    mins = _narrowest(columns, whole)
+    if sum(mins) <= budget * SPLIT_SLACK or len(columns) < 3:
+        return [list(range(len(columns)))]
+    groups, group, used = [], [0], mins[0]
+    for i in range(1, len(columns)):
+        if len(group) > 1 and used + mins[i] > budget:
+            groups.append(group)
+            group, used = [0], mins[0]
+        group.append(i)
+        used += mins[i]
+    return [*groups, group]

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from numbers import Integral, Real
 from typing import Any
 
-from takedown.table_widths import TOKEN_CAP, WIDE, column_widths
+from takedown.table_widths import TOKEN_CAP, WIDE, column_groups, column_widths
 
 _PUNCT = frozenset(string.punctuation)
 # ASCII whitespace and other C0/C1 controls (and Unicode line separators) that could end a line,
@@ -146,14 +146,28 @@ def md_table(
         for i in range(len(keys))
     ]
     head = [_cell(str(h), limit, False)[0] for h in headers]
-    widths = column_widths(
-        [[display_cut(str(headers[i]))] + [r[i][1] for r in shown] for i in range(len(keys))],
-        whole=as_code,
+    texts = [[display_cut(str(headers[i]))] + [r[i][1] for r in shown] for i in range(len(keys))]
+    cells = [head, *[[c[0] for c in r] for r in shown]]
+    # A table too wide for the page is split into tables that each repeat its first column.
+    return "\n".join(
+        _pipe_table(cells, texts, numeric, as_code, group)
+        for group in column_groups(texts, whole=as_code)
     )
-    rule = [("-" * (w - 1) + ":") if numeric[i] else "-" * w for i, w in enumerate(widths)]
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(rule) + "|"]
-    lines += ["| " + " | ".join(c[0] for c in r) + " |" for r in shown]
-    return "\n".join(lines) + "\n"
+
+
+def _pipe_table(
+    cells: list[list[str]],
+    texts: list[list[str]],
+    numeric: list[bool],
+    as_code: list[bool],
+    group: list[int],
+) -> str:
+    """The pipe table of the columns in `group`: header, rule sized from the content, rows."""
+    widths = column_widths([texts[i] for i in group], whole=[as_code[i] for i in group])
+    rule = [("-" * (w - 1) + ":") if numeric[i] else "-" * w
+            for i, w in zip(group, widths, strict=True)]  # fmt: skip
+    lines = ["| " + " | ".join(row[i] for i in group) + " |" for row in cells]
+    return "\n".join([lines[0], "|" + "|".join(rule) + "|", *lines[1:]]) + "\n"
 
 
 # Hex digits of a hash a table shows; the rest is cut (the full value is in the data, and in

@@ -55,7 +55,7 @@ def sampled(tmp_path_factory) -> dict:
     r = run_cli("ingest", tmp / "raw", "--dataset", "ds", "--data-dir", data)
     assert r.returncode == 0, r.stderr
     r = run_cli(
-        "render", "ds", "--data-dir", data, "--out", out, "--profile", profile, cwd=ROOT,
+        "render", "ds", "--engine", "builtin", "--data-dir", data, "--out", out, "--profile", profile, cwd=ROOT,
         env={"TAKEDOWN_CACHE_DIR": str(tmp / "cache")},
     )  # fmt: skip
     assert r.returncode == 0, r.stderr + r.stdout

@@ -29,10 +29,11 @@ def compared(rendered) -> dict:
     profile = base / "second.yml"
     r = run_cli("profile", "init", "second", "--data-dir", data, "--out", profile)
     assert r.returncode == 0, r.stderr
-    r = run_cli("render", "second", "--data-dir", data, "--out", out, "--profile", profile,
+    r = run_cli("render", "second", "--engine", "builtin", "--data-dir", data, "--out", out, "--profile", profile,
                 cwd=ROOT, env=env)  # fmt: skip
     assert r.returncode == 0, r.stderr
-    r = run_cli("compare", "demo", "second", "--data-dir", data, "--out", out, cwd=ROOT, env=env)
+    r = run_cli("compare", "demo", "second", "--engine", "builtin", "--data-dir", data,
+                "--out", out, cwd=ROOT, env=env)  # fmt: skip
     assert r.returncode == 0, r.stderr + r.stdout
     folders = [p for p in (out / "compare").iterdir() if not p.name.startswith(".")]
     assert len(folders) == 1

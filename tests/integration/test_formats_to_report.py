@@ -108,7 +108,7 @@ def test_export_to_report_with_only_yaml(fmt, tmp_path):
     profile = tmp_path / "drafted.yml"
     r = run_cli("profile", "init", "ds", "--data-dir", data, "--out", profile)
     assert r.returncode == 0, r.stderr
-    r = run_cli("render", "ds", "--data-dir", data, "--out", out, "--profile", profile,
+    r = run_cli("render", "ds", "--engine", "builtin", "--data-dir", data, "--out", out, "--profile", profile,
                 cwd=ROOT, env={"TAKEDOWN_CACHE_DIR": str(tmp_path / "cache")})  # fmt: skip
     assert r.returncode == 0, r.stderr + r.stdout
     (folder,) = (p for p in (out / "ds").iterdir() if not p.name.startswith("."))
@@ -123,16 +123,8 @@ def test_export_to_report_with_only_yaml(fmt, tmp_path):
     assert f"Files read as {source_format}" in html
 
 
-def test_ira_sample_renders_with_a_drafted_profile(tmp_path, shared_data):
-    data, out = tmp_path / "data", tmp_path / "reports"
-    r = run_cli("ingest", shared_data / "ira_538_by_author", "--dataset", "ira", "--data-dir", data)
-    assert r.returncode == 0, r.stderr
-    profile = tmp_path / "ira.yml"
-    assert run_cli("profile", "init", "ira", "--data-dir", data, "--out", profile).returncode == 0
-    r = run_cli("render", "ira", "--data-dir", data, "--out", out, "--profile", profile,
-                cwd=ROOT, env={"TAKEDOWN_CACHE_DIR": str(tmp_path / "cache")})  # fmt: skip
-    assert r.returncode == 0, r.stderr + r.stdout
-    (folder,) = (p for p in (out / "ira").iterdir() if not p.name.startswith("."))
+def test_ira_sample_renders_with_a_drafted_profile(rendered_ira):
+    folder = rendered_ira["folder"]
     found = {f["id"]: f for f in json.loads((folder / "findings.json").read_text())["findings"]}
     assert found["overview.tweets"]["value"] == 206_655
     assert found["account_creation.first_created"]["status"] == "unavailable"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -15,7 +14,6 @@ from takedown.findings import posting_clock as pc
 from takedown.notebook import setup
 from takedown.pipeline.headlines import OFFSET_ID
 from takedown.profile import load_profile
-from tests.conftest import ROOT, run_cli
 from tests.integration.summary_checks import (
     check_limitations,
     check_summary,
@@ -25,15 +23,9 @@ from tests.integration.summary_checks import (
 
 
 @pytest.fixture(scope="module")
-def drafted(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    base = tmp_path_factory.mktemp("ira_clock")
-    data, out = base / "data", base / "ira.yml"
-    r = run_cli("ingest", shared_data / "ira_538_by_author", "--dataset", "ira", "--data-dir", data)
-    assert r.returncode == 0, r.stderr
-    r = run_cli("profile", "init", "ira", "--data-dir", data, "--out", out)
-    assert r.returncode == 0, r.stderr
-    return {"base": base, "data": data, "profile": out, "stdout": r.stdout,
-            "text": out.read_text(encoding="utf-8")}  # fmt: skip
+def drafted(ira_drafted: dict) -> dict:
+    """The session's IRA ingest and drafted profile (tests/integration/conftest.py)."""
+    return ira_drafted
 
 
 @pytest.fixture(scope="module")
@@ -86,44 +78,21 @@ def test_no_working_hours_share_and_the_clock_is_utc(found):
     assert found["profile_offset_verdict"].reason == "the profile declares no timezone"
 
 
-# The sample as the data's README describes it, written into the drafted block as a user would.
-COLLECTION = (
-    "collection:\n"
-    '  description: "The first tweet and every 12th tweet per author; 17 author files missing."\n'
-    "  sample: {every: 12, per: account}\n"
-)
-
-
-@pytest.fixture(scope="module")
-def report(drafted: dict) -> dict:
-    """`takedown render` of the IRA sample with the drafted profile, its collection declared."""
-    profile = drafted["base"] / "ira_sampled.yml"
-    assert "\ncollection: {}\n" in drafted["text"]
-    profile.write_text(drafted["text"].replace("\ncollection: {}\n", "\n" + COLLECTION))
-    out = drafted["base"] / "reports"
-    r = run_cli("render", "ira", "--data-dir", drafted["data"], "--out", out,
-                "--profile", profile, cwd=ROOT,
-                env={"TAKEDOWN_CACHE_DIR": str(drafted["base"] / "cache")})  # fmt: skip
-    assert r.returncode == 0, r.stderr + r.stdout
-    (folder,) = (p for p in (out / "ira").iterdir() if not p.name.startswith("."))
-    fs = {f["id"]: f for f in json.loads((folder / "findings.json").read_text())["findings"]}
-    return {"findings": fs, "html": (folder / "report.html").read_text(encoding="utf-8")}
-
-
 @pytest.mark.slow
-def test_rendered_report_prints_no_working_hours_share(report):
-    fs = report["findings"]
+def test_rendered_report_prints_no_working_hours_share(rendered_ira):
+    folder = rendered_ira["folder"]
+    fs = {f["id"]: f for f in json.loads((folder / "findings.json").read_text())["findings"]}
     lo, hi = fs["posting_clock.best_utc_offset"]["interval"]
     assert hi - lo > 1
     assert fs["posting_clock.working_hours_share"]["status"] == "unavailable"
-    html = report["html"]
+    html = (folder / "report.html").read_text(encoding="utf-8")
     assert "inside the profile’s working hours" not in html.replace("'", "’")
     assert "no operator clock can be read from this data" in html
     assert "No share of tweets inside working hours is given" in html
 
 
 @pytest.mark.slow
-def test_rendered_report_breaks_accounts_down_by_account_category(report, shared_data):
+def test_rendered_report_breaks_accounts_down_by_account_category(rendered_ira, shared_data):
     """Issue 16 item 3: account_category groups appear with their account counts, equal to an
     independent count of the authors file; the clock per group is UTC, no operator clock."""
     authors = (shared_data / "ira_538_by_author" / "authors.csv.gz").as_posix()
@@ -131,11 +100,11 @@ def test_rendered_report_breaks_accounts_down_by_account_category(report, shared
         f"SELECT account_category, count(*) FROM read_csv('{authors}', all_varchar=true) "
         "GROUP BY 1 ORDER BY 2 DESC, 1"
     ).fetchall()
-    fs = report["findings"]
+    fs = rendered_ira["findings"]
     assert fs["groups.attribute"]["value"] == "account_category"
     assert fs["groups.groups"]["value"] == len(truth)
     assert fs["groups.clock_shown"]["value"] == "UTC"
-    html = report["html"]
+    html = rendered_ira["html"]
     section = html[html.index('id="groups"') :]
     table = section[: section.index("</table>")]
     cells = [
@@ -148,22 +117,22 @@ def test_rendered_report_breaks_accounts_down_by_account_category(report, shared
 
 
 @pytest.mark.slow
-def test_summary_names_measured_findings_and_states_the_clock_as_ambiguous(report):
-    fs = report["findings"]
-    chosen = check_summary(report["html"], fs)
+def test_summary_names_measured_findings_and_states_the_clock_as_ambiguous(rendered_ira):
+    fs = rendered_ira["findings"]
+    chosen = check_summary(rendered_ira["html"], fs)
     assert OFFSET_ID not in {f["id"] for f in chosen}
-    summary = section_text(report["html"], "summary")
+    summary = section_text(rendered_ira["html"], "summary")
     assert f"The posting clock is ambiguous: the offsets {offset_span(fs)} cannot" in summary
     for name in ("Russia", "IRA", "Internet Research", "Clemson", "Linvill", "FiveThirtyEight"):
         assert name not in summary  # the generated text names no country, operation, analyst
 
 
 @pytest.mark.slow
-def test_limitations_state_the_sample_the_utc_assumption_and_each_unavailable_finding(report):
-    text = check_limitations(report["html"], report["findings"])
+def test_limitations_state_the_sample_the_utc_assumption_and_each_unavailable_finding(rendered_ira):
+    text = check_limitations(rendered_ira["html"], rendered_ira["findings"])
     assert "The data are a uniform sample (every 12th tweet per account)" in text
     assert "count in the sample and none is multiplied up" in text
     assert "declares no timezone, so hours and weekdays are read on UTC, by assumption" in text
-    span = offset_span(report["findings"])
+    span = offset_span(rendered_ira["findings"])
     assert f"The offset fit is ambiguous: the offsets {span} cannot be told apart" in text
     assert "The users file lacks, or leaves empty in every row: account_creation_date" in text

@@ -34,10 +34,13 @@ def add_cell(notebook: Path, source: str) -> None:
 
 
 def render(rendered, project: Path, *extra: str, path: str | None = None):
+    """The demo rendered from a copy of the project; the built-in composer unless extra names
+    an engine (the default, auto, would be Quarto under CI)."""
     env = {"TAKEDOWN_CACHE_DIR": str(rendered["cache"]), "TAKEDOWN_PROJECT": str(project)}
+    engine = () if "--engine" in extra else ("--engine", "builtin")
     return run_cli(
         "render", "demo", "--data-dir", rendered["data"], "--out", project.parent / "reports",
-        "--profile", ROOT / "profiles/china_052020.yml", *extra, cwd=ROOT,
+        "--profile", ROOT / "profiles/china_052020.yml", *engine, *extra, cwd=ROOT,
         env=env | ({"PATH": path} if path is not None else {}),
     )  # fmt: skip
 
@@ -141,7 +144,7 @@ def test_out_that_is_a_file_fails_before_any_notebook_runs(rendered, tmp_path):
     target = tmp_path / "not-a-folder"
     target.write_text("x")
     r = run_cli(
-        "render", "demo", "--data-dir", rendered["data"], "--out", target,
+        "render", "demo", "--engine", "builtin", "--data-dir", rendered["data"], "--out", target,
         "--profile", ROOT / "profiles/china_052020.yml",
     )  # fmt: skip
     assert r.returncode == 2
@@ -168,7 +171,7 @@ def test_a_tiny_archive_renders_every_section_with_the_generic_profile(tmp_path)
         run_cli("ingest", raw, "--dataset", "tiny", "--data-dir", tmp_path / "data").returncode == 0
     )
     r = run_cli(
-        "render", "tiny", "--data-dir", tmp_path / "data", "--out", tmp_path / "reports",
+        "render", "tiny", "--engine", "builtin", "--data-dir", tmp_path / "data", "--out", tmp_path / "reports",
         "--profile", ROOT / "profiles/generic.yml", cwd=ROOT,
         env={"TAKEDOWN_CACHE_DIR": str(tmp_path / "cache")},
     )  # fmt: skip
@@ -208,7 +211,7 @@ def test_read_only_out_fails_before_any_notebook_runs(tmp_path):
     (out / "t").mkdir(parents=True)
     r = _in_mount_namespace(
         f"mount --bind {out} {out} && mount -o remount,bind,ro {out}",
-        "render", "t", "--data-dir", data, "--out", out, "--profile", ROOT / "profiles/generic.yml",
+        "render", "t", "--engine", "builtin", "--data-dir", data, "--out", out, "--profile", ROOT / "profiles/generic.yml",
         cache=cache,
     )  # fmt: skip
     assert r.returncode == 2
@@ -226,7 +229,7 @@ def test_a_full_disk_says_the_disk_is_full_and_leaves_nothing(tmp_path):
     listing = tmp_path / "left-in-out.txt"
     r = _in_mount_namespace(
         f"mount -t tmpfs -o size=400k tmpfs {out}",
-        "render", "t", "--data-dir", data, "--out", out, "--profile", ROOT / "profiles/generic.yml",
+        "render", "t", "--engine", "builtin", "--data-dir", data, "--out", out, "--profile", ROOT / "profiles/generic.yml",
         cache=cache, after=f"ls -A {out}/t > {listing}",
     )  # fmt: skip
     lines = r.stderr.strip().splitlines()
@@ -238,7 +241,7 @@ def test_a_full_disk_says_the_disk_is_full_and_leaves_nothing(tmp_path):
 
 def test_a_hanging_notebook_is_stopped_at_its_timeout_named_and_not_retried(tmp_path):
     data, cache = _tiny(tmp_path)
-    args = ("render", "t", "--data-dir", data, "--out", tmp_path / "reports",
+    args = ("render", "t", "--engine", "builtin", "--data-dir", data, "--out", tmp_path / "reports",
             "--profile", ROOT / "profiles/generic.yml")  # fmt: skip
     assert run_cli(*args, cwd=ROOT, env={"TAKEDOWN_CACHE_DIR": str(cache)}).returncode == 0
     project = project_copy(tmp_path)
@@ -265,7 +268,7 @@ def test_a_hanging_notebook_is_stopped_at_its_timeout_named_and_not_retried(tmp_
 def test_an_edited_dataset_json_is_refused_even_when_every_notebook_is_cached(tmp_path):
     """Issue 20 item 11: the edit was rendered from the cache; now it is one line, exit 2."""
     data, cache = _tiny(tmp_path)
-    args = ("render", "t", "--data-dir", data, "--out", tmp_path / "reports",
+    args = ("render", "t", "--engine", "builtin", "--data-dir", data, "--out", tmp_path / "reports",
             "--profile", ROOT / "profiles/generic.yml")  # fmt: skip
     env = {"TAKEDOWN_CACHE_DIR": str(cache)}
     assert run_cli(*args, env=env).returncode == 0
@@ -301,7 +304,7 @@ def test_tweets_and_accounts_in_year_1_and_9999_render_every_section(tmp_path):
     data, out = tmp_path / "data", tmp_path / "reports"
     r = run_cli("ingest", raw, "--dataset", "y", "--data-dir", data)
     assert r.returncode == 0 and "0 rows rejected" in r.stdout, r.stderr
-    r = run_cli("render", "y", "--data-dir", data, "--out", out, "--profile",
+    r = run_cli("render", "y", "--engine", "builtin", "--data-dir", data, "--out", out, "--profile",
                 ROOT / "profiles/generic.yml", cwd=ROOT,
                 env={"TAKEDOWN_CACHE_DIR": str(tmp_path / "cache")})  # fmt: skip
     assert r.returncode == 0 and "FAILED" not in r.stderr, r.stderr

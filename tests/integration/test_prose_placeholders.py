@@ -43,7 +43,7 @@ def _render(tmp: Path, raw: Path, profile: str) -> Path:
     r = run_cli("ingest", raw, "--dataset", "ds", "--data-dir", data)
     assert r.returncode == 0, r.stderr
     r = run_cli(
-        "render", "ds", "--data-dir", data, "--out", out, "--profile", ROOT / profile, cwd=ROOT,
+        "render", "ds", "--engine", "builtin", "--data-dir", data, "--out", out, "--profile", ROOT / profile, cwd=ROOT,
         env={"TAKEDOWN_CACHE_DIR": str(tmp / "cache")},
     )  # fmt: skip
     assert r.returncode in (0, 1), r.stderr + r.stdout

@@ -102,9 +102,15 @@ def docs(rendered, quarto_rendered) -> tuple[Doc, Doc]:
     def read(folder: Path) -> Doc:
         text = (folder / "report.html").read_text(encoding="utf-8")
         text = text.replace(folder.name, "VERSION")
-        return Doc(re.sub(r"engine (builtin|quarto)\.", "engine ENGINE.", text))
+        return Doc(re.sub(ENGINE_NAMED, "Composed by ENGINE.", text))
 
     return read(rendered["folder"]), read(quarto_rendered["folder"])
+
+
+# The appendix's provenance names the composer and its version (they differ by engine).
+ENGINE_NAMED = re.compile(
+    r"Composed by\s+(Quarto [\d.]+|the built-in composer \(pandoc [\d.]+, Typst [\d.]+\))\."
+)
 
 
 def test_quarto_is_the_pinned_version_in_ci(quarto_bin):
@@ -142,8 +148,25 @@ def test_both_engines_give_html_and_pdf(rendered, quarto_rendered):
                          "report.html", "report.pdf", "tables"]  # fmt: skip
         assert (folder / "report.pdf").read_bytes()[:5] == b"%PDF-"
         assert len(PdfReader(folder / "report.pdf").pages) > 5
-    m = json.loads((quarto_rendered["folder"] / "manifest.json").read_text())
-    assert m["engine"] == "quarto"
+
+
+def test_auto_engine_is_quarto_and_the_appendix_names_each_composer(rendered, quarto_rendered):
+    """quarto_rendered runs with the default engine (auto): Quarto, since one is on PATH. Each
+    appendix names its composer with the version the manifest records."""
+    for folder, engine in ((rendered["folder"], "builtin"), (quarto_rendered["folder"], "quarto")):
+        m = json.loads((folder / "manifest.json").read_text())
+        assert m["engine"] == engine
+        want = {"quarto": ["quarto"], "builtin": ["pandoc", "typst"]}[engine]
+        assert sorted(m["engine_versions"]) == want
+        assert all(re.fullmatch(r"\d+(\.\d+)+", v) for v in m["engine_versions"].values())
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", (folder / "report.html").read_text(
+            encoding="utf-8"))).split())  # fmt: skip
+        named = ENGINE_NAMED.findall(text)
+        versions = m["engine_versions"]
+        assert named == [
+            f"Quarto {versions['quarto']}" if engine == "quarto"
+            else f"the built-in composer (pandoc {versions['pandoc']}, Typst {versions['typst']})"
+        ]  # fmt: skip
 
 
 def test_findings_are_byte_identical(rendered, quarto_rendered):

@@ -71,7 +71,7 @@ def test_manifest_traces_inputs_code_and_timings(rendered):
 def test_rerender_gives_identical_findings_in_a_new_version_from_cache(rendered):
     t0 = time.perf_counter()
     r = run_cli(
-        "render", "demo", "--data-dir", rendered["data"], "--out", rendered["out"],
+        "render", "demo", "--engine", "builtin", "--data-dir", rendered["data"], "--out", rendered["out"],
         "--profile", ROOT / "profiles/china_052020.yml", cwd=ROOT,
         env={"TAKEDOWN_CACHE_DIR": str(rendered["cache"])},
     )  # fmt: skip

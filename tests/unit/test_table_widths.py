@@ -6,7 +6,7 @@ import re
 
 import pypandoc
 
-from takedown.table_widths import PAD, column_widths, longest_token, text_width
+from takedown.table_widths import PAD, column_groups, column_widths, longest_token, text_width
 from takedown.text import md_table
 
 HASH = "c271a7a777cc5f4f966a3664b422050eb59e9121dc729c8317607b9f9e6a29b0"
@@ -64,3 +64,20 @@ def test_an_id_column_gets_its_whole_longest_id():
                   code=["id"])  # fmt: skip
     assert f"`{fid}`" in md
     assert _typst_fractions(md)[0] * 96 >= len(fid) + PAD - 1
+
+
+def test_a_table_that_fits_is_one_table():
+    cols = [["id", "a1"], ["n", "1,234"], ["share", "12.5%"]]
+    assert column_groups(cols) == [[0, 1, 2]]
+
+
+def test_a_table_too_wide_for_the_page_is_split_repeating_its_first_column():
+    # issue 17 item 2: eight columns of 20-character unbreakable tokens need 8 x 23 characters,
+    # nearly twice the page: three tables of the key and two or three more columns each.
+    cols = [[f"{c}" + "x" * 19] for c in "abcdefgh"]
+    groups = column_groups(cols, budget=96)
+    assert groups == [[0, 1, 2, 3], [0, 4, 5, 6], [0, 7]]
+    for g in groups:
+        assert sum(len(cols[i][0]) + 3 for i in g) <= 96
+    # up to SPLIT_SLACK over the budget (rounded-up estimates) it stays whole
+    assert column_groups([["x" * 30], ["y" * 30], ["z" * 40]], budget=96) == [[0, 1, 2]]

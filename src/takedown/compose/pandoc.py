@@ -38,6 +38,8 @@ def _common_args(opts: Mapping[str, Any], resource_path: list[Path]) -> list[str
         str(TEMPLATES / "conditional.lua"),
         "--lua-filter",
         str(TEMPLATES / "crossref.lua"),
+        "--lua-filter",
+        str(TEMPLATES / "typst_breaks.lua"),
         "--resource-path",
         os.pathsep.join(str(p) for p in resource_path),
     ]

@@ -24,7 +24,7 @@ from takedown.errors import RenderError, TakedownError
 from takedown.hashing import sha256_file, sha256_json
 from takedown.ingest.dataset import check_dataset_name, load_dataset
 from takedown.pipeline import compare_table as ct
-from takedown.pipeline.composer import run_engine, set_front_matter
+from takedown.pipeline.composer import engine_versions, resolve_engine, run_engine, set_front_matter
 from takedown.pipeline.diff import MAX_FINDINGS_BYTES
 from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, library_version
 from takedown.pipeline.kernel import ensure_kernel, run_notebook
@@ -120,11 +120,12 @@ def compare(
     data_dir: Path,
     out_root: Path,
     profiles: list[Path] | None = None,
-    engine: str = "builtin",
+    engine: str = "auto",
     on_stage: Any = lambda s: None,
 ) -> CompareResult:
     """Compose the comparison of `datasets` into out_root/compare/<version>/."""
     t_start = time.perf_counter()
+    engine = resolve_engine(engine)  # auto: Quarto when on PATH
     if len(datasets) < 2:
         raise RenderError("compare needs at least two datasets")
     if len(set(datasets)) != len(datasets):
@@ -252,8 +253,8 @@ def _compose(root: Path, scratch: Path, c: _Comparison, engine: str, t_start: fl
     conf.setdefault("project", {})["render"] = [MAIN]
     (project / "_quarto.yml").write_text(yaml.safe_dump(conf, sort_keys=False), encoding="utf-8")
     shutil.copytree(root / "report" / "compare", project / "report" / "compare")
-    for name in ("quarto.css", "quarto-theme.scss"):  # named by _quarto.yml's html format
-        shutil.copy2(root / "report" / name, project / "report" / name)
+    for style in ("quarto.css", "quarto.scss"):  # _quarto.yml's html theme and css
+        shutil.copy2(root / "report" / style, project / "report" / style)
     (project / "notebooks" / "compare").mkdir(parents=True)
     shutil.copy2(scratch / "nb" / "compare.ipynb", project / NOTEBOOK)
     gen = project / "report" / "compare" / "_generated"
@@ -300,6 +301,7 @@ def _compose(root: Path, scratch: Path, c: _Comparison, engine: str, t_start: fl
         "code_version": code_version(root),
         "library_version": library_version(),
         "engine": engine,
+        "engine_versions": engine_versions(engine),
         "packages": package_versions(),
         "notebooks": [nb_run],
         "findings_sha256": sha256_json(findings_text),

@@ -1,11 +1,12 @@
 """Runs the chosen composer (built-in or Quarto) over a scratch project, into one out folder.
 
 Both engines leave the same two files, report.html and report.pdf; a Quarto failure is its
-first ERROR line.
+first ERROR line. `auto` (the default) is Quarto when one is on PATH, else the built-in composer.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import shutil
@@ -20,18 +21,37 @@ from takedown.compose.fonts import cjk_font_path
 from takedown.compose.webfont import embed_fonts
 from takedown.errors import RenderError
 
-ENGINES = ("builtin", "quarto")
+ENGINES = ("auto", "builtin", "quarto")
+NOTEBOOK_LINKS = Path(__file__).with_name("notebook_links.lua")
+# Break points in long table tokens in the PDF, the same filter the built-in composer runs.
+TYPST_BREAKS = Path(__file__).parent.parent / "compose" / "templates" / "typst_breaks.lua"
 
 
-def check_engine(engine: str) -> None:
-    """--engine names a composer this machine can run, checked before any notebook runs."""
+def resolve_engine(engine: str) -> str:
+    """The composer --engine names; `auto` is Quarto (the design's stitcher) when a `quarto` is
+    on PATH, else the built-in composer. Checked before any notebook runs."""
+    if engine not in ENGINES:
+        raise RenderError(f"--engine {engine!r}: use auto, builtin or quarto")
+    if engine == "auto":
+        return "quarto" if shutil.which("quarto") else "builtin"
     if engine == "quarto" and shutil.which("quarto") is None:
         raise RenderError(
             "--engine quarto: no quarto binary on PATH (conda-forge's quarto, see "
             "environment.yml); use --engine builtin"
         )
-    if engine not in ENGINES:
-        raise RenderError(f"--engine {engine!r}: use builtin or quarto")
+    return engine
+
+
+def engine_versions(engine: str) -> dict[str, str]:
+    """Which programs composed the report, with their versions, for the manifest and appendix:
+    `quarto --version` for Quarto; pandoc's and the typst package's for the built-in composer."""
+    if engine == "quarto":
+        proc = subprocess.run(["quarto", "--version"], capture_output=True, text=True)
+        version = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout).split()
+        return {"quarto": version[-1] if proc.returncode == 0 and version else "unknown"}
+    import pypandoc
+
+    return {"pandoc": pypandoc.get_pandoc_version(), "typst": importlib.metadata.version("typst")}
 
 
 def set_front_matter(qmd: Path, updates: dict[str, str]) -> None:
@@ -44,6 +64,17 @@ def set_front_matter(qmd: Path, updates: dict[str, str]) -> None:
     qmd.write_text(
         "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n" + body,
         encoding="utf-8",
+    )
+
+
+def engine_label(engine: str, versions: dict[str, str]) -> str:
+    """The composer as the appendix names it: "Quarto 1.10.18", or "the built-in composer
+    (pandoc 3.9, Typst 0.15.2)"."""
+    if engine == "quarto":
+        return f"Quarto {versions.get('quarto', 'unknown')}"
+    return (
+        f"the built-in composer (pandoc {versions.get('pandoc', 'unknown')}, "
+        f"Typst {versions.get('typst', 'unknown')})"
     )
 
 
@@ -60,6 +91,7 @@ def run_engine(engine: str, project: Path, out: Path) -> None:
                 shutil.move(res[key], out / name)
         return
     main = main_document(project)
+    without_previews(main)
     # Quarto's typst finds the CJK font the built-in composer uses through TYPST_FONT_PATHS.
     fonts = os.pathsep.join(
         filter(None, [str(cjk_font_path().parent), os.environ.get("TYPST_FONT_PATHS")])
@@ -85,3 +117,19 @@ def quarto_error(stderr: str) -> str:
     lines = [re.sub(r"\x1b\[[0-9;]*m", "", ln).strip() for ln in stderr.splitlines()]
     errors = [ln.removeprefix("ERROR:").strip() for ln in lines if ln.startswith("ERROR:")]
     return (errors or [ln for ln in lines if ln] or ["quarto failed"])[0]
+
+
+def without_previews(main: Path) -> None:
+    """Quarto renders an HTML preview of every embedded notebook unless `notebook-view` is false,
+    most of its compose time; the version folder already holds the executed notebooks. So the
+    previews are off and notebook_links.lua links each notebook's first embed to its `url`, as
+    Quarto would ("Source: <title>"), from the same front-matter list."""
+    text = main.read_text(encoding="utf-8")
+    m = re.match(r"^---\n(.*?)\n---\n", text, re.S)
+    views = (yaml.safe_load(m[1]) or {}).get("notebook-view") if m else None
+    if views is False:
+        return
+    links = {"takedown-notebooks": views} if isinstance(views, list) else {}
+    # Without a list (the comparison) Quarto would link a preview the out folder does not keep.
+    filters = [str(NOTEBOOK_LINKS)] * bool(links) + [str(TYPST_BREAKS)]
+    set_front_matter(main, {"notebook-view": False, **links, "filters": filters})

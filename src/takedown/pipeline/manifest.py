@@ -16,6 +16,7 @@ from typing import Any
 from takedown import __version__
 from takedown.hashing import sha256_file, sha256_json
 from takedown.ingest.dataset import Dataset
+from takedown.pipeline.composer import engine_versions
 from takedown.pipeline.execute import Outcome, library_version
 from takedown.pipeline.job import RenderJob
 from takedown.profile import Profile
@@ -88,6 +89,7 @@ def render_manifest(
         "code_version": code_version(job.root),
         "library_version": library_version(),
         "engine": job.engine,
+        "engine_versions": engine_versions(job.engine),
         "packages": package_versions(),
         "lock_sha256": lock_sha256(job.root),
         "notebooks": [

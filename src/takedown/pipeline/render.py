@@ -29,7 +29,7 @@ from takedown.ingest.dataset import check_new_dataset_name, data_id, load_datase
 from takedown.ingest.publish import pinned
 from takedown.pipeline.availability import availability_summary, write_metadata
 from takedown.pipeline.collection import collection_variables, write_collection
-from takedown.pipeline.composer import check_engine, run_engine, set_front_matter
+from takedown.pipeline.composer import resolve_engine, run_engine, set_front_matter
 from takedown.pipeline.context import write_context
 from takedown.pipeline.evidence import copy_exports, data_note, link_tables, write_evidence
 from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, Outcome, Run, execute_all
@@ -101,7 +101,7 @@ def render(
     data_dir: Path,
     profile_path: Path,
     out_root: Path,
-    engine: str = "builtin",
+    engine: str = "auto",
     jobs: int | None = None,
     force: bool = False,
     fail_fast: bool = False,
@@ -121,7 +121,7 @@ def render(
         ds = load_dataset(dataset_dir)
         profile = load_profile(profile_path)
         check_group_by(profile, profile_path, dataset_dir)
-        check_engine(engine)
+        engine = resolve_engine(engine)  # auto: Quarto when on PATH
         base = out_root / dataset
         cache_dir = cache_dir or Path(
             os.environ.get("TAKEDOWN_CACHE_DIR") or root / ".takedown-cache"

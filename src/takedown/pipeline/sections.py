@@ -17,6 +17,7 @@ from takedown.compose.escape import md_escape, md_table
 from takedown.compose.notebooks import cell_options
 from takedown.ingest.dataset import Dataset
 from takedown.pipeline.availability import unavailable_markdown
+from takedown.pipeline.composer import engine_label
 from takedown.pipeline.execute import Outcome
 from takedown.pipeline.headlines import headline_rule_markdown
 from takedown.pipeline.variables import display_value, format_interval, is_available
@@ -155,7 +156,8 @@ never as a zero.
 
 Report version {md_escape(manifest["version"])}, code version
 {md_escape(manifest["code_version"])}, profile {md_escape(profile_path.name)} (sha256
-{md_escape(manifest["profile"]["sha256"][:16])}), engine {md_escape(manifest["engine"])}.
+{md_escape(manifest["profile"]["sha256"][:16])}). Composed by
+{md_escape(engine_label(manifest["engine"], manifest.get("engine_versions", {})))}.
 
 {runs}
 : Notebook runs (cached runs show the time of the original execution). {{#tbl-runs}}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from takedown.notebook import EXPORTS_DIR
-from takedown.pipeline.execute import Outcome
 from takedown.pipeline.evidence import copy_exports
+from takedown.pipeline.execute import Outcome
 
 
 def _work(tmp_path, name: str, files: dict[str, str]):

@@ -196,33 +196,7 @@ local function callout(div)
   return div
 end
 
--- Typst cannot break a long token (a URL) inside a table cell, so the table overflows the
--- page. md_table gives every column room for its longest token up to TOKEN_CAP characters
--- (takedown.table_widths), so numbers, ids and hashes never break; only a longer token gets an
--- empty box every 8 ASCII characters: break points that are not text, so a token copied from
--- the PDF comes out exactly as it is (a zero-width space would be copied too). `;` ends the box
--- expression, so whatever text follows stays text. Only between two ASCII characters, so emoji
--- sequences and combining marks are never split, and never before a "-" or "+", which Typst
--- would set as a minus or plus sign before a digit at the start of the text after the box.
-local BREAK = "#box[];"
-local TOKEN_CAP = 30
-local function soft_break(str)
-  if utf8.len(str.text) <= TOKEN_CAP then return nil end
-  local out, piece, run, prev_ascii = pandoc.Inlines({}), {}, 0, false
-  for _, cp in utf8.codes(str.text) do
-    local ascii = cp < 128
-    if ascii and prev_ascii and run >= 8 and cp ~= 45 and cp ~= 43 then
-      out:insert(pandoc.Str(table.concat(piece)))
-      out:insert(pandoc.RawInline("typst", BREAK))
-      piece, run = {}, 0
-    end
-    piece[#piece + 1] = utf8.char(cp)
-    run = ascii and run + 1 or 0
-    prev_ascii = ascii
-  end
-  out:insert(pandoc.Str(table.concat(piece)))
-  return out
-end
+-- Long tokens in table cells get their break points in typst_breaks.lua, run after this filter.
 
 -- Quarto's reader (pandoc markdown) turns raw HTML/TeX, `{=format}` blocks and $math$ into
 -- elements this composer will not pass on (they could run as markup); a source that uses them
@@ -319,7 +293,6 @@ function Pandoc(doc)
       for i, spec in ipairs(tbl.colspecs) do
         if spec[1] == "AlignDefault" then tbl.colspecs[i] = { "AlignLeft", spec[2] } end
       end
-      tbl = tbl:walk({ Str = soft_break })
       -- Pandoc leaves a leading "=", "-", "+", "/" or "1." of a cell unescaped in Typst, where it
       -- would start a heading or list: an empty expression first keeps the cell's text literal.
       local function guard(cell)
