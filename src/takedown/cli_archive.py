@@ -42,7 +42,9 @@ def archive(
         str | None,
         typer.Option(help="A Dask scheduler (tcp://HOST:PORT) to run on instead of locally."),
     ] = None,
-    engine: Annotated[str, typer.Option(help="builtin (pandoc + typst) or quarto.")] = "builtin",
+    engine: Annotated[
+        str, typer.Option(help="auto (Quarto when on PATH), builtin (pandoc + typst) or quarto.")
+    ] = "auto",
 ) -> None:
     """Ingest and render every operation under ROOT, in parallel on Dask, then the atlas."""
     from takedown.pipeline.archive.run import run_archive

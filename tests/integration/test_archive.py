@@ -45,7 +45,8 @@ def archive_run(tmp_path_factory):
     for seed, where in enumerate(OPS, start=1):
         _operation(root, where, seed)
     env = {"TAKEDOWN_CACHE_DIR": str(base / "cache")}
-    args = ["--data-dir", base / "data", "--profiles", base / "profiles", "--workers", "2"]
+    args = ["--data-dir", base / "data", "--profiles", base / "profiles", "--workers", "2",
+            "--engine", "builtin"]  # fmt: skip
     first = run_cli("archive", root, "--out", base / "reports", *args, env=env)
     return base, root, args, env, first
 
@@ -101,6 +102,7 @@ def test_a_corrupt_gzip_fails_alone_and_the_atlas_says_why(archive_run, tmp_path
     tweets.unlink()
     res = run_cli("archive", root, "--out", tmp_path / "reports", "--data-dir",
                   tmp_path / "data", "--profiles", tmp_path / "profiles", "--workers", "1",
+                  "--engine", "builtin",
                   env=env)  # fmt: skip
     assert res.returncode == 1
     assert "1 rendered, 0 unchanged, 1 failed" in res.stderr

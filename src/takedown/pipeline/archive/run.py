@@ -13,7 +13,7 @@ from takedown.errors import TakedownError
 from takedown.pipeline.archive import fanout
 from takedown.pipeline.archive.atlas import ATLAS, build_atlas
 from takedown.pipeline.archive.discover import discover_operations
-from takedown.pipeline.composer import check_engine
+from takedown.pipeline.composer import resolve_engine
 from takedown.pipeline.render import project_root
 
 RUN_FILE = "archive-run.json"  # the last run's row per operation: stages, reasons, timings
@@ -37,12 +37,12 @@ class ArchiveResult:
 
 def run_archive(
     root: Path, *, data_dir: Path, out_root: Path, profiles: Path, workers: int = 0,
-    scheduler: str | None = None, engine: str = "builtin",
+    scheduler: str | None = None, engine: str = "auto",
     on_row: Callable[[dict, int, int], Any] = lambda r, d, t: None,
     on_stage: Callable[[str], Any] = lambda s: None,
 ) -> ArchiveResult:  # fmt: skip
     """Every operation under root, ingested and rendered (each alone), then the atlas."""
-    check_engine(engine)
+    engine = resolve_engine(engine)  # auto: Quarto when on PATH, the same for every operation
     ops = discover_operations(root, profiles)
     if not ops:
         raise TakedownError(
