@@ -26,7 +26,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RELEASES = ROOT.parent / "shared" / "data" / "twitter_io_releases" / "releases.csv"
+SHARED = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
+              ROOT.parent / "shared")  # fmt: skip
+RELEASES = SHARED / "data" / "twitter_io_releases" / "releases.csv"
 # Approximate UTC offsets of the attributed countries: a synthetic clock, not a finding.
 OFFSETS = {"China": 8, "Russia": 3, "Iran": 3, "Saudi Arabia": 3, "Egypt": 2, "UAE": 4,
            "Venezuela": -4, "Ecuador": -5, "Honduras": -6, "Cuba": -5, "Mexico": -6,
