@@ -27,6 +27,7 @@ SPECS: dict[str, tuple[Unit, str]] = {
     "content.top_domain": (Unit.text, "Most linked web domain"),
     "content.top_domain_links": (Unit.count, "Links to the most linked domain"),
     "content.top_mention_tweets": (Unit.count, "Tweets mentioning the most mentioned account"),
+    "content.entity_source": (Unit.text, "Where hashtags, links and mentions are read from"),
 }
 
 # The host of an absolute URL, lower-cased (scheme included: HTTPS://X.COM counts), with one
@@ -119,7 +120,7 @@ def summarize(
     del profile  # nothing here depends on the operation
     entities.create_view(con, coverage)
     c = counts(con) if coverage.rows.get("tweets") else {}
-    out: list[Finding] = []
+    out = [_source(coverage)]
     for key, _ in ENTITIES:
         fid = f"content.with_{key}_share"
         why = entities.missing(coverage, key)
@@ -149,6 +150,14 @@ def summarize(
                  method=entities.method(coverage, "mention"))]
     )  # fmt: skip
     return out
+
+
+def _source(coverage: Coverage) -> Finding:
+    """Where the entities come from (column or text), for the section and the coverage."""
+    fid, said = "content.entity_source", entities.describe(coverage)
+    if said is None:
+        return missing_all({fid: SPECS[fid]}, entities.missing(coverage, "hashtag") or "")[0]
+    return ok(fid, said, unit=Unit.text, label=SPECS[fid][1], method="entities.describe")
 
 
 def _share_method(coverage: Coverage, key: str) -> str:

@@ -206,8 +206,44 @@ def entities_sql(coverage: Coverage) -> str:
 def method(coverage: Coverage, kind: str) -> str:
     """How `kind` was read, for a finding's method."""
     if source(coverage, kind) == "text":
+        shortened = ", shortened links counted as written" if kind == "url" else ""
         return (
             f"extracted from the text (tweet_text) by Twitter's twitter-text rules, as the "
-            f"dataset has no {COLUMNS[kind]} column"
+            f"dataset has no {COLUMNS[kind]} column{shortened}"
         )
     return f"{COLUMNS[kind]} field"
+
+
+NAMES = {"hashtag": "hashtags", "url": "links", "mention": "mentions"}
+
+
+def describe(coverage: Coverage) -> str | None:
+    """Where each kind comes from, as one phrase for the report (None when none can be read)."""
+    by: dict[str, list[str]] = {"column": [], "text": []}
+    for kind in ("hashtag", "url", "mention"):
+        src = source(coverage, kind)
+        if src:
+            by[src].append(kind)
+    if not by["column"] and not by["text"]:
+        return None
+    parts = []
+    if by["text"]:
+        cols = _join([COLUMNS[k] for k in by["text"]], "or")
+        parts.append(
+            f"{_names(by['text'])} are extracted from the tweet text by Twitter's own entity "
+            f"rules (twitter-text), as this dataset has no {cols} column"
+        )
+    if by["column"]:
+        cols = _join([COLUMNS[k] for k in by["column"]], "and")
+        plural = "s" * (len(by["column"]) > 1)
+        parts.append(f"{_names(by['column'])} are read from the dataset's {cols} column{plural}")
+    said = "; ".join(parts)
+    return said[0].upper() + said[1:]
+
+
+def _names(kinds: list[str]) -> str:
+    return _join([NAMES[k] for k in kinds], "and")
+
+
+def _join(words: list[str], last: str) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"

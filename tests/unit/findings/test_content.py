@@ -58,6 +58,10 @@ def test_summarize_known_answers(con):
         3,
     )
     assert f["content.top_mention_tweets"].value == 2
+    assert f["content.entity_source"].value == (
+        "Hashtags, links and mentions are read from the dataset's hashtags, urls and "
+        "user_mentions columns"
+    )
 
 
 def test_null_lists_are_left_out_of_shares():
@@ -118,6 +122,11 @@ def test_absent_column_is_extracted_from_the_text(con, column, gone):
         x = f[f"content.{name}"]
         assert x.available and x.value == pytest.approx(want[name]), name
     assert "extracted from the text" in f[f"content.{gone[0]}"].method
+    said = f["content.entity_source"].value
+    assert (
+        f"extracted from the tweet text by Twitter's own entity rules (twitter-text), as this dataset has no {column} column"
+        in said
+    )
     assert f[f"content.{gone[0]}"].n == 3  # the tweet without text is not counted
 
 

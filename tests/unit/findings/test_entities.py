@@ -156,6 +156,11 @@ def test_columns_when_present_text_when_absent():
     ]
     assert entities.source(cov, "hashtag") == "text" and entities.source(cov, "url") == "column"
     assert "extracted from the text" in entities.method(cov, "hashtag")
+    assert entities.describe(cov) == (
+        "Hashtags and mentions are extracted from the tweet text by Twitter's own entity rules "
+        "(twitter-text), as this dataset has no hashtags or user_mentions column; links are "
+        "read from the dataset's urls column"
+    )
 
 
 def test_nothing_to_read_and_empty_table():
@@ -164,6 +169,7 @@ def test_nothing_to_read_and_empty_table():
         absent(con, "tweets", c)
     cov = coverage(con)
     assert rows(con, cov) == [] and entities.source(cov, "url") is None
+    assert entities.describe(cov) is None
     assert entities.missing(cov, "url") == (
         "urls is not in this dataset's tweets file, and there is no tweet text to extract them from"
     )
