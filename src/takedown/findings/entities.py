@@ -31,7 +31,6 @@ from typing import Literal
 
 import duckdb
 
-from takedown.db import measure_coverage
 from takedown.findings.coordination import SPACE
 from takedown.schema import Coverage
 
@@ -169,17 +168,29 @@ def lists_sql(coverage: Coverage) -> str:
 def create_view(con: duckdb.DuckDBPyConnection, coverage: Coverage | None = None) -> str:
     """Create (or replace) the temp view `tweet_entities` of lists_sql; returns its name.
 
-    Without `coverage` it is measured on the connection (as for an ingest without one)."""
-    coverage = coverage or measure_coverage(con)
+    Without `coverage` the tweets' text and entity columns are measured on the connection: a
+    column counts as present when it holds any value."""
+    coverage = coverage or _measure(con)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {VIEW} AS {lists_sql(coverage)}")
     return VIEW
+
+
+def _measure(con: duckdb.DuckDBPyConnection) -> Coverage:
+    """The coverage of the columns this module reads, from the `tweets` relation alone."""
+    have = {r[0] for r in con.execute("DESCRIBE tweets").fetchall()}
+    cols = [c for c in ("tweet_text", *COLUMNS.values()) if c in have]
+    row = con.execute(
+        "SELECT count(*)" + "".join(f", count({c})" for c in cols) + " FROM tweets"
+    ).fetchall()[0]  # fetchall: fetchone leaves the result open for register()
+    values = {c: {"present": v > 0, "values": v} for c, v in zip(cols, row[1:], strict=True)}
+    return Coverage(rows={"tweets": row[0]}, columns={"tweets": values})
 
 
 def ensure_view(con: duckdb.DuckDBPyConnection) -> str:
     """The `tweet_entities` view, created from the measured coverage if it does not exist yet."""
     exists = con.execute(
         "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [VIEW]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return VIEW if exists else create_view(con)
 
 
