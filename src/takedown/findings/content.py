@@ -157,14 +157,16 @@ def _source(coverage: Coverage) -> Finding:
     fid, said = "content.entity_source", entities.describe(coverage)
     if said is None:
         return missing_all({fid: SPECS[fid]}, entities.missing(coverage, "hashtag") or "")[0]
-    return ok(fid, said, unit=Unit.text, label=SPECS[fid][1], method="entities.describe")
+    return ok(fid, said, unit=Unit.text, label=SPECS[fid][1],
+              method="each entity column the dataset holds, else twitter-text's rules on tweet_text")  # fmt: skip
 
 
 def _share_method(coverage: Coverage, key: str) -> str:
     """The share's method: which list counts, and among which tweets."""
     column = entities.COLUMNS[key]
     if entities.source(coverage, key) == "text":
-        return (f"tweets with at least one {key} {entities.method(coverage, key)}, among tweets "
+        return (f"tweets with at least one {entities.SINGULAR[key]} "
+                f"{entities.method(coverage, key)}, among tweets "
                 "with text")  # fmt: skip
     return f"tweets whose {column} list is not empty, among tweets whose {column} is recorded"
 

@@ -161,17 +161,26 @@ def lists_sql(coverage: Coverage) -> str:
         f" AS {COLUMNS[k]}"
         for k in ("hashtag", "url", "mention")
     ]
-    inner = f"SELECT *, {without_urls_sql(text)} AS {free} FROM tweets"
+    inner = "SELECT * FROM tweets"
+    if "text" in src.values():
+        inner = f"SELECT *, {without_urls_sql(text)} AS {free} FROM tweets"
     return f"SELECT tweetid, userid, {', '.join(cols)} FROM ({inner})"
 
 
 def create_view(con: duckdb.DuckDBPyConnection, coverage: Coverage | None = None) -> str:
-    """Create (or replace) the temp view `tweet_entities` of lists_sql; returns its name.
+    """Create (or replace) `tweet_entities` from lists_sql; returns its name.
 
-    Without `coverage` the tweets' text and entity columns are measured on the connection: a
-    column counts as present when it holds any value."""
+    A view over the columns; a temp table when anything is extracted from the text, so the
+    regexes run once per connection however many readers follow. Without `coverage` the
+    tweets' text and entity columns are measured on the connection: a column counts as present
+    when it holds any value."""
     coverage = coverage or _measure(con)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {VIEW} AS {lists_sql(coverage)}")
+    text = any(source(coverage, k) == "text" for k in COLUMNS)
+    for kind in ("VIEW", "TABLE"):  # whichever an earlier call made
+        if _exists(con, kind):
+            con.execute(f"DROP {kind} {VIEW}")
+    kind = "TABLE" if text else "VIEW"
+    con.execute(f"CREATE TEMP {kind} {VIEW} AS {lists_sql(coverage)}")
     return VIEW
 
 
@@ -187,11 +196,17 @@ def _measure(con: duckdb.DuckDBPyConnection) -> Coverage:
 
 
 def ensure_view(con: duckdb.DuckDBPyConnection) -> str:
-    """The `tweet_entities` view, created from the measured coverage if it does not exist yet."""
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [VIEW]
-    ).fetchall()[0][0]
-    return VIEW if exists else create_view(con)
+    """`tweet_entities`, created from the measured coverage if it does not exist yet."""
+    return VIEW if _exists(con, "VIEW") or _exists(con, "TABLE") else create_view(con)
+
+
+def _exists(con: duckdb.DuckDBPyConnection, kind: str) -> bool:
+    """Whether the temp view or table `tweet_entities` exists (kind 'VIEW' or 'TABLE')."""
+    catalog, name = (
+        ("duckdb_views()", "view_name") if kind == "VIEW" else ("duckdb_tables()", "table_name")
+    )
+    sql = f"SELECT count(*) FROM {catalog} WHERE {name} = ? AND temporary"
+    return bool(con.execute(sql, [VIEW]).fetchall()[0][0])
 
 
 def entities_sql(coverage: Coverage) -> str:
@@ -226,6 +241,7 @@ def method(coverage: Coverage, kind: str) -> str:
 
 
 NAMES = {"hashtag": "hashtags", "url": "links", "mention": "mentions"}
+SINGULAR = {"hashtag": "hashtag", "url": "link", "mention": "mention"}
 
 
 def describe(coverage: Coverage) -> str | None:
@@ -248,6 +264,8 @@ def describe(coverage: Coverage) -> str | None:
         cols = _join([COLUMNS[k] for k in by["column"]], "and")
         plural = "s" * (len(by["column"]) > 1)
         parts.append(f"{_names(by['column'])} are read from the dataset's {cols} column{plural}")
+    if source(coverage, "url") == "text":
+        parts.append("links are counted as written, so a shortened t.co link counts as t.co")
     said = "; ".join(parts)
     return said[0].upper() + said[1:]
 

@@ -225,3 +225,23 @@ def test_ira_entities_come_from_the_text_and_match_the_reference(ira):
     assert ours["hashtag"] == theirs["hashtag"] and ours["mention"] == theirs["mention"]
     assert set(ours["url"] - theirs["url"]) <= {"http://t.coKvUWmLhscR", "https://www.yo"}
     assert min(sum(c.values()) for c in ours.values()) > 3_000  # every kind is really there
+
+
+def test_a_table_when_extracted_a_view_over_columns():
+    """Text extraction is materialized once per connection; columns stay a view; either can
+    replace the other."""
+    con = make_con([], TWEETS)
+    kinds = "SELECT table_type FROM information_schema.tables WHERE table_name = 'tweet_entities'"
+    entities.create_view(con, coverage(con))
+    assert con.execute(kinds).fetchall() == [("VIEW",)]
+    absent(con, "tweets", "urls")
+    cov = coverage(con)
+    entities.create_view(con, cov)
+    assert con.execute(kinds).fetchall() == [("LOCAL TEMPORARY",)]
+    assert con.execute("SELECT urls FROM tweet_entities ORDER BY tweetid").fetchall() == [
+        (["https://t.co/x1"],), ([],)
+    ]  # fmt: skip
+    assert entities.describe(cov).endswith(
+        "links are counted as written, so a shortened t.co link counts as t.co"
+    )
+    assert entities.ensure_view(con) == "tweet_entities"
