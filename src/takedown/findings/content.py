@@ -158,7 +158,7 @@ def _source(coverage: Coverage) -> Finding:
     if said is None:
         return missing_all({fid: SPECS[fid]}, entities.missing(coverage, "hashtag") or "")[0]
     return ok(fid, said, unit=Unit.text, label=SPECS[fid][1],
-              method="each entity column the dataset holds, else twitter-text's rules on tweet_text")  # fmt: skip
+              method="each entity column the dataset holds; any other kind extracted from the text (tweet_text) by twitter-text's rules")  # fmt: skip
 
 
 def _share_method(coverage: Coverage, key: str) -> str:
