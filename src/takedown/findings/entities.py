@@ -15,9 +15,10 @@ rules (twitter-text 3.1, conformance/extract.yml), written for RE2:
 - link: `http://` or `https://` with twitter-text's domain, port, path and query characters, after
   a character that is not an ASCII letter, digit, `@`, `$` or a hash sign; a t.co link ends at its
   slug. A link ends at any Unicode space (the rule coordination's text key uses).
-  Deliberate differences from twitter-text: links without `http(s)://` (a bare `example.com`)
-  are not extracted, and the top-level domain is any label of 2+ letters, not checked against
-  twitter-text's list (on the IRA sample's 206,655 texts, 2 tweets' links differ from twitter-text-parser's).
+  The top-level domain must be in twitter-text's list (tlds.py). Deliberate differences from
+  twitter-text: links without `http(s)://` (a bare `example.com`) are not extracted, and a host
+  is neither cut back to its last valid top-level domain nor IDNA-checked. On the IRA sample's
+  206,655 texts every tweet's links equal twitter-text-parser's.
 
 RE2 has no look-around: a match's following text is the piece up to the next match (from
 `regexp_split_to_array`) plus that match, so each check sees what twitter-text's look-ahead sees.
@@ -32,6 +33,7 @@ from typing import Literal
 import duckdb
 
 from takedown.findings.coordination import SPACE
+from takedown.findings.tlds import TLDS
 from takedown.schema import Coverage
 
 Kind = Literal["hashtag", "mention", "url"]
@@ -66,7 +68,8 @@ _PUNCT = r"!'#%&()*+,\\\-./:;<=>?@\[\]^_{|}~$"
 _DOMAIN_CHAR = rf"[^{_PUNCT}{SPACE}{_INVALID}{_DIRECTIONAL}]"
 _SUBDOMAIN = rf"(?:(?:{_DOMAIN_CHAR}(?:[_-]|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\.)"
 _DOMAIN_NAME = rf"(?:(?:{_DOMAIN_CHAR}(?:-|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\.)"
-# Any top-level label of 2+ letters or a punycode one (twitter-text checks a list; see above).
+# A top-level label of 2+ letters or a punycode one; urls_sql keeps it only when it is in
+# twitter-text's list (tlds.py), as twitter-text's own pattern does.
 _DOMAIN = rf"(?:{_SUBDOMAIN}*{_DOMAIN_NAME}(?:xn--[\-0-9a-z]+|[\p{{L}}\p{{M}}]{{2,}}))"
 _PATH_CHAR = rf"[a-z\x{{400}}-\x{{4FF}}0-9!*';:=+,.$/%#\[\]\-\x{{2013}}_~@|&{_LATIN_ACCENTS}]"
 _PARENS = rf"\((?:{_PATH_CHAR}+|(?:{_PATH_CHAR}*\({_PATH_CHAR}+\){_PATH_CHAR}*))\)"
@@ -77,6 +80,8 @@ _URL_BEFORE = rf"(?:[^A-Za-z0-9@＠$#＃{_INVALID}]|[{_DIRECTIONAL}]|^)"
 URL_PATTERN = rf"(?i)({_URL_BEFORE})(https?://{_DOMAIN}(?::[0-9]+)?(?:/{_PATH}*)?(?:{_QUERY})?)"
 _TCO = rf"(?i)^https?://t\.co/[a-z0-9]+(?:{_QUERY})?"
 _TCO_LONG = r"(?i)^https?://t\.co/[a-z0-9]{41}"  # twitter-text drops a t.co slug over 40
+_LAST_LABEL = r"(?i)^https?://[^/?#:]*?([^./?#:]+)(?:[:/?#]|$)"  # the host's top-level label
+_TLD = "(?:xn--[-0-9a-z]+|" + "|".join(sorted(TLDS)) + ")"
 
 
 def _q(pattern: str) -> str:
@@ -99,8 +104,10 @@ def urls_sql(text: str) -> str:
     """SQL: the list of links in `text` (NULL when `text` is NULL)."""
     urls = f"regexp_extract_all({text}, {_q(URL_PATTERN)}, 2)"
     tco = f"regexp_matches(u, {_q('(?i)^https?://t[.]co/[a-z0-9]')})"
+    label = f"lower(regexp_extract(u, {_q(_LAST_LABEL)}, 1))"
     return f"""[CASE WHEN {tco} THEN regexp_extract(u, {_q(_TCO)}, 0) ELSE u END
-               for u in {urls} if NOT regexp_matches(u, {_q(_TCO_LONG)})]"""
+               for u in {urls} if NOT regexp_matches(u, {_q(_TCO_LONG)})
+                                  AND regexp_full_match({label}, {_q(_TLD)})]"""
 
 
 def without_urls_sql(text: str) -> str:
