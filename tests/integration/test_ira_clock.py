@@ -51,6 +51,13 @@ def test_no_named_timezone_and_no_working_hours_are_drafted(drafted):
     assert "no timezone drafted" in drafted["stdout"]
 
 
+def test_hashtag_candidates_come_from_the_text(drafted):
+    """Issue 16 item 3: the draft's topic candidates are the hashtags in the text."""
+    text = drafted["text"]
+    assert "No hashtag candidates" not in text
+    assert "#   candidate_01:  # tweets per hashtag: #news " in text
+
+
 def test_offset_interval_spans_more_than_an_hour(found):
     best = found["best_utc_offset"]
     lo, hi = best.interval
@@ -89,6 +96,12 @@ def test_rendered_report_prints_no_working_hours_share(rendered_ira):
     assert "inside the profile’s working hours" not in html.replace("'", "’")
     assert "no operator clock can be read from this data" in html
     assert "No share of tweets inside working hours is given" in html
+    # Issue 16 item 3: hashtags, mentions and links come from the text (no entity columns).
+    assert fs["content.top_hashtag"]["value"] == "news"
+    assert fs["content.top_hashtag_tweets"]["value"] == 3151  # test_entities.py: = reference
+    for fid in ("with_hashtag_share", "with_url_share", "with_mention_share"):
+        assert "extracted from the text" in fs[f"content.{fid}"]["method"]
+    assert "Hashtags, links and mentions are extracted from the tweet text" in html
 
 
 @pytest.mark.slow

@@ -99,8 +99,8 @@ def test_every_unavailable_section_states_its_reason(rendered_russia):
     for reason in reasons:
         shown = reason in visible or reason.replace("'", "’") in visible
         assert shown, f"reason not shown: {reason}"
-    # The content section has nothing to measure: one paragraph in the prose saying why.
-    assert "hashtags is not in this dataset's tweets file" in prose
+    # Without entity columns the content section reads the text, and says so (issue 16 item 3).
+    assert "Hashtags, links and mentions are extracted from the tweet text" in prose
 
 
 # Han ideographs (CJK unified, extensions, compatibility, radicals) and the 🇨🇳 flag
@@ -165,3 +165,17 @@ def test_rerender_gives_byte_identical_findings(rendered_russia, tmp_path):
     assert (folder / "findings.json").read_bytes() == (
         rendered_russia["folder"] / "findings.json"
     ).read_bytes()
+
+
+def test_entities_come_from_the_text_at_the_planted_shares(rendered_russia):
+    """No hashtags, urls or user_mentions column: the shares are measured on the text and
+    match the generator's planted shares (links exactly; hashtags within two tweets, as the
+    generator counts only the tags it planted and a hostile text may carry one more)."""
+    f, truth = rendered_russia["findings"], rendered_russia["truth"]
+    tags, links = f["content.with_hashtag_share"], f["content.with_url_share"]
+    assert (
+        "extracted from the text" in tags["method"] and "extracted from the text" in links["method"]
+    )
+    assert abs(links["value"] - truth["text_url_share"]) < 1e-6
+    assert abs(tags["value"] - truth["text_hashtag_share"]) <= 2 / tags["n"]
+    assert f["content.top_hashtag"]["status"] == "ok"

@@ -126,10 +126,7 @@ EXPECTED_UNAVAILABLE = (
     "engagement.retweet_max",
     "engagement.zero_follower_over_",
     "engagement.top_client",
-    "content.top_hashtag",
-    "content.top_domain",
-    "content.top_mention",
-)
+)  # content is not here: hashtags, links and mentions are extracted from the text
 
 # The most active accounts: ordinary profiles, with what real ones carry (see china.py).
 TOP_PROFILES = (

@@ -15,6 +15,8 @@ import re
 import duckdb
 import pandas as pd
 
+from takedown.findings import entities
+
 MIN_TWEETS = 5  # a candidate appears in at least this many tweets ...
 MIN_ACCOUNTS = 3  # ... posted by at least this many accounts
 SAMPLE_TEXTS = 2000  # distinct texts per quarter that the term segmenter reads
@@ -66,10 +68,12 @@ def _ranked(con: duckdb.DuckDBPyConnection, per_quarter: int) -> pd.DataFrame:
 
 
 def top_hashtags(con: duckdb.DuckDBPyConnection, n: int = 20) -> pd.DataFrame:
-    """The most used hashtags overall (case folded; shown in their commonest spelling)."""
+    """The most used hashtags overall (case folded; shown in their commonest spelling), from the
+    tweet_entities view: the hashtags column, or the hashtags in the text."""
+    entities.ensure_view(con)
     return con.execute(
         f"""WITH t AS (SELECT DISTINCT tweetid, userid, tag
-                       FROM (SELECT tweetid, userid, unnest(hashtags) AS tag FROM tweets)
+                       FROM (SELECT tweetid, userid, unnest(hashtags) AS tag FROM tweet_entities)
                        WHERE regexp_full_match(tag, '{WORD}')),
                  s AS (SELECT lower(tag) AS key, tag, count(*) AS n FROM t GROUP BY ALL)
             SELECT (SELECT first(tag ORDER BY n DESC, tag) FROM s WHERE s.key = lower(t.tag))
@@ -84,6 +88,7 @@ def top_hashtags(con: duckdb.DuckDBPyConnection, n: int = 20) -> pd.DataFrame:
 
 def hashtags_by_quarter(con: duckdb.DuckDBPyConnection, per_quarter: int = 8) -> pd.DataFrame:
     """Per quarter (of tweet_time, UTC), the hashtags most over-represented in it."""
+    entities.ensure_view(con)
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW units AS
             SELECT tweetid AS unit, strftime(date_trunc('quarter', tweet_time), '%Y-Q') ||
@@ -93,7 +98,8 @@ def hashtags_by_quarter(con: duckdb.DuckDBPyConnection, per_quarter: int = 8) ->
             FROM (SELECT tweetid, userid, unnest(hashtags) AS tag,
                          strftime(date_trunc('quarter', tweet_time), '%Y-Q') ||
                          quarter(tweet_time) AS quarter
-                  FROM tweets WHERE tweet_time IS NOT NULL)
+                  FROM tweet_entities JOIN (SELECT tweetid, tweet_time FROM tweets) USING (tweetid)
+                  WHERE tweet_time IS NOT NULL)
             WHERE regexp_full_match(tag, '{WORD}')"""
     )
     return _ranked(con, per_quarter)
@@ -172,10 +178,11 @@ def hashtag_groups(
     group by count."""
     if top.empty:
         return []
+    entities.ensure_view(con)
     con.register("_top", top.assign(key=top["hashtag"].str.lower())[["key", "tweets"]])
     pairs = con.execute(
         """WITH t AS (SELECT DISTINCT tweetid, lower(tag) AS key
-                      FROM (SELECT tweetid, unnest(hashtags) AS tag FROM tweets)
+                      FROM (SELECT tweetid, unnest(hashtags) AS tag FROM tweet_entities)
                       WHERE lower(tag) IN (SELECT key FROM _top))
            SELECT a.key AS x, b.key AS y, count(*) AS k
            FROM t a JOIN t b ON a.tweetid = b.tweetid AND a.key < b.key GROUP BY ALL"""

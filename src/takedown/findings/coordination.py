@@ -34,7 +34,8 @@ from takedown.profile import Profile
 # and IRA archives the two gave no differing key.
 # A URL runs to the first space of any kind: RE2's \S would let it swallow a no-break or an
 # ideographic space (U+00A0, U+3000) and the word after it.
-_NOT_SPACE = r"[^\s\x{0B}\x{85}\p{Z}]"
+SPACE = r"\s\x{0B}\x{85}\p{Z}"  # every Unicode space, for a character class (entities.py too)
+_NOT_SPACE = rf"[^{SPACE}]"
 _URL = rf"(?:https?://|www\.){_NOT_SPACE}+"
 NORMALIZE_PATTERN = rf"(?:^rt @\w+:\s*|{_URL}|@\w*?{_URL}|@\w+|@|[^\p{{L}}\p{{N}}@]+)+"
 NORMALIZE_SQL = f"trim(regexp_replace(lower(tweet_text), '{NORMALIZE_PATTERN}', ' ', 'g'))"

@@ -20,7 +20,7 @@ import duckdb
 
 from takedown.db import measure_coverage, open_dataset
 from takedown.errors import TakedownError
-from takedown.findings import candidates, clock_fit, groups, traits
+from takedown.findings import candidates, clock_fit, entities, groups, traits
 from takedown.findings.clock_fit import DEFAULT_START, EARLIEST_START, LATEST_START
 from takedown.ingest.dataset import check_dataset_name, load_dataset
 from takedown.pipeline.profile_text import draft_text
@@ -146,9 +146,10 @@ def gather(dataset_dir: Path) -> dict:
     facts["scripts"] = traits.scripts(con) if not why else None
     facts["han"] = traits.han_scripts(con) if not why else {}
     facts["terms"] = candidates.terms_by_quarter(con) if not why else None
-    why = cov.missing("tweets", "hashtags")
+    why = entities.missing(cov, "hashtag")
     facts["missing"]["hashtags"] = why
     if not why:
+        entities.create_view(con, cov)  # the hashtags column, or the hashtags in the text
         top = candidates.top_hashtags(con, 30)
         facts["top_hashtags"] = top
         facts["groups"] = candidates.hashtag_groups(con, top)

@@ -77,3 +77,16 @@ def test_terms_by_quarter(con):
 def test_terms_sample_is_bounded(con):
     terms = c.terms_by_quarter(con, per_quarter=5, sample=1)
     assert terms.empty  # one text per quarter cannot reach MIN_TWEETS
+
+
+def test_hashtags_from_the_text_when_the_data_has_no_hashtags_column():
+    """Without a hashtags column, candidates are the hashtags twitter-text finds in the text."""
+    con = duckdb.connect()
+    con.execute(
+        """CREATE TABLE tweets AS SELECT 't' || i AS tweetid, 'u' || (i % 4) AS userid,
+                  TIMESTAMPTZ '2020-02-01 00:00+00' AS tweet_time,
+                  'Новости #Сирия https://t.co/a#x &#39; #' || i AS tweet_text
+           FROM range(6) r(i)"""
+    )
+    top = c.top_hashtags(con, 10)
+    assert list(top.itertuples(index=False, name=None)) == [("Сирия", 6, 4)]

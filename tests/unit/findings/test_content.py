@@ -58,6 +58,10 @@ def test_summarize_known_answers(con):
         3,
     )
     assert f["content.top_mention_tweets"].value == 2
+    assert f["content.entity_source"].value == (
+        "Hashtags, links and mentions are read from the dataset's hashtags, urls and "
+        "user_mentions columns"
+    )
 
 
 def test_null_lists_are_left_out_of_shares():
@@ -80,21 +84,50 @@ def test_no_entities_at_all_is_a_measured_zero_and_no_top():
     assert f["content.top_mention_tweets"].reason == "no tweet in this dataset mentions an account"
 
 
-@pytest.mark.parametrize(
-    ("column", "gone"),
-    [
-        ("hashtags", ["with_hashtag_share", "top_hashtag", "top_hashtag_tweets"]),
-        ("urls", ["with_url_share", "top_domain", "top_domain_links"]),
-        ("user_mentions", ["with_mention_share", "top_mention_tweets"]),
-    ],
-)
-def test_absent_column_is_unavailable_with_reason(con, column, gone):
+GONE = [
+    ("hashtags", ["with_hashtag_share", "top_hashtag", "top_hashtag_tweets"]),
+    ("urls", ["with_url_share", "top_domain", "top_domain_links"]),
+    ("user_mentions", ["with_mention_share", "top_mention_tweets"]),
+]
+
+
+@pytest.mark.parametrize(("column", "gone"), GONE)
+def test_absent_column_and_text_is_unavailable_with_reason(con, column, gone):
     absent(con, "tweets", column)
+    absent(con, "tweets", "tweet_text")
     f = by_id(content.summarize(con, PROFILE, coverage(con)))
     for name in gone:
         x = f[f"content.{name}"]
-        assert not x.available and x.reason == f"{column} is not in this dataset's tweets file"
+        assert not x.available and x.reason == (
+            f"{column} is not in this dataset's tweets file, and there is no tweet text to "
+            "extract them from"
+        )
     assert all(x.available for x in f.values() if x.name not in gone)
+
+
+@pytest.mark.parametrize(("column", "gone"), GONE)
+def test_absent_column_is_extracted_from_the_text(con, column, gone):
+    """Without the column, the tweets' text is read by twitter-text's rules instead."""
+    texts = ["#Сирия and #news @bob https://t.co/abc", "#news http://www.Example.org/x", "", None]
+    for i, text in enumerate(texts, start=1):
+        con.execute("UPDATE tweets SET tweet_text = ? WHERE tweetid = ?", [text, str(i)])
+    absent(con, "tweets", column)
+    f = by_id(content.summarize(con, PROFILE, coverage(con)))
+    want = {
+        "hashtags": {"with_hashtag_share": 2 / 3, "top_hashtag": "news", "top_hashtag_tweets": 2},
+        "urls": {"with_url_share": 2 / 3, "top_domain": "example.org", "top_domain_links": 1},
+        "user_mentions": {"with_mention_share": 1 / 3, "top_mention_tweets": 1},
+    }[column]
+    for name in gone:
+        x = f[f"content.{name}"]
+        assert x.available and x.value == pytest.approx(want[name]), name
+    assert "extracted from the text" in f[f"content.{gone[0]}"].method
+    said = f["content.entity_source"].value
+    assert (
+        f"extracted from the tweet text by Twitter's own entity rules (twitter-text), as this dataset has no {column} column"
+        in said
+    )
+    assert f[f"content.{gone[0]}"].n == 3  # the tweet without text is not counted
 
 
 def test_empty_tables_are_unavailable():
