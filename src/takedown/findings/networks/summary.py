@@ -13,6 +13,7 @@ from functools import cached_property
 import duckdb
 import pandas as pd
 
+from takedown.findings import entities
 from takedown.findings.contract import Coverage, Finding, Unit, ok, unavailable
 from takedown.findings.networks import fusion, traces
 from takedown.findings.networks.pairs import CAP, Pairs, build_pairs
@@ -77,6 +78,7 @@ def compute(
 ) -> Result:  # fmt: skip
     """Every trace this dataset supports, its null, the fused network and its communities."""
     res = Result(window_minutes, cap, rounds)
+    entities.create_view(con, coverage)  # hashtags and links: the columns, or the text
     for name in traces.TRACES:
         src = traces.source(name, coverage)
         if src.sql is None:

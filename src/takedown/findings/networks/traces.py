@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from takedown.findings import entities
 from takedown.findings.contract import Coverage
 from takedown.findings.coordination import MIN_CHARS, NORMALIZE_SQL, RETWEET_FLAG, RETWEET_PREFIX
 
@@ -59,12 +60,17 @@ class Source:
     method: str = ""
 
 
-def entity_list(column: str) -> str:
-    """SQL of one tweet's list of `column` (hashtags or urls), read from the archive's column.
+# The tweets with their entity lists, from the archive's columns or extracted from the text
+# (findings.entities' `tweet_entities`, which compute() creates first).
+WITH_ENTITIES = (
+    "tweets JOIN (SELECT tweetid AS e_tweetid, hashtags AS e_hashtags, urls AS e_urls "
+    f"FROM {entities.VIEW}) ON e_tweetid = tweetid"
+)
 
-    The one place the entity lists are read: a later change can fill them from the text.
-    """
-    return f"coalesce({column}, [])"
+
+def entity_list(column: str) -> str:
+    """SQL of one tweet's list of `column` (hashtags or urls), as findings.entities reads it."""
+    return f"coalesce(e_{column}, [])"
 
 
 def retweet_sql(coverage: Coverage) -> str:
@@ -93,9 +99,11 @@ def source(trace: str, coverage: Coverage) -> Source:
         why = coverage.missing("tweets", "in_reply_to_tweetid")
         sql = f"SELECT in_reply_to_tweetid AS key, userid, tweet_time AS t {own} AND in_reply_to_tweetid IS NOT NULL"
         return Source(trace, None if why else sql, why, "in_reply_to_tweetid, retweets excluded")
-    column = "urls" if trace == "co_link" else "hashtags"
-    why = coverage.missing("tweets", column)
-    return Source(trace, None if why else _list_sql(trace, own), why, _list_method(trace))
+    kind = "url" if trace == "co_link" else "hashtag"
+    why = entities.missing(coverage, kind)
+    with_lists = own.replace("FROM tweets", f"FROM {WITH_ENTITIES}", 1)
+    how = _list_method(trace) + "; " + entities.method(coverage, kind)
+    return Source(trace, None if why else _list_sql(trace, with_lists), why, how)
 
 
 def _retweet_source(coverage: Coverage) -> Source:
@@ -140,6 +148,8 @@ def _list_method(trace: str) -> str:
 def build_events(con: duckdb.DuckDBPyConnection, src: Source) -> str:
     """Write the temp table net_ev_<trace> (key, userid, t), one row per distinct event."""
     con.execute(URL_MACRO)
+    if entities.VIEW in (src.sql or ""):
+        entities.ensure_view(con)  # compute() made it from the coverage; a lone call measures
     table = f"net_ev_{src.trace}"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {table} AS

@@ -107,9 +107,26 @@ def test_a_trace_without_its_column_is_unavailable_with_the_reason(trace, column
     absent(con, "tweets", column)
     if trace == "co_retweet":
         absent(con, "tweets", "retweet_userid")
+    if column in ("urls", "hashtags"):  # with text, they are extracted from it (next test)
+        absent(con, "tweets", "tweet_text")
     src = traces.source(trace, coverage(con))
     assert src.sql is None
     assert column in src.reason and "not in this dataset" in src.reason
+
+
+@pytest.mark.parametrize("trace", ["co_link", "co_hashtag"])
+def test_without_the_entity_column_links_and_hashtags_come_from_the_text(trace):
+    """Issue 16 item 3 through to the networks: the lists findings.entities extracts."""
+    text = "read https://www.example.com/a?utm_source=x #Topic now"
+    con = net_con([{"userid": u, "tweet_time": at(i), "tweet_text": text}
+                   for i, u in enumerate("ab")])  # fmt: skip
+    for column in ("urls", "hashtags"):
+        absent(con, "tweets", column)
+    src = traces.source(trace, coverage(con))
+    assert "extracted from the text" in src.method
+    events = con.execute(f"SELECT key, userid FROM {traces.build_events(con, src)} ORDER BY 2")
+    key = "example.com/a" if trace == "co_link" else "topic"
+    assert events.fetchall() == [(key, "a"), (key, "b")]
 
 
 def test_without_is_retweet_the_prefix_marks_retweets_and_a_missing_text_is_no_retweet():
