@@ -10,14 +10,15 @@ import typer
 from rich.markup import escape
 
 from takedown.cli_io import console, err, errors, fail, progress_bar
+from takedown.userfiles import printable
 
 
 def _line(row: dict[str, Any]) -> str:
     """One line per operation: what each stage did, or where and why it failed."""
-    name = escape(row["name"])
+    name = escape(printable(row["name"]))
     took = sum(row.get("seconds", {}).values())
     if row["status"] == "failed":
-        return f"  [red]FAILED[/] {name} at {row['stage']}: {escape(row['reason'])}"
+        return f"  [red]FAILED[/] {name} at {row['stage']}: {escape(printable(row['reason'], 600))}"
     profile = "draft profile" if row.get("draft_profile") else "profile"
     what = "unchanged, not rendered" if row["status"] == "unchanged" else "rendered"
     return (
@@ -56,9 +57,9 @@ def archive(
                 root, data_dir=data_dir, out_root=out, profiles=profiles, workers=workers,
                 scheduler=scheduler, engine=engine,
                 on_row=lambda row, done, total: (
-                    err.print(_line(row), highlight=False), report("operations", done / total)
+                    err.print(_line(row), highlight=False, soft_wrap=True), report("operations", done / total)
                 ),
-                on_stage=lambda s: err.print(f"  {escape(s)}", highlight=False),
+                on_stage=lambda s: err.print(f"  {escape(s)}", highlight=False, soft_wrap=True),
             )  # fmt: skip
         rows = result.rows
         counts = {
@@ -67,7 +68,9 @@ def archive(
         if result.atlas:
             state = "new" if result.atlas_new else "unchanged"
             console.print(str(result.atlas / "report.html"), highlight=False, markup=False)
-            err.print(f"atlas ({state}): {escape(str(result.atlas))}", highlight=False)
+            err.print(
+                f"atlas ({state}): {escape(str(result.atlas))}", highlight=False, soft_wrap=True
+            )
         took = time.perf_counter() - t0
         summary = (f"{len(rows)} operations in {took:.1f} s: {counts['rendered']} rendered, "
                    f"{counts['unchanged']} unchanged, {counts['failed']} failed")  # fmt: skip
@@ -76,7 +79,7 @@ def archive(
         if counts["failed"]:
             for r in rows:
                 if r["status"] == "failed":
-                    err.print(f"error: {r['name']}: failed at {r['stage']}: {r['reason']}",
-                              markup=False, highlight=False)  # fmt: skip
+                    err.print(printable(f"error: {r['name']}: failed at {r['stage']}: {r['reason']}", 800),
+                              markup=False, highlight=False, soft_wrap=True)  # fmt: skip
             fail(summary, 1)
-        console.print(summary, highlight=False)
+        console.print(summary, highlight=False, soft_wrap=True)

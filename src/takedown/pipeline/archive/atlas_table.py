@@ -80,7 +80,7 @@ def cell(fid: str, f: dict) -> str:
 TABLES = (
     ("tbl-atlas-size", "Every operation's size, span and top language, from its own report.",
      CORE[:4] + CORE[10:]),
-    ("tbl-atlas-findings", "Every operation's core findings with their 95% intervals and n.",
+    ("tbl-atlas-findings", "Every operation's core findings, each with its 95% interval and n, from its own report.",
      CORE[4:10]),
 )  # fmt: skip
 
@@ -107,8 +107,8 @@ def markdown_tables(ops: list[dict[str, Any]]) -> str:
         head = ["Operation"] + (["Report"] if i == 0 else []) + [lab for _, lab in cols]
         lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * len(head)) + "|"]
         lines += ["| " + " | ".join(_row(op, cols, i == 0)) + " |" for op in ops]
-        out.append("\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n")
-    return "\n".join(out)
+        out.append("\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n\n")
+    return "\n".join(out)  # each part ends in its caption line and a blank line
 
 
 def _safe(text: str) -> str:
