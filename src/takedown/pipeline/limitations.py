@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from takedown.compose.escape import md_escape
+from takedown.findings import entities
 from takedown.ingest.dataset import Dataset
 from takedown.pipeline.availability import unavailable_findings
 from takedown.pipeline.collection import collection_variables
@@ -63,9 +64,11 @@ def coverage_part(ds: Dataset) -> str:
     lines = [line for table in ("users", "tweets") for line in _table_gaps(cov, table)]
     if not lines:
         return "Every column the findings use holds a value in every row of both files.\n"
+    extracted = entities.describe(cov)
+    after = f"\n{md_escape(extracted)}.\n" if extracted and "tweet text" in extracted else ""
     return (
         "From the column coverage recorded at ingest (the findings a gap stops are listed "
-        "further below, each with its reason):\n\n" + "".join(lines)
+        "further below, each with its reason):\n\n" + "".join(lines) + after
     )
 
 

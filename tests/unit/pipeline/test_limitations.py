@@ -70,6 +70,15 @@ def test_a_missing_column_and_a_partial_one_are_named_with_their_counts():
     assert "The users file fills only some rows of: follower_count (7 of 10 rows)." in text
     assert "userid" not in text and "tweet_time" not in text and "in_reply" not in text
     assert "not recorded" in coverage_part(Dataset.model_construct(name="x", coverage=None))
+    assert "extracted from the tweet text" not in text  # no text column: nothing extracted
+
+
+def test_a_missing_entity_column_with_text_says_the_entities_come_from_the_text():
+    cov = COVERAGE.model_copy(deep=True)
+    cov.columns["tweets"]["tweet_text"] = ColumnCoverage(present=True, values=100)
+    text = plain(coverage_part(Dataset.model_construct(name="x", coverage=cov)))
+    assert "The tweets file lacks, or leaves empty in every row: hashtags." in text
+    assert "Hashtags, links and mentions are extracted from the tweet text" in text
 
 
 def test_an_undeclared_clock_is_utc_by_assumption_and_an_ambiguous_fit_is_said():
