@@ -80,11 +80,20 @@ def serve(name: str) -> None:
             __import__(name)
         except Exception:  # noqa: BLE001 - the notebook will then import (and fail) by itself
             pass
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped by the kernel
+    signal.signal(signal.SIGCHLD, _reap)  # and so their CPU time counts as the render's
     while True:
         conn, _ = listener.accept()
         with conn:
             _fork_one(listener, conn)
+
+
+def _reap(_sig: int, _frame: object) -> None:
+    """Collect every kernel that has exited (no zombies)."""
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:
+        pass
 
 
 def _fork_one(listener: socket.socket, conn: socket.socket) -> None:
