@@ -4,6 +4,10 @@
   python scripts/bench_render.py --tweets 10000000     # the 10M-tweet scale test
   python scripts/bench_render.py --engine both         # cold and warm with each engine
                                                        # (quarto: a `quarto` on PATH)
+  python scripts/bench_render.py --quick               # cold and warm only (no edited render)
+Also renders cold once with every kernel started from scratch (TAKEDOWN_FORK_KERNELS=0, the
+way before the kernel fork server), checks that findings.json is byte-identical to the forked
+render's, and prints where each render's time went (the manifest's timings).
 Prints absolute times against the issue targets, and each time as a ratio to a baseline measured
 in the same run (one bare papermill execution of a notebook that only imports the stack),
 since these machines are noisy.
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import sys
 import tempfile
@@ -25,9 +30,20 @@ ROOT = measure.ROOT
 PY = sys.executable
 
 
+CPU: dict[str, float] = {}  # CPU seconds (user + system) of the last command's whole tree
+
+
 def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """(seconds, peak RSS of the whole process tree in GiB); exits on failure."""
+    """(seconds, peak RSS of the whole process tree in GiB); exits on failure.
+
+    Also leaves the tree's CPU seconds in CPU["last"]: every process of a render is waited for
+    by its parent (workers, kernels, the zygote and its forks), so RUSAGE_CHILDREN holds them
+    all. On a shared machine CPU seconds move far less with the load than wall time does.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     took, rss, _ = measure.run(cmd, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["last"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return took, rss
 
 
@@ -67,6 +83,8 @@ def main() -> None:
         default="builtin",
         help="composer to measure; each gets its own cold (empty cache) and warm render",
     )
+    ap.add_argument("--quick", action="store_true", help="skip the one-edited-notebook render")
+    ap.add_argument("--repeat", type=int, default=1, help="cold/warm/scratch rounds to time")
     args = ap.parse_args()
     engines = ["builtin", "quarto"] if args.engine == "both" else [args.engine]
     if "quarto" in engines and shutil.which("quarto") is None:
@@ -114,14 +132,32 @@ def main() -> None:
                   "--out", str(out), "--profile", str(ROOT / "profiles/china_052020.yml"),
                   "--engine", engine]  # fmt: skip
         env = {"TAKEDOWN_CACHE_DIR": str(cache / engine)}
-        cold, cold_rss = run(render, env)
-        manifest_cold = _latest_manifest(out)
-        warm, _ = run(render, env)
-        per_engine[engine] = (cold, cold_rss, warm, _latest_manifest(out), manifest_cold)
-    cold, cold_rss, warm, _, manifest_cold = per_engine[engines[0]]
-    env = {"TAKEDOWN_CACHE_DIR": str(cache / engines[0])}
-    render = render[:-1] + [engines[0]]
-
+        for round_ in range(args.repeat):
+            shutil.rmtree(cache / engine, ignore_errors=True)
+            shutil.rmtree(cache / f"{engine}-scratch", ignore_errors=True)
+            if round_:
+                ref = baseline(tmp)
+            cpu = {"baseline": CPU["last"]}  # the baseline was the last command run
+            cold, cold_rss = run(render, env)
+            cpu["cold"], manifest_cold = CPU["last"], _latest_manifest(out)
+            warm, _ = run(render, env)
+            cpu["warm"], manifest_warm = CPU["last"], _latest_manifest(out)
+            scratch_env = {"TAKEDOWN_CACHE_DIR": str(cache / f"{engine}-scratch"),
+                           "TAKEDOWN_FORK_KERNELS": "0"}  # fmt: skip
+            scratch, _ = run(render, scratch_env)
+            cpu["scratch"], manifest_scratch = CPU["last"], _latest_manifest(out)
+            same = manifest_scratch["findings_sha256"] == manifest_cold["findings_sha256"]
+            _report_round(engine, round_, ref, {"cold": cold, "warm": warm, "scratch": scratch},
+                          cpu, same)  # fmt: skip
+            for label, m in (("cold", manifest_cold), ("warm", manifest_warm),
+                             ("scratch", manifest_scratch)):  # fmt: skip
+                print(f"    {label:8} " + "  ".join(f"{k} {v}" for k, v in m["timings"].items()))
+            if not same:
+                sys.exit("findings.json differs between forked and from-scratch kernels")
+        per_engine[engine] = (cold, cold_rss, warm, manifest_warm, manifest_cold)
+    if args.quick:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
     project = tmp / "project"
     shutil.copytree(
         ROOT,
@@ -161,6 +197,21 @@ def main() -> None:
             f"engine {engine:8} cold {c:7.1f} s (compose {m_cold['timings']['compose_s']:5.1f} s)"
             f"  warm {w:7.1f} s (compose {m_warm['timings']['compose_s']:5.1f} s)"
             f"  = {w / ref:5.1f}x baseline  peak RSS {rss:.2f} GiB"
+        )
+
+
+def _report_round(
+    engine: str, round_: int, ref: float, wall: dict[str, float], cpu: dict[str, float], same: bool
+) -> None:
+    """One line per render: wall and CPU seconds, each as a ratio to the bare notebook's."""
+    print(f"[{engine} round {round_ + 1}] baseline: wall {ref:6.1f} s, CPU {cpu['baseline']:5.1f} s"
+          f"; findings.json forked vs from scratch: {'identical' if same else 'DIFFERENT'}")  # fmt: skip
+    names = {"cold": "cold", "warm": "warm", "scratch": "cold, kernels from scratch"}
+    for key, label in names.items():
+        print(
+            f"    {label:27} wall {wall[key]:6.1f} s = {wall[key] / ref:4.2f}x   "
+            f"CPU {cpu[key]:6.1f} s = {cpu[key] / cpu['baseline']:4.2f}x",
+            flush=True,
         )
 
 
