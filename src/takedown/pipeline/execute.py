@@ -101,8 +101,8 @@ def execute_all(
     Every file an outcome points to lies in run.work_dir: cache entries are copied in, fresh
     results are copied out, so another render replacing a cache entry cannot touch this one.
     """
-    kernel = ensure_kernel()
     profile_hash = sha256_json(run.profile_path.read_text(encoding="utf-8"))
+    kernel = ""  # registered at the first notebook the cache does not hold
     outcomes: dict[str, Outcome] = {}
     pending: list[tuple[Path, str, Path]] = []
     with ExitStack() as stack:
@@ -115,8 +115,9 @@ def execute_all(
                 outcomes[nb.stem] = hit
                 on_done(hit)
                 continue
-            if not zygote:
+            if not zygote:  # a warm render never loads jupyter_client
                 zygote.append(stack.enter_context(kernel_zygote()))
+                kernel = ensure_kernel()
             pending.append((nb, key, entry))
         if pending:
             _run_pending(pending, run, (kernel, zygote[0]), outcomes, on_done)
