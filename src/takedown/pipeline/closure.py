@@ -74,16 +74,17 @@ def closure(sources: Iterable[str], package_dir: Path) -> list[Path]:
             todo += _imported(ast.parse(src), "__main__", False)
         except SyntaxError:
             todo += _imported_from_text(src)
-    seen: dict[str, Path] = {}
+    seen: dict[str, Path | None] = {}  # every module looked at once: its file, or None
     while todo:
         name = todo.pop()
         for mod in _with_parents(name):
-            path = module_path(package_dir, mod)
-            if path is None or mod in seen:
+            if mod in seen:
                 continue
-            seen[mod] = path
+            seen[mod] = path = module_path(package_dir, mod)
+            if path is None:
+                continue
             todo += _file_imports(path.read_bytes(), str(path), mod, path.name == "__init__.py")
-    return sorted(set(seen.values()))
+    return sorted({p for p in seen.values() if p is not None})
 
 
 @lru_cache(maxsize=4096)
