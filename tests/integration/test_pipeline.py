@@ -33,8 +33,9 @@ def add_cell(notebook: Path, source: str) -> None:
     nbformat.write(nb, notebook)
 
 
-def render(rendered, project: Path, *extra: str, path: str | None = None):
-    env = {"TAKEDOWN_CACHE_DIR": str(rendered["cache"]), "TAKEDOWN_PROJECT": str(project)}
+def render(rendered, project: Path, *extra: str, path: str | None = None, fork_kernels: str = "1"):
+    env = {"TAKEDOWN_CACHE_DIR": str(rendered["cache"]), "TAKEDOWN_PROJECT": str(project),
+           "TAKEDOWN_FORK_KERNELS": fork_kernels}  # fmt: skip
     return run_cli(
         "render", "demo", "--data-dir", rendered["data"], "--out", project.parent / "reports",
         "--profile", ROOT / "profiles/china_052020.yml", *extra, cwd=ROOT,
@@ -126,8 +127,10 @@ def test_render_of_unknown_dataset_is_one_line(tmp_path):
 
 
 def test_force_reexecutes_everything_and_findings_are_byte_identical(rendered, tmp_path):
+    """Also with every kernel started from scratch: the session's render forked its kernels
+    from the zygote (issue 18 item 4), and must not differ by one byte."""
     project = project_copy(tmp_path)
-    r = render(rendered, project, "--force")
+    r = render(rendered, project, "--force", fork_kernels="0")
     assert r.returncode == 0, r.stderr
     folder = only_version(project)
     m = json.loads((folder / "manifest.json").read_text())

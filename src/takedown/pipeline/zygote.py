@@ -26,8 +26,22 @@ import sys
 import threading
 import time
 
-PRELOAD = (
+PRELOAD = (  # what every kernel imports: ipykernel's own modules, then the notebooks' stack
     "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",  # debugpy: imported by every kernel as it starts
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "tornado.gen",
+    "tornado.queues",
+    "tornado.platform.asyncio",
+    "IPython.core.history",
+    "sqlite3",
+    "psutil",
+    "pdb",
     "duckdb",
     "numpy",
     "pandas",
@@ -35,8 +49,10 @@ PRELOAD = (
     "seaborn",
     "statsmodels.api",
     "takedown.notebook",
-    "takedown.findings",
 )
+# Every module of these packages too (notebooks call into them; importing one has no effect
+# on matplotlib, pandas or anything else a notebook could see).
+PRELOAD_PACKAGES = ("takedown.findings",)
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1)
 
 
@@ -60,6 +76,25 @@ def wait_gone(pid: int) -> None:
         os.close(fd)
 
 
+def preload() -> None:
+    """Import what every kernel will: PRELOAD, then each module of PRELOAD_PACKAGES."""
+    import importlib
+    import pkgutil
+
+    names = list(PRELOAD)
+    for package in PRELOAD_PACKAGES:
+        try:
+            path = importlib.import_module(package).__path__
+        except Exception:  # noqa: BLE001 - see below
+            continue
+        names += [m.name for m in pkgutil.iter_modules(path, package + ".")]
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the notebook will then import (and fail) by itself
+            pass
+
+
 def address(name: str) -> str:
     """A socket in Linux's abstract namespace: no file to leave behind, gone with the zygote."""
     return "\0" + name.lstrip("@")
@@ -75,11 +110,7 @@ def serve(name: str) -> None:
     listener.listen(64)
     # What ipykernel itself sets before any import of matplotlib (kernelapp.init_kernel).
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    for name in PRELOAD:
-        try:
-            __import__(name)
-        except Exception:  # noqa: BLE001 - the notebook will then import (and fail) by itself
-            pass
+    preload()
     signal.signal(signal.SIGCHLD, _reap)  # and so their CPU time counts as the render's
     while True:
         conn, _ = listener.accept()
