@@ -23,6 +23,7 @@ import nbformat
 
 KERNEL = "takedown"
 ZYGOTE_SCRIPT = str(Path(__file__).with_name("zygote.py"))
+FORKED_START_S = 180  # papermill's default start_timeout is 60 s
 
 
 @contextmanager
@@ -154,7 +155,13 @@ def run_notebook(
     for attempt in (1, 2):
         current.clear()
         started.clear()
-        forked = {"kernel_manager_class": fork_manager(zygote)} if zygote and attempt == 1 else {}
+        # A forked kernel's start includes waiting for the zygote's imports, which a kernel
+        # from scratch does in its first cell instead: give the start that much longer.
+        forked = (
+            {"kernel_manager_class": fork_manager(zygote), "start_timeout": FORKED_START_S}
+            if zygote and attempt == 1
+            else {}
+        )
         try:
             pm.execute_notebook(
                 src, out, parameters=params, kernel_name=kernel, cwd=cwd, progress_bar=False,
