@@ -152,6 +152,9 @@ def main() -> None:
             for label, m in (("cold", manifest_cold), ("warm", manifest_warm),
                              ("scratch", manifest_scratch)):  # fmt: skip
                 print(f"    {label:8} " + "  ".join(f"{k} {v}" for k, v in m["timings"].items()))
+            for label, folder in (("cold", _latest(out, 3)), ("scratch", _latest(out, 1))):
+                print(f"    {label:8} cells: " + "  ".join(
+                    f"{k} {v:.1f} s" for k, v in cell_seconds(folder).items()))  # fmt: skip
             if not same:
                 sys.exit("findings.json differs between forked and from-scratch kernels")
         per_engine[engine] = (cold, cold_rss, warm, manifest_warm, manifest_cold)
@@ -213,6 +216,29 @@ def _report_round(
             f"CPU {cpu[key]:6.1f} s = {cpu[key] / cpu['baseline']:4.2f}x",
             flush=True,
         )
+
+
+def cell_seconds(folder: Path) -> dict[str, float]:
+    """Seconds papermill recorded per cell, summed over a version's notebooks: figure cells
+    (label fig-*: drawing and the inline PNG), the parameters, and the rest (the findings)."""
+    sums = {"figure cells": 0.0, "parameters": 0.0, "other cells": 0.0}
+    for path in (folder / "notebooks").glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.get("metadata", {})
+            took = meta.get("papermill", {}).get("duration") or 0.0
+            if {"parameters", "injected-parameters"} & set(meta.get("tags", [])):
+                sums["parameters"] += took
+            elif "#| label: fig-" in cell.source:
+                sums["figure cells"] += took
+            elif cell.cell_type == "code":
+                sums["other cells"] += took
+    return sums
+
+
+def _latest(out: Path, nth: int = 1) -> Path:
+    """The nth newest version folder under out/bench."""
+    versions = sorted(p for p in (out / "bench").iterdir() if not p.name.startswith("."))
+    return versions[-nth]
 
 
 def _latest_manifest(out: Path) -> dict:
