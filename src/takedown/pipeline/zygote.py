@@ -160,6 +160,7 @@ def _kernel(request: dict, fds: list[int], conn: socket.socket) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         os.setpgid(0, 0)
+        _reseed()
         standin = request["pid"]
         threading.Thread(target=lambda: (wait_gone(standin), os._exit(1)), daemon=True).start()
         sys.argv = ["ipykernel_launcher", *request["argv"]]
@@ -176,6 +177,16 @@ def _kernel(request: dict, fds: list[int], conn: socket.socket) -> None:
         traceback.print_exc()
         os._exit(1)
     os._exit(0)
+
+
+def _reseed() -> None:
+    """Fresh random state, as a new process would have: the forks must not share the zygote's."""
+    import random
+
+    random.seed()
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed()
 
 
 def _connect(name: str, wait_s: float = 60.0) -> socket.socket | None:

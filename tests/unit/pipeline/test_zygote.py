@@ -22,7 +22,8 @@ from takedown.pipeline.workers import descendants, worker_pool
 PROBE = """import json, os, sys
 seen = {"pandas_preloaded": "pandas" in sys.modules, "pid": os.getpid(), "ppid": os.getppid(),
         "cwd": os.getcwd(), "left_over": "leftover" in globals(), "x": x,
-        "backend": __import__("matplotlib").get_backend(), "env": os.environ.get("PROBE_ENV")}
+        "backend": __import__("matplotlib").get_backend(), "env": os.environ.get("PROBE_ENV"),
+        "random": [__import__("random").random(), float(__import__("numpy").random.random())]}
 leftover = 1
 import matplotlib.pyplot as plt
 plt.plot([0, 1])
@@ -81,6 +82,7 @@ def test_each_notebook_gets_a_fresh_forked_kernel_with_the_stack_imported(tmp_pa
     assert (a["cwd"], b["cwd"]) == (str(tmp_path / "a"), str(tmp_path / "b"))
     assert a["env"] == "from-the-worker"  # the environment jupyter_client gave its kernel
     assert a["backend"] == "module://matplotlib_inline.backend_inline"
+    assert a["random"][0] != b["random"][0] and a["random"][1] != b["random"][1]  # reseeded
     out = nbformat.read(tmp_path / "a/out.ipynb", as_version=4)
     assert any("image/png" in o.get("data", {}) for o in out.cells[-1].outputs)
 
