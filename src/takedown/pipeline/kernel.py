@@ -43,6 +43,7 @@ def kernel_zygote(enabled: bool = True) -> Iterator[str | None]:
         [sys.executable, ZYGOTE_SCRIPT, "serve", name],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         preexec_fn=_pdeathsig(os.getpid()),  # set before exec: no window to outlive us
+        start_new_session=True,  # as a kernel: its own session (and scheduler autogroup)
     )  # fmt: skip
     try:
         yield name

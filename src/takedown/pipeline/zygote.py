@@ -159,7 +159,9 @@ def _kernel(request: dict, fds: list[int], conn: socket.socket) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        os.setpgid(0, 0)
+        # A session of its own, as jupyter_client starts a kernel: out of the terminal's reach,
+        # and its own scheduler autogroup (in the render's, every kernel shared one CPU share).
+        os.setsid()
         _reseed()
         standin = request["pid"]
         threading.Thread(target=lambda: (wait_gone(standin), os._exit(1)), daemon=True).start()
