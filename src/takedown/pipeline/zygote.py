@@ -17,6 +17,7 @@ This file is run as a script (`python zygote.py serve|launch ...`): stdlib impor
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import os
 import select
@@ -111,6 +112,10 @@ def serve(name: str) -> None:
     # What ipykernel itself sets before any import of matplotlib (kernelapp.init_kernel).
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     preload()
+    # What was imported stays for good: out of the collector's sight, so that a kernel's
+    # collections neither walk it nor copy its pages (copy-on-write) into every fork.
+    gc.collect()
+    gc.freeze()
     signal.signal(signal.SIGCHLD, _reap)  # and so their CPU time counts as the render's
     while True:
         conn, _ = listener.accept()
