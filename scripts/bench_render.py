@@ -5,6 +5,10 @@
   python scripts/bench_render.py --engine both         # cold and warm with each engine, and
                                                        # the compose ratio quarto/builtin
                                                        # (quarto: a `quarto` on PATH)
+  python scripts/bench_render.py --quick               # cold and warm only (no edited render)
+Also renders cold once with every kernel started from scratch (TAKEDOWN_FORK_KERNELS=0, the
+way before the kernel fork server), checks that findings.json is byte-identical to the forked
+render's, and prints where each render's time went (the manifest's timings).
 Prints absolute times against the issue targets, and each time as a ratio to a baseline measured
 in the same run (one bare papermill execution of a notebook that only imports the stack),
 since these machines are noisy.
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import sys
 import tempfile
@@ -26,9 +31,20 @@ ROOT = measure.ROOT
 PY = sys.executable
 
 
+CPU: dict[str, float] = {}  # CPU seconds (user + system) of the last command's whole tree
+
+
 def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """(seconds, peak RSS of the whole process tree in GiB); exits on failure."""
+    """(seconds, peak RSS of the whole process tree in GiB); exits on failure.
+
+    Also leaves the tree's CPU seconds in CPU["last"]: every process of a render is waited for
+    by its parent (workers, kernels, the zygote and its forks), so RUSAGE_CHILDREN holds them
+    all. On a shared machine CPU seconds move far less with the load than wall time does.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     took, rss, _ = measure.run(cmd, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU["last"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return took, rss
 
 
@@ -68,6 +84,8 @@ def main() -> None:
         default="builtin",
         help="composer to measure; each gets its own cold (empty cache) and warm render",
     )
+    ap.add_argument("--quick", action="store_true", help="skip the one-edited-notebook render")
+    ap.add_argument("--repeat", type=int, default=1, help="cold/warm/scratch rounds to time")
     args = ap.parse_args()
     engines = ["builtin", "quarto"] if args.engine == "both" else [args.engine]
     if "quarto" in engines and shutil.which("quarto") is None:
@@ -115,14 +133,35 @@ def main() -> None:
                   "--out", str(out), "--profile", str(ROOT / "profiles/china_052020.yml"),
                   "--engine", engine]  # fmt: skip
         env = {"TAKEDOWN_CACHE_DIR": str(cache / engine)}
-        cold, cold_rss = run(render, env)
-        manifest_cold = _latest_manifest(out)
-        warm, _ = run(render, env)
-        per_engine[engine] = (cold, cold_rss, warm, _latest_manifest(out), manifest_cold)
-    cold, cold_rss, warm, _, manifest_cold = per_engine[engines[0]]
-    env = {"TAKEDOWN_CACHE_DIR": str(cache / engines[0])}
-    render = render[:-1] + [engines[0]]
-
+        for round_ in range(args.repeat):
+            shutil.rmtree(cache / engine, ignore_errors=True)
+            shutil.rmtree(cache / f"{engine}-scratch", ignore_errors=True)
+            if round_:
+                ref = baseline(tmp)
+            cpu = {"baseline": CPU["last"]}  # the baseline was the last command run
+            cold, cold_rss = run(render, env)
+            cpu["cold"], manifest_cold = CPU["last"], _latest_manifest(out)
+            warm, _ = run(render, env)
+            cpu["warm"], manifest_warm = CPU["last"], _latest_manifest(out)
+            scratch_env = {"TAKEDOWN_CACHE_DIR": str(cache / f"{engine}-scratch"),
+                           "TAKEDOWN_FORK_KERNELS": "0"}  # fmt: skip
+            scratch, _ = run(render, scratch_env)
+            cpu["scratch"], manifest_scratch = CPU["last"], _latest_manifest(out)
+            same = manifest_scratch["findings_sha256"] == manifest_cold["findings_sha256"]
+            _report_round(engine, round_, ref, {"cold": cold, "warm": warm, "scratch": scratch},
+                          cpu, same)  # fmt: skip
+            for label, m in (("cold", manifest_cold), ("warm", manifest_warm),
+                             ("scratch", manifest_scratch)):  # fmt: skip
+                print(f"    {label:8} " + "  ".join(f"{k} {v}" for k, v in m["timings"].items()))
+            for label, folder in (("cold", _latest(out, 3)), ("scratch", _latest(out, 1))):
+                print(f"    {label:8} cells: " + "  ".join(
+                    f"{k} {v:.1f} s" for k, v in cell_seconds(folder).items()))  # fmt: skip
+            if not same:
+                sys.exit("findings.json differs between forked and from-scratch kernels")
+        per_engine[engine] = (cold, cold_rss, warm, manifest_warm, manifest_cold)
+    if args.quick:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
     project = tmp / "project"
     shutil.copytree(
         ROOT,
@@ -178,6 +217,44 @@ def print_compose_ratio(per_engine: dict) -> None:
         print(f"compose {when}: quarto {q:6.1f} s / builtin {b:6.1f} s = {q / b:4.1f}x")
     verdict = "meets" if max(ratios) <= 3 else "misses"
     print(f"compose ratio quarto/builtin: {max(ratios):.1f}x ({verdict} the target <= 3x)")
+
+
+def _report_round(
+    engine: str, round_: int, ref: float, wall: dict[str, float], cpu: dict[str, float], same: bool
+) -> None:
+    """One line per render: wall and CPU seconds, each as a ratio to the bare notebook's."""
+    print(f"[{engine} round {round_ + 1}] baseline: wall {ref:6.1f} s, CPU {cpu['baseline']:5.1f} s"
+          f"; findings.json forked vs from scratch: {'identical' if same else 'DIFFERENT'}")  # fmt: skip
+    names = {"cold": "cold", "warm": "warm", "scratch": "cold, kernels from scratch"}
+    for key, label in names.items():
+        print(
+            f"    {label:27} wall {wall[key]:6.1f} s = {wall[key] / ref:4.2f}x   "
+            f"CPU {cpu[key]:6.1f} s = {cpu[key] / cpu['baseline']:4.2f}x",
+            flush=True,
+        )
+
+
+def cell_seconds(folder: Path) -> dict[str, float]:
+    """Seconds papermill recorded per cell, summed over a version's notebooks: figure cells
+    (label fig-*: drawing and the inline PNG), the parameters, and the rest (the findings)."""
+    sums = {"figure cells": 0.0, "parameters": 0.0, "other cells": 0.0}
+    for path in (folder / "notebooks").glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.get("metadata", {})
+            took = meta.get("papermill", {}).get("duration") or 0.0
+            if {"parameters", "injected-parameters"} & set(meta.get("tags", [])):
+                sums["parameters"] += took
+            elif "#| label: fig-" in cell.source:
+                sums["figure cells"] += took
+            elif cell.cell_type == "code":
+                sums["other cells"] += took
+    return sums
+
+
+def _latest(out: Path, nth: int = 1) -> Path:
+    """The nth newest version folder under out/bench."""
+    versions = sorted(p for p in (out / "bench").iterdir() if not p.name.startswith("."))
+    return versions[-nth]
 
 
 def _latest_manifest(out: Path) -> dict:

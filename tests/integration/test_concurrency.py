@@ -306,3 +306,46 @@ def test_killed_compare_leaves_no_worker_and_no_scratch(two_rendered, sig):
         proc.wait(timeout=30)
         for pid in alive(tree):
             os.kill(pid, signal.SIGKILL)
+
+
+def wait_for_forked_kernel(proc: subprocess.Popen[str], timeout: float = 300) -> dict[int, str]:
+    """The render's process tree once a kernel forked from its zygote runs (issue 18 item 4)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        tree = process_tree(proc.pid)
+        for pid in tree:
+            try:
+                zygote = b"zygote.py\0serve" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if zygote and process_tree(pid):  # a kernel below the zygote
+                return process_tree(proc.pid)
+        assert proc.poll() is None, f"render ended before a kernel started: {proc.stderr.read()}"
+        time.sleep(0.05)
+    raise AssertionError("no forked kernel started")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_a_render_stopped_while_forked_kernels_run_leaves_no_process(tiny, sig):
+    """Workers, stand-ins, the zygote and the kernels forked from it all go with the render."""
+    proc = start(*render_args(tiny), cache=tiny / "cache")
+    tree: dict[int, str] = {}
+    try:
+        tree = wait_for_forked_kernel(proc)
+        time.sleep(0.5)
+        tree = process_tree(proc.pid)
+        assert len(tree) >= 4  # at least a worker, its stand-in, the zygote and a kernel
+        proc.send_signal(sig)
+        rc, err = finish(proc, timeout=60)
+        deadline = time.monotonic() + 15
+        while alive(tree) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert alive(tree) == [], "a worker, the zygote or a kernel outlived the render"
+        if sig == signal.SIGTERM:
+            assert (rc, err) == (143, "error: terminated\n")
+            assert list((tiny / "cache" / "tmp").glob("*")) == []
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+        for pid in alive(tree):
+            os.kill(pid, signal.SIGKILL)

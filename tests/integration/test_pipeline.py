@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from takedown.pipeline.execute import longest_first
 from tests.conftest import ROOT, run_cli
 
 pytestmark = pytest.mark.slow
@@ -33,10 +34,11 @@ def add_cell(notebook: Path, source: str) -> None:
     nbformat.write(nb, notebook)
 
 
-def render(rendered, project: Path, *extra: str, path: str | None = None):
+def render(rendered, project: Path, *extra: str, path: str | None = None, fork_kernels: str = "1"):
     """The demo rendered from a copy of the project; the built-in composer unless extra names
     an engine (the default, auto, would be Quarto under CI)."""
-    env = {"TAKEDOWN_CACHE_DIR": str(rendered["cache"]), "TAKEDOWN_PROJECT": str(project)}
+    env = {"TAKEDOWN_CACHE_DIR": str(rendered["cache"]), "TAKEDOWN_PROJECT": str(project),
+           "TAKEDOWN_FORK_KERNELS": fork_kernels}  # fmt: skip
     engine = () if "--engine" in extra else ("--engine", "builtin")
     return run_cli(
         "render", "demo", "--data-dir", rendered["data"], "--out", project.parent / "reports",
@@ -84,12 +86,16 @@ def test_fail_fast_stops_and_marks_the_rest(rendered, tmp_path):
     project = project_copy(tmp_path)
     for nb in (project / "notebooks").glob("*.ipynb"):
         add_cell(nb, f"# fixture {nb.stem}\nprint('changed')")
-    add_cell(project / "notebooks/01_overview.ipynb", "raise RuntimeError('first one fails')")
+    # The one the executor starts first (slowest first, by the cache's history): with
+    # kernels forked in a fraction of a second, 01_overview is among the last.
+    pending = [(nb, "", Path()) for nb in sorted((project / "notebooks").glob("*.ipynb"))]
+    first = longest_first(pending, rendered["cache"] / "notebooks")[0][0]
+    add_cell(first, "raise RuntimeError('first one fails')")
     r = render(rendered, project, "--fail-fast", "--jobs", "1")
     assert r.returncode == 1
     m = json.loads((only_version(project) / "manifest.json").read_text())
     status = {n["name"]: n["status"] for n in m["notebooks"]}
-    assert status["01_overview"] == "failed"
+    assert status[first.stem] == "failed"
     assert set(status.values()) <= {"failed", "skipped", "ok"}
     assert "skipped" in status.values()
 
@@ -129,8 +135,10 @@ def test_render_of_unknown_dataset_is_one_line(tmp_path):
 
 
 def test_force_reexecutes_everything_and_findings_are_byte_identical(rendered, tmp_path):
+    """Also with every kernel started from scratch: the session's render forked its kernels
+    from the zygote (issue 18 item 4), and must not differ by one byte."""
     project = project_copy(tmp_path)
-    r = render(rendered, project, "--force")
+    r = render(rendered, project, "--force", fork_kernels="0")
     assert r.returncode == 0, r.stderr
     folder = only_version(project)
     m = json.loads((folder / "manifest.json").read_text())

@@ -7,6 +7,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -100,12 +101,13 @@ def render(
             project_dir,
             *(Path(d).resolve() for d in resource_dirs),
         ]
-        produced: dict[str, Path] = {}
+        writers = {"html": html, "pdf": pdf}
         try:
-            if "html" in formats:
-                produced["html"] = html(work, opts, resource_path)
-            if "pdf" in formats:
-                produced["pdf"] = pdf(work, opts, resource_path)
+            # Both at once: each is pandoc (and typst) on its own files from the same report.md.
+            with ThreadPoolExecutor(len(formats)) as pool:
+                futures = {f: pool.submit(writers[f], work, opts, resource_path)
+                           for f in FORMATS if f in formats}  # fmt: skip
+            produced = {f: fut.result() for f, fut in futures.items()}
         except ComposeError as exc:
             raise ComposeError(_locate(str(exc), sources, project_dir)) from None
         return {fmt: _publish(path, out_dir / f"report.{fmt}") for fmt, path in produced.items()}

@@ -11,6 +11,7 @@ import ast
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -73,17 +74,27 @@ def closure(sources: Iterable[str], package_dir: Path) -> list[Path]:
             todo += _imported(ast.parse(src), "__main__", False)
         except SyntaxError:
             todo += _imported_from_text(src)
-    seen: dict[str, Path] = {}
+    seen: dict[str, Path | None] = {}  # every module looked at once: its file, or None
     while todo:
         name = todo.pop()
         for mod in _with_parents(name):
-            path = module_path(package_dir, mod)
-            if path is None or mod in seen:
+            if mod in seen:
                 continue
-            seen[mod] = path
-            tree = ast.parse(path.read_bytes(), filename=str(path))
-            todo += _imported(tree, mod, path.name == "__init__.py")
-    return sorted(set(seen.values()))
+            seen[mod] = path = module_path(package_dir, mod)
+            if path is None:
+                continue
+            todo += _file_imports(path.read_bytes(), str(path), mod, path.name == "__init__.py")
+    return sorted({p for p in seen.values() if p is not None})
+
+
+@lru_cache(maxsize=4096)
+def _file_imports(source: bytes, filename: str, module: str, package: bool) -> tuple[str, ...]:
+    """What one library file imports, parsed once per process for the same bytes.
+
+    Every notebook's closure walks mostly the same files: without this a warm render parsed
+    each of them once per notebook, most of its time (issue 18 item 4).
+    """
+    return tuple(sorted(_imported(ast.parse(source, filename=filename), module, package)))
 
 
 def notebook_sources(path: Path) -> list[str]:

@@ -14,6 +14,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ import nbformat
 from takedown import __version__
 from takedown.hashing import sha256_json, sha256_tree
 from takedown.pipeline.closure import closure_hash
-from takedown.pipeline.kernel import ensure_kernel, run_notebook
+from takedown.pipeline.kernel import ensure_kernel, kernel_zygote, run_notebook
 from takedown.pipeline.workers import worker_pool
 
 # Default budget for one notebook, all its cells together; a profile or --timeout changes it.
@@ -40,6 +41,7 @@ class Outcome:
     executed: Path | None
     findings: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    kernel_s: float = 0.0  # of seconds, until the kernel was ready for the first cell
     cache_key: str = ""
     error: dict[str, Any] | None = None
 
@@ -99,22 +101,37 @@ def execute_all(
     Every file an outcome points to lies in run.work_dir: cache entries are copied in, fresh
     results are copied out, so another render replacing a cache entry cannot touch this one.
     """
-    kernel = ensure_kernel()
     profile_hash = sha256_json(run.profile_path.read_text(encoding="utf-8"))
+    kernel = ""  # registered at the first notebook the cache does not hold
     outcomes: dict[str, Outcome] = {}
     pending: list[tuple[Path, str, Path]] = []
-    for nb in notebooks:
-        key = cache_key(nb, run, profile_hash)
-        entry = run.cache_dir / "notebooks" / f"{nb.stem}-{key[:20]}"
-        hit = None if run.force else _from_cache(nb.stem, key, entry, run.work_dir)
-        if hit is not None:
-            outcomes[nb.stem] = hit
-            on_done(hit)
-        else:
+    with ExitStack() as stack:
+        zygote: list[str | None] = []  # started at the first miss, importing while we check
+        for nb in notebooks:
+            key = cache_key(nb, run, profile_hash)
+            entry = run.cache_dir / "notebooks" / f"{nb.stem}-{key[:20]}"
+            hit = None if run.force else _from_cache(nb.stem, key, entry, run.work_dir)
+            if hit is not None:
+                outcomes[nb.stem] = hit
+                on_done(hit)
+                continue
+            if not zygote:  # a warm render never loads jupyter_client
+                zygote.append(stack.enter_context(kernel_zygote()))
+                kernel = ensure_kernel()
             pending.append((nb, key, entry))
-    if not pending:
-        return [outcomes[nb.stem] for nb in notebooks]
+        if pending:
+            _run_pending(pending, run, (kernel, zygote[0]), outcomes, on_done)
+    return [outcomes[nb.stem] for nb in notebooks if nb.stem in outcomes]
 
+
+def _run_pending(
+    pending: list[tuple[Path, str, Path]],
+    run: Run,
+    kernel: tuple[str, str | None],
+    outcomes: dict[str, Outcome],
+    on_done: Callable[[Outcome], None],
+) -> None:
+    """Run the notebooks the cache did not have, slowest first, each in a worker process."""
     pending = longest_first(pending, run.cache_dir / "notebooks")
     workers = max(1, min(run.jobs, len(pending)))
     with worker_pool(workers) as pool:
@@ -127,9 +144,8 @@ def execute_all(
                 "profile": str(run.profile_path.resolve()),
                 "output_dir": str((work / "findings").resolve()),
             }
-            fut = pool.submit(
-                run_notebook, str(nb), str(work / nb.name), params, str(work), kernel, run.timeout_s
-            )
+            fut = pool.submit(run_notebook, str(nb), str(work / nb.name), params, str(work),
+                              kernel[0], run.timeout_s, kernel[1])  # fmt: skip
             futures[fut] = (nb, key, entry, work)
         remaining = set(futures)
         while remaining:
@@ -140,13 +156,21 @@ def execute_all(
                 outcomes[nb.stem] = o
                 on_done(o)
                 if o.status == "failed" and run.fail_fast:
-                    for f in remaining:
-                        f.cancel()
-                        n2 = futures[f][0].stem
-                        outcomes.setdefault(n2, Outcome(name=n2, status="skipped", executed=None))
+                    _skip_rest(remaining, futures, outcomes)
                     remaining = set()
                     break
-    return [outcomes[nb.stem] for nb in notebooks if nb.stem in outcomes]
+
+
+def _skip_rest(
+    remaining: set[Future[dict[str, Any]]],
+    futures: dict[Future[dict[str, Any]], tuple[Path, str, Path, Path]],
+    outcomes: dict[str, Outcome],
+) -> None:
+    """--fail-fast: cancel what has not run; each such notebook is reported as skipped."""
+    for f in remaining:
+        f.cancel()
+        name = futures[f][0].stem
+        outcomes.setdefault(name, Outcome(name=name, status="skipped", executed=None))
 
 
 # Seconds each notebook took at 10 million tweets (issue 11), for a render with no history.
@@ -218,6 +242,7 @@ def _finish(
         executed=executed,
         findings=_read_findings(work / "findings" / f"{name}.json"),
         seconds=res["seconds"],
+        kernel_s=res.get("kernel_s", 0.0),
         cache_key=key,
     )
 

@@ -9,15 +9,59 @@ from __future__ import annotations
 import ctypes
 import math
 import os
+import secrets
 import signal
+import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
 KERNEL = "takedown"
+ZYGOTE_SCRIPT = str(Path(__file__).with_name("zygote.py"))
+FORKED_START_S = 180  # papermill's default start_timeout is 60 s
+
+
+@contextmanager
+def kernel_zygote(enabled: bool = True) -> Iterator[str | None]:
+    """A kernel fork server for this block (its name for run_notebook), killed when it ends.
+
+    Started early, it imports the stack while the cache is checked and the workers start.
+    TAKEDOWN_FORK_KERNELS=0 turns it off (every kernel then starts from scratch).
+    """
+    if not enabled or os.environ.get("TAKEDOWN_FORK_KERNELS", "1") == "0":
+        yield None
+        return
+    from takedown.pipeline.workers import kill_workers
+
+    name = f"@takedown-zygote-{os.getpid()}-{secrets.token_hex(6)}"
+    proc = subprocess.Popen(
+        [sys.executable, ZYGOTE_SCRIPT, "serve", name],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=_pdeathsig(os.getpid()),  # set before exec: no window to outlive us
+        start_new_session=True,  # as a kernel: its own session (and scheduler autogroup)
+    )  # fmt: skip
+    try:
+        yield name
+    finally:
+        kill_workers([proc.pid])  # the zygote and any kernel forked from it
+        proc.wait()
+
+
+def _pdeathsig(parent: int) -> Callable[[], None]:
+    """A preexec_fn that makes the child die with parent (libc is loaded before the fork)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def preexec() -> None:
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return preexec
 
 
 def ensure_kernel() -> str:
@@ -55,14 +99,40 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def fork_manager(zygote: str) -> type:
+    """A kernel manager whose kernel is forked from the zygote named `zygote` (see zygote.py)."""
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    argv = [sys.executable, ZYGOTE_SCRIPT, "launch", zygote, "-f", "{connection_file}"]
+
+    class ForkedKernelManager(AsyncKernelManager):
+        @property
+        def kernel_spec(self) -> KernelSpec:
+            if self._kernel_spec is None:
+                self._kernel_spec = KernelSpec(
+                    argv=argv, display_name="takedown (forked)", language="python"
+                )
+            return self._kernel_spec
+
+    return ForkedKernelManager
+
+
 def run_notebook(
-    src: str, out: str, params: dict[str, Any], cwd: str, kernel: str, timeout_s: float
+    src: str,
+    out: str,
+    params: dict[str, Any],
+    cwd: str,
+    kernel: str,
+    timeout_s: float,
+    zygote: str | None = None,
 ) -> dict[str, Any]:
     """Worker process: execute one notebook within timeout_s; return timing and failure details.
 
     Never raises. Kernel connection files go to this run's scratch folder, so a killed run
     leaves them where the next run's sweep finds them. Only a kernel that fails to start is
-    tried again: a timeout or a cell error would only fail the same way, twice as slowly.
+    tried again (the second time a plain one): a timeout or a cell error would only fail the
+    same way, twice as slowly. With a zygote, the kernel is a fork of it (imports done).
     """
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
@@ -75,19 +145,34 @@ def run_notebook(
     deadline = t0 + timeout_s
     current: list[Any] = []  # the cells started so far; the last one is running
 
+    started: list[float] = []  # when the first cell started: the kernel was up and ready
+
     def remaining(cell: Any) -> int:
         if not current or current[-1] is not cell:
             current.append(cell)
+            started.append(time.perf_counter())
         return max(1, math.ceil(deadline - time.perf_counter()))
 
     for attempt in (1, 2):
         current.clear()
+        started.clear()
+        # A forked kernel's start includes waiting for the zygote's imports, which a kernel
+        # from scratch does in its first cell instead: give the start that much longer.
+        forked = (
+            {"kernel_manager_class": fork_manager(zygote), "start_timeout": FORKED_START_S}
+            if zygote and attempt == 1
+            else {}
+        )
         try:
             pm.execute_notebook(
                 src, out, parameters=params, kernel_name=kernel, cwd=cwd, progress_bar=False,
-                log_output=False, timeout_func=remaining,
+                log_output=False, timeout_func=remaining, **forked,
             )  # fmt: skip
-            return {"ok": True, "seconds": time.perf_counter() - t0}
+            return {
+                "ok": True,
+                "seconds": time.perf_counter() - t0,
+                "kernel_s": (started or [t0])[0] - t0,
+            }
         except pm.PapermillExecutionError as exc:
             return _failure(t0, exc.cell_index, _cell_label(out, exc.cell_index), exc.ename,
                             str(exc.evalue))  # fmt: skip

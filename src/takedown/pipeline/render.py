@@ -214,6 +214,9 @@ def _compose(
     run_engine(job.engine, project, out)
     manifest["timings"] = {
         "notebooks_s": round(done.t_exec, 3),
+        # summed over the notebooks that ran: the part of their time spent waiting for a kernel
+        "kernel_start_s": round(sum(o.kernel_s for o in done.outcomes), 3),
+        "notebook_run_s": round(sum(o.seconds for o in done.outcomes if o.status == "ok"), 3),
         "compose_s": round(time.perf_counter() - t0, 3),
         "total_s": round(time.perf_counter() - done.t_start, 3),
     }

@@ -69,3 +69,15 @@ def test_relative_imports_and_magics_are_followed(tmp_path):
     files = _rel(closure([cell], pkg), pkg)
     assert files == {"__init__.py", "findings/__init__.py", "findings/a.py", "findings/b.py",
                      "findings/c.py"}  # fmt: skip
+
+
+def test_a_module_edited_within_one_process_is_read_again(tmp_path):
+    """Parsed imports are reused across notebooks only for the very same file bytes."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("x = 1\n")
+    (pkg / "b.py").write_text("y = 2\n")
+    assert [p.name for p in closure(["import pkg.a"], pkg)] == ["__init__.py", "a.py"]
+    (pkg / "a.py").write_text("from pkg import b\n")
+    assert [p.name for p in closure(["import pkg.a"], pkg)] == ["__init__.py", "a.py", "b.py"]
