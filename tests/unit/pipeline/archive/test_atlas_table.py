@@ -37,7 +37,7 @@ def test_a_failed_operation_says_where_and_why_and_names_are_escaped():
     md = markdown_tables(ops)
     assert "failed at ingest" in md and "bad gzip" in md
     assert "<b>" not in md
-    assert "{#tbl-atlas-size}\n\n|" in md and md.endswith("{#tbl-atlas-findings}\n\n")
+    assert "{#tbl-atlas-size}\n\n\n|" in md and md.endswith("{#tbl-atlas-findings}\n\n")
 
 
 def test_csv_neutralizes_formula_cells(tmp_path):
