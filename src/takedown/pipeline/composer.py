@@ -127,9 +127,11 @@ def without_previews(main: Path) -> None:
     Quarto would ("Source: <title>"), from the same front-matter list."""
     text = main.read_text(encoding="utf-8")
     m = re.match(r"^---\n(.*?)\n---\n", text, re.S)
-    views = (yaml.safe_load(m[1]) or {}).get("notebook-view") if m else None
+    front = (yaml.safe_load(m[1]) or {}) if m else {}
+    views = front.get("notebook-view")
     if views is False:
-        set_front_matter(main, {"format-links": False})
+        if front.get("format-links") is not False:  # a comparison's or atlas's own setting
+            set_front_matter(main, {"format-links": False})
         return
     links = {"takedown-notebooks": views} if isinstance(views, list) else {}
     # Without a list (the comparison) Quarto would link a preview the out folder does not keep.
