@@ -24,7 +24,13 @@ from takedown.errors import RenderError, TakedownError
 from takedown.hashing import sha256_file, sha256_json
 from takedown.ingest.dataset import check_dataset_name, load_dataset
 from takedown.pipeline import compare_table as ct
-from takedown.pipeline.composer import engine_versions, resolve_engine, run_engine, set_front_matter
+from takedown.pipeline.composer import (
+    engine_versions,
+    resolve_engine,
+    run_engine,
+    scratch_project,
+    set_front_matter,
+)
 from takedown.pipeline.diff import MAX_FINDINGS_BYTES
 from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, library_version
 from takedown.pipeline.kernel import ensure_kernel, run_notebook
@@ -247,14 +253,7 @@ def _compose(root: Path, scratch: Path, c: _Comparison, engine: str, t_start: fl
     """Build the scratch project of compare.qmd, compose it, and return the out folder."""
     inputs, rows, names, left_out = c.inputs, c.rows, c.names, c.left_out
     findings_text, version, nb_run = c.findings_text, c.version, c.nb_run
-    project = scratch / "project"
-    (project / "report").mkdir(parents=True)
-    conf = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8")) or {}
-    conf.setdefault("project", {})["render"] = [MAIN]
-    (project / "_quarto.yml").write_text(yaml.safe_dump(conf, sort_keys=False), encoding="utf-8")
-    shutil.copytree(root / "report" / "compare", project / "report" / "compare")
-    for style in ("quarto.css", "quarto.scss"):  # _quarto.yml's html theme and css
-        shutil.copy2(root / "report" / style, project / "report" / style)
+    project = scratch_project(root, scratch, MAIN, "compare")
     (project / "notebooks" / "compare").mkdir(parents=True)
     shutil.copy2(scratch / "nb" / "compare.ipynb", project / NOTEBOOK)
     gen = project / "report" / "compare" / "_generated"

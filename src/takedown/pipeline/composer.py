@@ -139,3 +139,17 @@ def without_previews(main: Path) -> None:
     set_front_matter(
         main, {"notebook-view": False, "format-links": False, **links, "filters": filters}
     )
+
+
+def scratch_project(root: Path, scratch: Path, main: str, folder: str) -> Path:
+    """scratch/project: _quarto.yml rendering only `main`, report/<folder>/ and the styles
+    _quarto.yml names (its html theme and css), as compare's and the atlas's projects need."""
+    project = scratch / "project"
+    (project / "report").mkdir(parents=True)
+    conf = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    conf.setdefault("project", {})["render"] = [main]
+    (project / "_quarto.yml").write_text(yaml.safe_dump(conf, sort_keys=False), encoding="utf-8")
+    shutil.copytree(root / "report" / folder, project / "report" / folder)
+    for style in ("quarto.css", "quarto.scss"):
+        shutil.copy2(root / "report" / style, project / "report" / style)
+    return project

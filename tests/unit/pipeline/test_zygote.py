@@ -18,6 +18,7 @@ import pytest
 
 from takedown.pipeline.kernel import ZYGOTE_SCRIPT, ensure_kernel, kernel_zygote, run_notebook
 from takedown.pipeline.workers import descendants, worker_pool
+from tests.unit.pipeline.test_workers import alive
 
 PROBE = """import json, os, sys
 seen = {"pandas_preloaded": "pandas" in sys.modules, "pid": os.getpid(), "ppid": os.getppid(),
@@ -50,12 +51,14 @@ def run_in_worker(src: Path, work: Path, x: int, zygote: str | None, timeout_s: 
         return fut.result(timeout=600)
 
 
-def alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+def _kill_all(zygote, standin: int, kernel: int) -> None:
+    """SIGKILL whatever of the three is left, and reap the zygote."""
+    for pid in (standin, kernel, zygote.pid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    zygote.wait()
 
 
 def gone_within(pids: list[int], seconds: float) -> bool:
@@ -146,12 +149,7 @@ def test_a_forked_kernel_dies_with_its_stand_in_and_with_the_zygote(tmp_path, vi
         os.kill(standin if victim == "stand-in" else zygote.pid, signal.SIGKILL)
         assert gone_within([kernel], 10)
     finally:
-        for pid in (standin, kernel, zygote.pid):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        zygote.wait()
+        _kill_all(zygote, standin, kernel)
 
 
 def test_a_terminate_sent_to_the_stand_in_ends_the_kernel(tmp_path):
@@ -160,12 +158,7 @@ def test_a_terminate_sent_to_the_stand_in_ends_the_kernel(tmp_path):
         os.kill(standin, signal.SIGTERM)  # jupyter_client's terminate of a kernel that hangs
         assert gone_within([kernel, standin], 10)
     finally:
-        for pid in (standin, kernel, zygote.pid):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        zygote.wait()
+        _kill_all(zygote, standin, kernel)
 
 
 def test_the_zygote_dies_with_the_process_that_started_it(tmp_path):

@@ -21,7 +21,7 @@ from takedown.errors import RenderError
 from takedown.findings.clients import AUTOMATION_CLIENTS
 from takedown.hashing import sha256_file, sha256_json
 from takedown.pipeline.archive import atlas_data, atlas_table
-from takedown.pipeline.composer import run_engine, set_front_matter
+from takedown.pipeline.composer import run_engine, scratch_project, set_front_matter
 from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S
 from takedown.pipeline.kernel import ensure_kernel, run_notebook
 from takedown.pipeline.manifest import code_version, package_versions, write_json
@@ -124,12 +124,7 @@ def _run_notebook(root: Path, scratch: Path, ops: list[dict[str, Any]]) -> None:
 
 
 def _compose(root: Path, scratch: Path, ops: list[dict], engine: str, version: str) -> Path:
-    project = scratch / "project"
-    (project / "report").mkdir(parents=True)
-    conf = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8")) or {}
-    conf.setdefault("project", {})["render"] = [MAIN]
-    (project / "_quarto.yml").write_text(yaml.safe_dump(conf, sort_keys=False), encoding="utf-8")
-    shutil.copytree(root / "report" / "atlas", project / "report" / "atlas")
+    project = scratch_project(root, scratch, MAIN, "atlas")
     (project / "notebooks" / "atlas").mkdir(parents=True)
     shutil.copy2(scratch / "nb" / "atlas.ipynb", project / NOTEBOOK)
     gen = project / "report" / "atlas" / "_generated"
