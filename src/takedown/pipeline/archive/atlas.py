@@ -37,7 +37,10 @@ NOTEBOOK = "notebooks/atlas/atlas.ipynb"
 
 def operation_entry(row: dict[str, Any], data_dir: Path) -> dict[str, Any]:
     """One operation as the atlas holds it: its row, and its report's core findings."""
-    op = {k: row.get(k) for k in ("name", "status", "stage", "reason")}
+    op = {k: row.get(k) for k in ("name", "stage", "reason")}
+    # What this run did (rendered, or unchanged) is not the atlas's business: a report is
+    # current or its operation failed, so an unchanged archive keeps its atlas byte for byte.
+    op["status"] = "failed" if row.get("status") == "failed" else "reported"
     if not row.get("report"):
         return op
     report = Path(row["report"])
