@@ -105,6 +105,7 @@ def build_atlas(rows: list[dict[str, Any]], *, data_dir: Path, out_root: Path, e
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "reports": [{"dataset": n, "report_version": v, "findings_sha256": d} for n, v, d in links],
             "code_version": code_version(root), "engine": engine, "packages": package_versions(),
+            "notebooks": [{"name": "atlas", "status": "ok"}],  # as `takedown versions` lists
             "findings_sha256": sha256_json(findings_text),
             "timings": {"total_s": round(time.perf_counter() - t_start, 3)},
         })  # fmt: skip
