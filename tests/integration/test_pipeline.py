@@ -259,7 +259,7 @@ def test_a_hanging_notebook_is_stopped_at_its_timeout_named_and_not_retried(tmp_
     )
     env = {"TAKEDOWN_CACHE_DIR": str(cache), "TAKEDOWN_PROJECT": str(project)}
     out = tmp_path / "reports2"
-    r = run_cli(*args[:4], "--out", out, *args[6:], "--timeout", "45", cwd=ROOT, env=env)
+    r = run_cli(*args[:6], "--out", out, *args[8:], "--timeout", "45", cwd=ROOT, env=env)
     assert r.returncode == 1
     assert "01_overview" in r.stderr and "NotebookTimeout" in r.stderr and "tbl-hangs" in r.stderr
     assert "Traceback" not in r.stderr
