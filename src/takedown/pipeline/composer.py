@@ -96,21 +96,20 @@ def run_engine(engine: str, project: Path, out: Path) -> None:
     fonts = os.pathsep.join(
         filter(None, [str(cjk_font_path().parent), os.environ.get("TYPST_FONT_PATHS")])
     )
-    # One Quarto run writes both formats of _quarto.yml (html, typst): each run starts Quarto
-    # (deno, its Lua filters) anew, several seconds of fixed cost. format-links: false keeps
-    # the HTML free of a link to the PDF that a run of several formats would add.
-    proc = subprocess.run(
-        ["quarto", "render", str(main), "--to", "all", "--output-dir", str(project / "_site")],
-        cwd=project, capture_output=True, text=True, env={**os.environ, "TYPST_FONT_PATHS": fonts},
-    )  # fmt: skip
-    if proc.returncode != 0:
-        raise RenderError(f"quarto render --to all failed: {quarto_error(proc.stderr)}")
-    for ext, name in (("html", "report.html"), ("pdf", "report.pdf")):
+    for fmt, name in (("html", "report.html"), ("typst", "report.pdf")):
+        proc = subprocess.run(
+            ["quarto", "render", str(main), "--to", fmt, "--output-dir", str(project / "_site")],
+            cwd=project, capture_output=True, text=True, env={**os.environ, "TYPST_FONT_PATHS": fonts},
+        )  # fmt: skip
+        if proc.returncode != 0:
+            raise RenderError(f"quarto render --to {fmt} failed: {quarto_error(proc.stderr)}")
+        ext = "html" if fmt == "html" else "pdf"
         produced = next((project / "_site").rglob(f"*.{ext}"), None)
         if produced is None:
-            raise RenderError(f"quarto render --to all produced no .{ext} file")
+            raise RenderError(f"quarto render --to {fmt} produced no .{ext} file")
         shutil.move(produced, out / name)
-    embed_fonts(out / "report.html")  # as the built-in composer's HTML: Chinese on any machine
+        if ext == "html":
+            embed_fonts(out / name)  # as the built-in composer's HTML: Chinese on any machine
 
 
 def quarto_error(stderr: str) -> str:
@@ -127,18 +126,13 @@ def without_previews(main: Path) -> None:
     Quarto would ("Source: <title>"), from the same front-matter list."""
     text = main.read_text(encoding="utf-8")
     m = re.match(r"^---\n(.*?)\n---\n", text, re.S)
-    front = (yaml.safe_load(m[1]) or {}) if m else {}
-    views = front.get("notebook-view")
+    views = (yaml.safe_load(m[1]) or {}).get("notebook-view") if m else None
     if views is False:
-        if front.get("format-links") is not False:  # a comparison's or atlas's own setting
-            set_front_matter(main, {"format-links": False})
         return
     links = {"takedown-notebooks": views} if isinstance(views, list) else {}
     # Without a list (the comparison) Quarto would link a preview the out folder does not keep.
     filters = [str(NOTEBOOK_LINKS)] * bool(links) + [str(TYPST_BREAKS)]
-    set_front_matter(
-        main, {"notebook-view": False, "format-links": False, **links, "filters": filters}
-    )
+    set_front_matter(main, {"notebook-view": False, **links, "filters": filters})
 
 
 def scratch_project(root: Path, scratch: Path, main: str, folder: str) -> Path:

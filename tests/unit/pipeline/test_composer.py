@@ -88,5 +88,4 @@ def test_a_document_without_a_notebook_list_gets_no_previews_and_no_filter(tmp_p
     main.write_text("---\ntitle: T\n---\n\nText.\n", encoding="utf-8")
     without_previews(main)
     front = yaml.safe_load(main.read_text(encoding="utf-8").split("---\n")[1])
-    assert front == {"title": "T", "notebook-view": False, "format-links": False,
-                     "filters": [str(TYPST_BREAKS)]}  # fmt: skip
+    assert front == {"title": "T", "notebook-view": False, "filters": [str(TYPST_BREAKS)]}
