@@ -144,7 +144,7 @@ def test_quarto_reads_markdown_as_the_builtin_composer_does(quarto_bin):
 def test_both_engines_give_html_and_pdf(rendered, quarto_rendered):
     for folder in (rendered["folder"], quarto_rendered["folder"]):
         names = sorted(p.name for p in folder.iterdir())
-        assert names == ["accounts.csv", "findings.json", "manifest.json", "notebooks",
+        assert names == ["accounts.csv", "findings.json", "manifest.json", "network", "notebooks",
                          "report.html", "report.pdf", "tables"]  # fmt: skip
         assert (folder / "report.pdf").read_bytes()[:5] == b"%PDF-"
         assert len(PdfReader(folder / "report.pdf").pages) > 5

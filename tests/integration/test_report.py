@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 def test_version_folder_is_complete(rendered):
     folder = rendered["folder"]
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["accounts.csv", "findings.json", "manifest.json", "notebooks", "report.html",
+    assert names == ["accounts.csv", "findings.json", "manifest.json", "network", "notebooks", "report.html",
                      "report.pdf", "tables"]  # fmt: skip
     nbs = sorted(p.name for p in (folder / "notebooks").iterdir())
     assert nbs == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
