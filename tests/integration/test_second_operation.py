@@ -40,12 +40,17 @@ class _Prose(HTMLParser):
 
 def _prose(folder) -> str:
     """The report's own text: the findings appendix, a reference list of every finding the tool
-    computes (its labels name Chinese scripts on any dataset), is left out as its table was."""
+    computes (its labels name Chinese scripts on any dataset), is left out as its table was,
+    and so is the Limitations' list of the unavailable ones by the same labels."""
     html = (folder / "report.html").read_text(encoding="utf-8")
     start = html.index('<section id="every-finding"')
     end = html.index("<section id=", html.index('<section id="findings-not-available-here"') - 1)
+    # So is the Limitations' list of unavailable findings by those same labels.
+    rest = re.sub(
+        r'<div class="unavailable-list">.*?</div>', "", html[:start] + html[end:], flags=re.S
+    )
     p = _Prose()
-    p.feed(html[:start] + html[end:])
+    p.feed(rest)
     return re.sub(r"\s+", " ", " ".join(p.text))
 
 

@@ -162,8 +162,11 @@ def unavailable_part(findings: list[dict[str, Any]]) -> str:
         f"{md_escape(reason)}.\n"
         for (topic, reason), labels in groups.items()
     ]
-    return f"{len(missing):,} findings are not available here, each with its reason:\n\n" + "".join(
-        lines
+    # A div of its own: the labels are the tool's reference names of its findings (some name
+    # scripts or languages the dataset may not hold), set apart from what the report says.
+    return (
+        f"{len(missing):,} findings are not available here, each with its reason:\n\n"
+        "::: {.unavailable-list}\n" + "".join(lines) + ":::\n"
     )
 
 
