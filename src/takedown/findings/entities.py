@@ -264,13 +264,16 @@ def describe(coverage: Coverage) -> str | None:
     if by["text"]:
         cols = _join([COLUMNS[k] for k in by["text"]], "or")
         parts.append(
-            f"{_names(by['text'])} are extracted from the tweet text by Twitter's own entity "
-            f"rules (twitter-text), as this dataset has no {cols} column"
+            f"{_names(by['text'])} are extracted from the tweet text by the entity rules of "
+            f"Twitter itself (twitter-text), as this dataset has no {cols} column"
         )
     if by["column"]:
         cols = _join([COLUMNS[k] for k in by["column"]], "and")
         plural = "s" * (len(by["column"]) > 1)
-        parts.append(f"{_names(by['column'])} are read from the dataset's {cols} column{plural}")
+        # No apostrophe: Quarto would curl it in a {{< var >}} and the built-in composer not.
+        parts.append(
+            f"{_names(by['column'])} are read from the {cols} column{plural} of the dataset"
+        )
     if source(coverage, "url") == "text":
         parts.append("links are counted as written, so a shortened t.co link counts as t.co")
     said = "; ".join(parts)

@@ -59,8 +59,8 @@ def test_summarize_known_answers(con):
     )
     assert f["content.top_mention_tweets"].value == 2
     assert f["content.entity_source"].value == (
-        "Hashtags, links and mentions are read from the dataset's hashtags, urls and "
-        "user_mentions columns"
+        "Hashtags, links and mentions are read from the hashtags, urls and user_mentions "
+        "columns of the dataset"
     )
 
 
@@ -124,7 +124,7 @@ def test_absent_column_is_extracted_from_the_text(con, column, gone):
     assert "extracted from the text" in f[f"content.{gone[0]}"].method
     said = f["content.entity_source"].value
     assert (
-        f"extracted from the tweet text by Twitter's own entity rules (twitter-text), as this dataset has no {column} column"
+        f"extracted from the tweet text by the entity rules of Twitter itself (twitter-text), as this dataset has no {column} column"
         in said
     )
     assert f[f"content.{gone[0]}"].n == 3  # the tweet without text is not counted

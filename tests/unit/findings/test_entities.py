@@ -155,9 +155,9 @@ def test_columns_when_present_text_when_absent():
     assert entities.source(cov, "hashtag") == "text" and entities.source(cov, "url") == "column"
     assert "extracted from the text" in entities.method(cov, "hashtag")
     assert entities.describe(cov) == (
-        "Hashtags and mentions are extracted from the tweet text by Twitter's own entity rules "
-        "(twitter-text), as this dataset has no hashtags or user_mentions column; links are "
-        "read from the dataset's urls column"
+        "Hashtags and mentions are extracted from the tweet text by the entity rules of Twitter "
+        "itself (twitter-text), as this dataset has no hashtags or user_mentions column; links "
+        "are read from the urls column of the dataset"
     )
 
 
