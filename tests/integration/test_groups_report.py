@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import unescape
 
 REASON = (
-    "this dataset's users file carries none of the account attributes account_category, "
+    "the users file of this dataset carries none of the account attributes account_category, "
     "account_type, region, and the profile names no group_by column"
 )
 

@@ -114,13 +114,15 @@ def columns(profile: Profile, coverage: Coverage) -> tuple[list[str], str | None
     if usable:
         return usable, None
     if not coverage.rows.get("users"):
-        return [], "this dataset's users file has no rows"
+        return [], "the users file of this dataset has no rows"  # no apostrophe: see below
     if named is not None and not named:
-        return [], "the profile's group_by names no column"
+        return [], "group_by in the profile names no column"
     if named:
         return [], "; ".join(str(coverage.missing("users", c)) for c in named)
+    # Reasons are quoted through {{< var >}}: no apostrophe, which Quarto would curl and the
+    # built-in composer not.
     return [], (
-        "this dataset's users file carries none of the account attributes "
+        "the users file of this dataset carries none of the account attributes "
         f"{', '.join(DEFAULT_COLUMNS)}, and the profile names no group_by column"
     )
 

@@ -122,13 +122,15 @@ def test_no_group_column_is_unavailable_with_the_reason():
     con, cov = make(absent=("account_category", "region"))
     f = by_name(groups.summarize(con, PROFILE, cov))
     assert not any(x.available for x in f.values())
-    assert f["groups"].reason.startswith("this dataset's users file carries none of the account")
+    assert f["groups"].reason.startswith(
+        "the users file of this dataset carries none of the account"
+    )
     assert "the profile names no group_by column" in f["groups"].reason
     named = Profile(name="t", title="t", group_by=["region"])
     f = by_name(groups.summarize(con, named, cov))
     assert f["groups"].reason == "region is not in this dataset's users file"
     f = by_name(groups.summarize(con, Profile(name="t", title="t", group_by=[]), cov))
-    assert f["groups"].reason == "the profile's group_by names no column"
+    assert f["groups"].reason == "group_by in the profile names no column"
 
 
 def test_missing_counts_are_unavailable_and_the_rest_unchanged():
@@ -148,7 +150,7 @@ def test_empty_tables_are_unavailable():
     con, cov = make(users=[], tweets=[])
     f = by_name(groups.summarize(con, PROFILE, cov))
     assert not any(x.available for x in f.values())
-    assert f["groups"].reason == "this dataset's users file has no rows"
+    assert f["groups"].reason == "the users file of this dataset has no rows"
     con, cov = make(tweets=[])
     f = by_name(groups.summarize(con, PROFILE, cov))
     assert f["groups"].value == 3 and f["retweet_share_low"].reason.endswith("has no rows")
