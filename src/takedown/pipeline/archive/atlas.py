@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from takedown.compose.escape import md_escape
-from takedown.errors import RenderError
+from takedown.errors import RenderError, TakedownError
 from takedown.findings.clients import AUTOMATION_CLIENTS
 from takedown.hashing import sha256_file, sha256_json
 from takedown.pipeline.archive import atlas_data, atlas_table
@@ -26,7 +26,7 @@ from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S
 from takedown.pipeline.kernel import ensure_kernel, run_notebook
 from takedown.pipeline.manifest import code_version, package_versions, write_json
 from takedown.pipeline.render import project_root
-from takedown.pipeline.versions import land, list_versions, new_version
+from takedown.pipeline.versions import land, list_versions, new_version, read_manifest
 from takedown.pipeline.workers import worker_pool
 from takedown.scratch import owned_dir, sweep
 
@@ -66,15 +66,16 @@ def findings_document(ops: list[dict[str, Any]]) -> str:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _latest_key(base: Path) -> str | None:
+def _latest(base: Path) -> tuple[Path | None, str | None]:
+    """The newest atlas version and the key it was built for (None, None when there is none)."""
     rows = list_versions(base.parent, ATLAS) if base.is_dir() else []
     if not rows:
-        return None
+        return None, None
+    folder = Path(rows[-1]["path"])
     try:
-        m = json.loads((Path(rows[-1]["path"]) / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return m.get("atlas_key")
+        return folder, read_manifest(folder / "manifest.json").get("atlas_key")
+    except TakedownError:
+        return folder, None
 
 
 def build_atlas(rows: list[dict[str, Any]], *, data_dir: Path, out_root: Path, engine: str,
@@ -88,8 +89,9 @@ def build_atlas(rows: list[dict[str, Any]], *, data_dir: Path, out_root: Path, e
     links = [(op["name"], op.get("report_version"), op.get("findings_sha256")) for op in ops]
     key = sha256_json(json.dumps([findings_text, links, code_version(root), engine]))
     base = out_root / ATLAS
-    if _latest_key(base) == key:
-        return Path(list_versions(out_root, ATLAS)[-1]["path"]), False
+    latest, latest_key = _latest(base)
+    if latest is not None and latest_key == key:
+        return latest, False
     base.mkdir(parents=True, exist_ok=True)
     sweep(base, ".atlas.tmp-*")
     version = new_version(sha256_json(findings_text))

@@ -7,7 +7,6 @@ row's reason, never an exception that stops the others.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -46,8 +45,7 @@ def up_to_date(
         return None
     latest = Path(rows[-1]["path"])
     try:
-        read_manifest(latest / "manifest.json")  # checked: a regular, bounded, valid manifest
-        m = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
+        m = read_manifest(latest / "manifest.json")  # a regular, bounded, valid manifest, whole
     except (TakedownError, OSError, ValueError):
         return None
     root = project_root()
