@@ -9,6 +9,11 @@ import pandas as pd
 from takedown.findings.networks import traces
 from takedown.findings.networks.summary import Result
 
+# Trace names as figures and tables show them.
+SHORT = {
+    "co_tweet": "co-tweet", "co_retweet": "co-retweet", "co_link": "co-link",
+    "co_hashtag": "co-hashtag", "co_hashtag_seq": "hashtag sequence", "co_reply": "co-reply",
+}  # fmt: skip
 DRAWN_COMMUNITIES = 8
 DRAWN_ACCOUNTS = 1_500  # the layout is O(accounts^2) in memory
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -21,12 +26,12 @@ def trace_table(res: Result) -> pd.DataFrame:
         tr = res.traces.get(name)
         if tr is None:
             why = f"not available: {res.unavailable[name]}"
-            rows.append({"trace": traces.LABELS[name], "edges": why, "accounts": "",
+            rows.append({"trace": SHORT[name], "edges": why, "accounts": "",
                          "largest": "", "threshold": "", "strong": "", "chance": "",
                          "flagged": ""})  # fmt: skip
             continue
         rows.append({
-            "trace": traces.LABELS[name], "edges": f"{tr.pairs.edges:,}",
+            "trace": SHORT[name], "edges": f"{tr.pairs.edges:,}",
             "accounts": f"{tr.pairs.accounts:,}",
             "largest": f"{tr.largest:,}",
             "threshold": f"{tr.null.threshold:,}",
@@ -84,7 +89,7 @@ def community_table(res: Result, nodes: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for c, n in res.communities["community"].value_counts().sort_index().items():
         e = inside[inside["ca"] == c]
-        per = [f"{t} ({int((e[t] > 0).sum()):,})" for t in res.traces if (e[t] > 0).any()]
+        per = [f"{SHORT[t]} ({int((e[t] > 0).sum()):,})" for t in res.traces if (e[t] > 0).any()]
         members = strength[strength.index.map(com) == c]
         hub = members.sort_index().idxmax() if len(members) else None
         rows.append({"community": c, "accounts": f"{n:,}", "pairs": f"{len(e):,}",

@@ -2,8 +2,8 @@
 and its communities (Leiden, seeded).
 
 A trace's threshold is the weight an edge needs to exceed the 0.99 quantile of the weights that
-pairs reach when each account's timestamps are shuffled among its own posts (pooled over a few
-seeded shuffles). The fused weight of a pair is the sum over traces of its weight divided by
+pairs reach when each post of a shared item is moved to a time drawn from its own account's post
+times (pooled over up to three seeded shuffles, fewer once they give 100,000 pair weights). The fused weight of a pair is the sum over traces of its weight divided by
 that trace's threshold; a pair is in the fused network when at least one trace reaches its
 threshold (two traces below theirs never add up: co-hashtag and hashtag sequences overlap).
 """
@@ -18,10 +18,22 @@ import leidenalg
 import numpy as np
 import pandas as pd
 
-from takedown.findings.networks.pairs import CAP, SHUFFLE_SEED, build_pairs, shuffle_events
+from takedown.findings.networks.pairs import (
+    CAP,
+    SHUFFLE_SEED,
+    account_times,
+    compact_pairs,
+    shared_events,
+    shuffle_events,
+    temp_table_exists,
+)
 
 QUANTILE = 0.99
-NULL_ROUNDS = 3
+NULL_ROUNDS = 3  # at most; a trace stops once its pooled null weights number ENOUGH
+# With 100,000 null weights the 0.99 quantile has 1,000 above it: its position is known to about
+# +-0.0003 (binomial standard error), far finer than one unit of an integer weight, so further
+# rounds of a dense trace (co-hashtag) cost minutes at scale and change nothing.
+ENOUGH = 100_000
 LEIDEN_SEED = 0
 
 
@@ -38,20 +50,31 @@ class Null:
 
 def null_threshold(
     con: duckdb.DuckDBPyConnection, events: str, window_minutes: int, cap: int = CAP,
-    rounds: int = NULL_ROUNDS,
+    rounds: int = NULL_ROUNDS, times: str | None = None,
 ) -> Null:  # fmt: skip
     """The weight an edge of this trace needs: one more than the null weights' 0.99 quantile.
 
+    `times` (userid, t) holds every post time of the trace's accounts when `events` keeps only
+    the shared items' events: by default `events`_times where build_events wrote one
+    (co-tweet), else the events' own times.
     With no pair at all in any shuffle, chance never joins two accounts: the threshold is 1.
     """
+    shared = shared_events(con, events, f"{events}_nsh")
+    times = times or (f"{events}_times" if temp_table_exists(con, f"{events}_times") else events)
+    pool = account_times(con, times, f"{shared}_ids", f"{events}_ntimes")
     weights: list[np.ndarray] = []
     for r in range(rounds):
-        shuffled = shuffle_events(con, events, f"{events}_shuffled", SHUFFLE_SEED + r)
-        p = build_pairs(con, shuffled, f"{events}_null", window_minutes, cap)
-        weights.append(con.execute(f"SELECT weight FROM {p.table}").fetchnumpy()["weight"])
-        con.execute(f"DROP TABLE {p.table}")
+        if sum(len(w) for w in weights) >= ENOUGH:
+            break
+        shuffled = shuffle_events(con, shared, pool, f"{events}_shuffled", SHUFFLE_SEED + r)
+        compact_pairs(con, shuffled, f"{events}_null", window_minutes, cap)
+        weights.append(con.execute(f"SELECT weight FROM {events}_null").fetchnumpy()["weight"])
+        con.execute(f"DROP TABLE {events}_null")
         con.execute(f"DROP TABLE {shuffled}")
+    for t in (pool, f"{pool}_n", shared, f"{shared}_ids"):
+        con.execute(f"DROP TABLE {t}")
     pooled = np.concatenate(weights) if weights else np.array([], dtype=np.int64)
+    rounds = max(len(weights), 1)
     if pooled.size == 0:
         return Null(rounds, 0, 0.0, 1)
     q = float(np.quantile(pooled, QUANTILE, method="inverted_cdf"))

@@ -1,12 +1,15 @@
 """Events to weighted account pairs within a time window, in DuckDB SQL, bounded.
 
-Pairs come from events, never from all accounts: events of one item are joined to the events of
-the same item in the same or a neighbouring window-long time bucket, then kept when at most the
-window apart. A post with more than `cap` posts of the same item within the window on either
-side (a hashtag thousands of accounts use that hour) is left out before the join, so the join
-is at most `cap` partners per post: a documented blind spot, counted and reported.
+Pairs come from events, never from all accounts: only items two or more accounts posted can join
+a pair, so every other event is dropped first. The rest are joined to the events of the same item
+in the same or a neighbouring window-long time bucket, then kept when at most the window apart.
+A post with more than `cap` posts of the same item within the window on either side (a hashtag
+thousands of accounts use that hour) is left out before the join, so the join is at most `cap`
+partners per post: a documented blind spot, counted and reported.
 The weight of a pair is the number of distinct items both accounts posted within the window of
-each other.
+each other. The join runs on compact columns: a 64-bit hash of the item and a dense account
+number (in userid order, so a < b is kept); a hash collision would need two different items
+posted by the same two accounts within the window of each other, about 2^-64 per such pair.
 """
 
 from __future__ import annotations
@@ -17,6 +20,15 @@ import duckdb
 
 CAP = 500  # posts of one item within the window either side of a post; above it, left out
 SHUFFLE_SEED = 20_240_519
+# A post's seeded draw: DuckDB's multi-argument hash has weak low bits (posts a minute apart
+# mostly land on the same residue), so the event's own hash is hashed once more, whole.
+DRAW = "hash(xor(e.k, hash(e.s, e.u, {seed})))"
+
+
+def temp_table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether this connection holds the temp table (one step may reuse another's tables)."""
+    sql = "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary"
+    return bool(con.execute(sql, [table]).fetchall()[0][0])
 
 
 @dataclass(frozen=True)
@@ -30,58 +42,113 @@ class Pairs:
     skipped_items: int
 
 
+def shared_events(con: duckdb.DuckDBPyConnection, events: str, out: str) -> str:
+    """Write temp tables `out` (k, u, s): the events of items two or more accounts posted, with
+    the item hashed, the account numbered and the time in epoch seconds; and `out`_ids (userid,
+    u): the accounts, numbered in userid order."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {out}_all AS
+            SELECT hash(key) AS k, userid, CAST(epoch(t) AS BIGINT) AS s FROM {events}"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {out}_x AS
+            SELECT * FROM {out}_all WHERE k IN (
+                SELECT k FROM {out}_all GROUP BY k HAVING count(DISTINCT userid) >= 2)"""
+    )
+    con.execute(f"DROP TABLE {out}_all")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {out}_ids AS
+            SELECT userid, CAST(row_number() OVER (ORDER BY userid) AS INTEGER) AS u
+            FROM (SELECT DISTINCT userid FROM {out}_x)"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {out} AS
+            SELECT k, u, s FROM {out}_x JOIN {out}_ids USING (userid)"""
+    )
+    con.execute(f"DROP TABLE {out}_x")
+    return out
+
+
+def compact_pairs(
+    con: duckdb.DuckDBPyConnection, shared: str, out: str, window_minutes: int, cap: int = CAP
+) -> tuple[int, int]:
+    """Write temp table `out` (ua, ub, weight) from compact events (k, u, s); returns the posts
+    and the items the cap left out."""
+    w = int(window_minutes) * 60
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {out}_crowd AS
+            SELECT k, u, s, count(*) OVER (PARTITION BY k ORDER BY s
+                                           RANGE BETWEEN {w} PRECEDING AND {w} FOLLOWING) AS crowd
+            FROM {shared}"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {out} AS
+            WITH k AS (SELECT k, u, s, s // {w} AS b FROM {out}_crowd WHERE crowd <= {int(cap)}),
+                 a AS (SELECT k.*, k.b + d.d AS jb FROM k, (VALUES (-1), (0), (1)) AS d(d))
+            SELECT ua, ub, CAST(count(*) AS BIGINT) AS weight FROM (
+                SELECT DISTINCT a.u AS ua, k.u AS ub, a.k FROM a JOIN k
+                ON a.k = k.k AND a.jb = k.b AND a.u < k.u AND abs(a.s - k.s) <= {w})
+            GROUP BY ua, ub"""
+    )
+    skipped, items = con.execute(
+        f"SELECT count(*), count(DISTINCT k) FROM {out}_crowd WHERE crowd > {int(cap)}"
+    ).fetchone()
+    con.execute(f"DROP TABLE {out}_crowd")
+    return int(skipped), int(items)
+
+
 def build_pairs(
     con: duckdb.DuckDBPyConnection, events: str, out: str, window_minutes: int, cap: int = CAP
 ) -> Pairs:
     """Write temp table `out` (a, b, weight) from the events table (key, userid, t)."""
-    w = int(window_minutes) * 60
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {out}_crowd AS
-            WITH multi AS (SELECT key FROM {events} GROUP BY key
-                           HAVING count(DISTINCT userid) >= 2),
-                 e AS (SELECT key, userid, CAST(epoch(t) AS BIGINT) AS s
-                       FROM {events} SEMI JOIN multi USING (key))
-            SELECT *, count(*) OVER (PARTITION BY key ORDER BY s
-                                     RANGE BETWEEN {w} PRECEDING AND {w} FOLLOWING) AS crowd
-            FROM e"""
-    )
+    shared = shared_events(con, events, f"{out}_sh")
+    skipped, items = compact_pairs(con, shared, f"{out}_c", window_minutes, cap)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {out} AS
-            WITH k AS (SELECT key, userid, s, s // {w} AS b FROM {out}_crowd
-                       WHERE crowd <= {int(cap)}),
-                 a AS (SELECT k.*, k.b + d.d AS jb FROM k, (VALUES (-1), (0), (1)) AS d(d))
-            SELECT a.userid AS a, k.userid AS b, CAST(count(DISTINCT a.key) AS BIGINT) AS weight
-            FROM a JOIN k ON a.key = k.key AND a.jb = k.b AND a.userid < k.userid
-                         AND abs(a.s - k.s) <= {w}
-            GROUP BY a.userid, k.userid"""
+            SELECT ia.userid AS a, ib.userid AS b, c.weight FROM {out}_c c
+            JOIN {shared}_ids ia ON ia.u = c.ua JOIN {shared}_ids ib ON ib.u = c.ub"""
     )
-    skipped, items = con.execute(
-        f"""SELECT count(*), count(DISTINCT key) FROM {out}_crowd WHERE crowd > {int(cap)}"""
-    ).fetchone()
-    con.execute(f"DROP TABLE {out}_crowd")
     edges, accounts = con.execute(
-        f"""SELECT (SELECT count(*) FROM {out}),
-                   (SELECT count(*) FROM (SELECT a FROM {out} UNION SELECT b FROM {out}))"""
+        f"""SELECT (SELECT count(*) FROM {out}_c),
+                   (SELECT count(*) FROM (SELECT ua FROM {out}_c UNION SELECT ub FROM {out}_c))"""
     ).fetchone()
-    return Pairs(out, int(edges), int(accounts), int(skipped), int(items))
+    for t in (f"{out}_c", shared, f"{shared}_ids"):
+        con.execute(f"DROP TABLE {t}")
+    return Pairs(out, int(edges), int(accounts), skipped, items)
 
 
 def shuffle_events(
-    con: duckdb.DuckDBPyConnection, events: str, out: str, seed: int = SHUFFLE_SEED
+    con: duckdb.DuckDBPyConnection, shared: str, times: str, out: str, seed: int = SHUFFLE_SEED
 ) -> str:
-    """Write temp table `out`: the events with each account's timestamps permuted among its own.
+    """Write temp table `out` (k, u, s): each shared event moved to a time drawn (seeded) from
+    its own account's post times (`times`, from account_times).
 
-    Every account keeps its items and the times it was active (so its active days and hours),
-    but which item went out when is shuffled: the time-shuffle null. Seeded, so repeatable.
+    Every account keeps its items and posts only at times it was active, but which item went
+    out when is random: the time-shuffle null. Each event draws on its own (with replacement),
+    so a round touches only the events that can join a pair, not all of an account's posts.
     """
+    draw = DRAW.format(seed=int(seed))
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {out} AS
-            WITH x AS (SELECT key, userid, t,
-                              row_number() OVER (PARTITION BY userid
-                                                 ORDER BY hash(key, t, {int(seed)}), key, t) AS i,
-                              row_number() OVER (PARTITION BY userid ORDER BY t, key) AS j
-                       FROM {events})
-            SELECT x1.key, x1.userid, x2.t FROM x AS x1 JOIN x AS x2
-            ON x1.userid = x2.userid AND x1.i = x2.j"""
+            WITH d AS (SELECT e.k, e.u, CAST({draw} % CAST(n.n AS UBIGINT) AS BIGINT) + 1 AS j
+                       FROM {shared} e JOIN {times}_n n USING (u))
+            SELECT d.k, d.u, p.s FROM d JOIN {times} p USING (u, j)"""
+    )
+    return out
+
+
+def account_times(
+    con: duckdb.DuckDBPyConnection, events: str, ids: str, out: str
+) -> str:  # fmt: skip
+    """Write temp tables `out` (u, j, s): each numbered account's event times in order, j from 1,
+    and `out`_n (u, n): how many."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {out} AS
+            SELECT i.u, row_number() OVER (PARTITION BY i.u ORDER BY e.t) AS j,
+                   CAST(epoch(e.t) AS BIGINT) AS s
+            FROM {events} e JOIN {ids} i USING (userid)"""
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {out}_n AS SELECT u, count(*) AS n FROM {out} GROUP BY u"
     )
     return out

@@ -31,7 +31,8 @@ PER_TRACE: dict[str, tuple[Unit, str]] = {
 GLOBAL: dict[str, tuple[Unit, str]] = {
     "window_minutes": (Unit.count, "Network window (minutes, from the profile)"),
     "cap": (Unit.count, "Posts of one item within the window above which a post is left out"),
-    "null_rounds": (Unit.count, "Time shuffles pooled for each trace's null"),
+    "null_rounds": (Unit.count, "Time shuffles pooled for a trace's null, at most"),
+    "null_enough": (Unit.count, "Null pair weights after which a trace stops shuffling"),
     "traces_available": (Unit.count, "Traces this dataset supports"),
     "fused_edges": (Unit.count, "Pairs in the fused network"),
     "fused_accounts": (Unit.count, "Accounts in the fused network"),
@@ -104,8 +105,9 @@ def method(name: str, res: Result, tr: Trace | None = None) -> str:
         f"within {w} minutes of each other, weighted by the number of distinct items; a post with "
         f"more than {res.cap:,} posts of its item within {w} minutes either side is left out "
         "(a blind spot for mass hashtags); threshold: above the 0.99 quantile of pair weights "
-        "when each account's timestamps are shuffled among its own posts "
-        f"({tr.null.rounds if tr else fusion.NULL_ROUNDS} seeded shuffles)"
+        "when each post of an item two accounts shared moves to a time drawn from its own "
+        "account's post times "
+        f"({tr.null.rounds if tr else fusion.NULL_ROUNDS} seeded shuffles pooled)"
     )
 
 
@@ -134,14 +136,21 @@ def _trace_findings(name: str, res: Result) -> list[Finding]:
     ]
 
 
+def fused_over(res: Result) -> str:
+    """Which traces the fused findings combine: fewer where a column is absent, so say which."""
+    names = ", ".join(traces.LABELS[t] for t in res.traces) or "none"
+    return f"fused over the traces this dataset supports ({names})"
+
+
 def summarize(res: Result) -> list[Finding]:
     """Per trace (measured or unavailable with its reason), then the fused network's findings."""
     out: list[Finding] = []
     for name in traces.TRACES:
         out += _trace_findings(name, res)
     fused_rule = (
-        "sum over traces of a pair's weight divided by that trace's threshold; pairs where at "
-        "least one trace reaches its threshold; communities by Leiden (modularity, weighted, seed {fusion.LEIDEN_SEED})"
+        f"{fused_over(res)}: sum over traces of a pair's weight divided by that trace's "
+        "threshold; pairs where at least one trace reaches its threshold; communities by "
+        f"Leiden (modularity, weighted, seed {fusion.LEIDEN_SEED})"
     )
     sizes = res.communities["community"].value_counts() if len(res.communities) else None
     accounts = len(set(res.fused["a"]) | set(res.fused["b"])) if len(res.fused) else 0
@@ -149,6 +158,7 @@ def summarize(res: Result) -> list[Finding]:
         "window_minutes": res.window_minutes,
         "cap": res.cap,
         "null_rounds": res.rounds,
+        "null_enough": fusion.ENOUGH,
         "traces_available": len(res.traces),
         "fused_edges": len(res.fused),
         "fused_accounts": accounts,
@@ -158,7 +168,7 @@ def summarize(res: Result) -> list[Finding]:
     }
     for name, (unit, label) in GLOBAL.items():
         fid = f"networks.{name}"
-        if not res.traces and name != "window_minutes":
+        if not res.traces:
             out.append(unavailable(fid, unit=unit, label=label,
                                    reason="this dataset supports none of the traces"))  # fmt: skip
             continue
@@ -167,5 +177,18 @@ def summarize(res: Result) -> list[Finding]:
                                    reason="no pair reaches the fused network's threshold"))  # fmt: skip
             continue
         method_ = fused_rule if name.startswith(("fused", "communit", "largest")) else None
+        method_ = fused_over(res) if name == "traces_available" else method_
         out.append(ok(fid, values[name], unit=unit, label=label, method=method_))  # type: ignore[arg-type]
     return out
+
+
+def groups_finding(columns: list[str], reason: str | None) -> Finding:
+    """Which users columns the nodes' groups come from (the groups section's attributes), or
+    why the export's groups column is empty."""
+    fid, label = "networks.node_groups", "Account attributes in the nodes' groups column"
+    if reason or not columns:
+        return unavailable(fid, unit=Unit.text, label=label, reason=reason or "no group column")
+    return ok(fid, ", ".join(columns), unit=Unit.text, label=label,
+              method="the groups section's attributes: the users columns named by the "
+                     "profile's group_by, else those of the archive's adapters the data holds; "
+                     "each written attribute=value, joined by semicolons")  # fmt: skip

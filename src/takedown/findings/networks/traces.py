@@ -50,6 +50,9 @@ URL_MACRO = rf"""CREATE OR REPLACE TEMP MACRO net_url(u) AS (
     FROM p)"""
 
 
+CANDIDATES = "net_ev_co_tweet_candidates"  # th of tweets whose key hash two accounts posted
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a trace's events come from: the SQL of (key, userid, t) rows, or why it cannot."""
@@ -58,6 +61,10 @@ class Source:
     sql: str | None
     reason: str | None = None
     method: str = ""
+    # co-tweet's two passes: (th, h, userid, t) with hashes of the tweet id and the key, and the
+    # FROM ... WHERE of the tweets whose th is in CANDIDATES, keyed again (see build_events).
+    hashed: str | None = None
+    narrowed: str | None = None
 
 
 # The tweets with their entity lists, from the archive's columns or extracted from the text
@@ -87,12 +94,7 @@ def source(trace: str, coverage: Coverage) -> Source:
     rt = retweet_sql(coverage)
     own = f"FROM tweets WHERE NOT coalesce(({rt}), false)"  # a NULL text is no retweet
     if trace == "co_tweet":
-        why = coverage.missing("tweets", "tweet_text")
-        sql = f"""SELECT key, userid, tweet_time AS t FROM (
-                  SELECT {NORMALIZE_SQL} AS key, userid, tweet_time {own}
-                  AND tweet_text IS NOT NULL) WHERE length(key) >= {MIN_CHARS}"""
-        return Source(trace, None if why else sql, why, "normalized text as in the clusters "
-                      f"above (at least {MIN_CHARS} characters), retweets excluded")  # fmt: skip
+        return _tweet_source(coverage, own)
     if trace == "co_retweet":
         return _retweet_source(coverage)
     if trace == "co_reply":
@@ -104,6 +106,29 @@ def source(trace: str, coverage: Coverage) -> Source:
     with_lists = own.replace("FROM tweets", f"FROM {WITH_ENTITIES}", 1)
     how = _list_method(trace) + "; " + entities.method(coverage, kind)
     return Source(trace, None if why else _list_sql(trace, with_lists), why, how)
+
+
+def _tweet_source(coverage: Coverage, own: str) -> Source:
+    """The normalized text (at least MIN_CHARS characters) of tweets that are no retweet."""
+    why = coverage.missing("tweets", "tweet_text")
+    rows = f"{own} AND tweet_text IS NOT NULL"
+
+    hashed = f"""SELECT th, CASE WHEN length(key) >= {MIN_CHARS} THEN hash(key) END AS h, userid,
+                 tweet_time AS t FROM (SELECT hash(tweetid) AS th, {NORMALIZE_SQL} AS key, userid,
+                                       tweet_time {rows})"""
+    narrowed = f"{rows} AND hash(tweetid) IN (SELECT th FROM {CANDIDATES})"
+    how = (f"normalized text as in the clusters above (at least {MIN_CHARS} characters), "
+           "retweets excluded")  # fmt: skip
+    if why:
+        return Source("co_tweet", None, why, how)
+    return Source("co_tweet", keyed(rows), None, how, hashed, narrowed)
+
+
+def keyed(rows: str) -> str:
+    """co-tweet's events SQL over `rows` (a FROM ... WHERE of tweets)."""
+    return f"""SELECT key, userid, tweet_time AS t FROM (
+               SELECT {NORMALIZE_SQL} AS key, userid, tweet_time {rows})
+               WHERE length(key) >= {MIN_CHARS}"""
 
 
 def _retweet_source(coverage: Coverage) -> Source:
@@ -146,14 +171,55 @@ def _list_method(trace: str) -> str:
 
 
 def build_events(con: duckdb.DuckDBPyConnection, src: Source) -> str:
-    """Write the temp table net_ev_<trace> (key, userid, t), one row per distinct event."""
+    """Write the temp table net_ev_<trace> (key, userid, t), one row per distinct event.
+
+    For co-tweet the normalizing regex runs once per tweet, keeping two 64-bit hashes (of the
+    tweet id and of its key), and again only for the tweets whose key hash two or more accounts
+    posted: net_ev_co_tweet then holds the events of those items alone (no other event can join a
+    pair), and net_ev_co_tweet_times (userid, t) every post time, for the null.
+    """
     con.execute(URL_MACRO)
     if entities.VIEW in (src.sql or ""):
         entities.ensure_view(con)  # compute() made it from the coverage; a lone call measures
     table = f"net_ev_{src.trace}"
+    sql = src.sql
+    if src.hashed and src.narrowed:
+        _candidates(con, src.hashed, f"{table}_times")
+        # Materialized first: a filter on the key would otherwise be pushed into the scan of
+        # every tweet, running the regex on all of them (and twice).
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {CANDIDATES}_rows AS
+                SELECT tweet_text, userid, tweet_time {src.narrowed}"""
+        )
+        sql = keyed(f"FROM {CANDIDATES}_rows")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {table} AS
             SELECT DISTINCT CAST(key AS VARCHAR) AS key, CAST(userid AS VARCHAR) AS userid, t
-            FROM ({src.sql}) WHERE key IS NOT NULL AND userid IS NOT NULL AND t IS NOT NULL"""
+            FROM ({sql}) WHERE key IS NOT NULL AND userid IS NOT NULL AND t IS NOT NULL"""
     )
+    if src.hashed:
+        con.execute(f"DROP TABLE {CANDIDATES}")
+        con.execute(f"DROP TABLE {CANDIDATES}_rows")
     return table
+
+
+def _candidates(con: duckdb.DuckDBPyConnection, hashed: str, times: str) -> None:
+    """Temp tables CANDIDATES (th) and `times` (userid, t) from one pass of the hashed SQL."""
+    # No filter on h here: DuckDB would push it into the scan, running the regex three times.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {CANDIDATES}_h AS
+            SELECT th, h, CAST(userid AS VARCHAR) AS userid, t FROM ({hashed})
+            WHERE userid IS NOT NULL AND t IS NOT NULL"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {CANDIDATES} AS
+            SELECT DISTINCT th FROM {CANDIDATES}_h WHERE h IN (
+                SELECT h FROM {CANDIDATES}_h WHERE h IS NOT NULL
+                GROUP BY h HAVING count(DISTINCT userid) >= 2)"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {times} AS
+            SELECT userid, t FROM (SELECT DISTINCT h, userid, t FROM {CANDIDATES}_h
+                                   WHERE h IS NOT NULL)"""
+    )
+    con.execute(f"DROP TABLE {CANDIDATES}_h")

@@ -25,6 +25,10 @@ def built():
     con.execute("ALTER TABLE users ADD COLUMN user_screen_name VARCHAR")
     con.execute("UPDATE users SET user_screen_name = CASE userid WHEN 'a' THEN ? "
                 "WHEN 'b' THEN 'bee' END", [HOSTILE])  # fmt: skip
+    con.execute("ALTER TABLE users ADD COLUMN region VARCHAR")
+    con.execute("ALTER TABLE users ADD COLUMN party VARCHAR")
+    con.execute("UPDATE users SET region = CASE userid WHEN 'a' THEN 'North' WHEN 'b' THEN ? "
+                "END, party = CASE userid WHEN 'a' THEN 'red' END", [HOSTILE])  # fmt: skip
     con.execute(
         "CREATE TABLE p1 AS SELECT * FROM (VALUES ('+d','a',3),('a','b',2),('b','c',1)) v(a, b, weight)"
     )
@@ -43,7 +47,7 @@ def built():
 
 def test_edges_and_nodes_csv_have_gephis_columns_and_no_formula(built, tmp_path):
     con, res = built
-    paths = export.write(con, res, tmp_path)
+    paths = export.write(con, res, tmp_path, ["region", "party"])
     with paths["edges"].open(newline="") as f:
         edges = list(csv.DictReader(f))
     assert list(edges[0]) == ["Source", "Target", "Weight", "co_hashtag", "co_link"]
@@ -60,11 +64,34 @@ def test_edges_and_nodes_csv_have_gephis_columns_and_no_formula(built, tmp_path)
         nodes["a"]["traces"] == "co_hashtag;co_link"
         and nodes["b"]["traces"] == "co_hashtag;co_link"
     )
+    # each attribute with a value, in the order given; none: empty, never a made-up value
+    assert nodes["a"]["groups"] == "region=North; party=red"
+    assert nodes["b"]["groups"] == "region=" + HOSTILE  # starts with the attribute: no formula
+    assert nodes["'+d"]["groups"] == ""
+
+
+def test_groups_are_empty_where_the_profile_and_data_define_none(built, tmp_path):
+    con, res = built
+    paths = export.write(con, res, tmp_path)
+    with paths["nodes"].open(newline="") as f:
+        assert {n["groups"] for n in csv.DictReader(f)} == {""}
+    g = nx.read_graphml(paths["graphml"])
+    assert {d["groups"] for _, d in g.nodes(data=True)} == {""}
+
+
+def test_a_group_value_that_is_a_formula_never_starts_its_cell(built, tmp_path):
+    con, res = built
+    con.execute("UPDATE users SET party = '=1+1' WHERE userid = '+d'")
+    table = export.nodes(con, res, ["party"])
+    assert table.set_index("Id").loc["+d", "groups"] == "party==1+1"
+    path = export.write(con, res, tmp_path, ["party"])["nodes"]
+    with path.open(newline="") as f:
+        assert {n["Id"]: n["groups"] for n in csv.DictReader(f)}["'+d"] == "party==1+1"
 
 
 def test_graphml_reads_back_with_the_same_edges_and_weights(built, tmp_path):
     con, res = built
-    path = export.write(con, res, tmp_path)["graphml"]
+    path = export.write(con, res, tmp_path, ["region", "party"])["graphml"]
     g = nx.read_graphml(path)
     name = nx.get_node_attributes(g, "name")
     back = {tuple(sorted((name[u], name[v]))): d for u, v, d in g.edges(data=True)}
@@ -75,6 +102,9 @@ def test_graphml_reads_back_with_the_same_edges_and_weights(built, tmp_path):
         assert back[k]["co_hashtag"] == r.co_hashtag and back[k]["co_link"] == r.co_link
     handles = {name[u]: d.get("handle") for u, d in g.nodes(data=True)}
     assert handles["a"] == HOSTILE.replace("\x01", "")  # XML forbids the control character
+    groups = {name[u]: d["groups"] for u, d in g.nodes(data=True)}
+    assert groups == {"a": "region=North; party=red", "b": "region=" + HOSTILE.replace("\x01", ""),
+                      "+d": ""}  # fmt: skip
 
 
 def test_an_empty_network_writes_headers_only(tmp_path):

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 
 from takedown.findings.networks import fusion
-from takedown.findings.networks.pairs import shuffle_events
+from takedown.findings.networks.pairs import account_times, shared_events, shuffle_events
 from tests.unit.findings.networks.tiny_net import at
 
 
@@ -18,18 +18,25 @@ def _events(rows: list[tuple[str, str, str]]) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def test_the_shuffle_keeps_each_accounts_items_and_times():
+def test_the_shuffle_keeps_each_accounts_items_and_draws_from_its_own_times():
     rows = [(f"k{i}", u, at(7 * i + j)) for i in range(6) for j, u in enumerate("abc")]
+    rows += [("solo", "a", at(500)), ("solo2", "b", at(600))]  # items no one else posted
     con = _events(rows)
-    shuffle_events(con, "ev", "sh", seed=1)
-    for col in ("key", "t"):
-        before = con.execute(f"SELECT userid, {col} FROM ev ORDER BY ALL").fetchall()
-        after = con.execute(f"SELECT userid, {col} FROM sh ORDER BY ALL").fetchall()
-        assert before == after
-    moved = con.execute("SELECT count(*) FROM ev JOIN sh USING (key, userid) WHERE ev.t <> sh.t")
+    shared = shared_events(con, "ev", "sh")
+    assert con.execute(f"SELECT count(*) FROM {shared}").fetchone()[0] == 18  # solos dropped
+    pool = account_times(con, "ev", f"{shared}_ids", "pool")
+    assert con.execute(f"SELECT n FROM {pool}_n ORDER BY u").fetchall() == [(7,), (7,), (6,)]
+    shuffle_events(con, shared, pool, "x", seed=1)
+    items = "SELECT u, k FROM {} ORDER BY ALL"
+    assert con.execute(items.format("x")).fetchall() == con.execute(items.format(shared)).fetchall()
+    own = con.execute("SELECT count(*) FROM x ANTI JOIN pool USING (u, s)").fetchone()[0]
+    assert own == 0  # every post moves to a time its own account posted at (solos' included)
+    moved = con.execute(f"SELECT count(*) FROM x JOIN {shared} o USING (k, u) WHERE o.s <> x.s")
     assert moved.fetchone()[0] > 0
-    again = shuffle_events(con, "ev", "sh2", seed=1)
-    assert con.execute(f"SELECT * FROM {again} EXCEPT SELECT * FROM sh").fetchall() == []
+    shuffle_events(con, shared, pool, "y", seed=1)
+    assert con.execute("SELECT * FROM x EXCEPT SELECT * FROM y").fetchall() == []
+    shuffle_events(con, shared, pool, "z", seed=2)
+    assert con.execute("SELECT * FROM x EXCEPT SELECT * FROM z").fetchall() != []
 
 
 def test_when_nothing_can_move_the_null_is_the_data():
@@ -68,3 +75,13 @@ def test_communities_are_seeded_and_numbered_by_size():
     assert fusion.communities(e).equals(fusion.communities(e))
     assert fusion.largest_component(e) == 7
     assert fusion.largest_component(e.iloc[:9]) == 4
+
+
+def test_a_dense_trace_stops_shuffling_once_it_has_enough_null_weights(monkeypatch):
+    rows = [(f"k{i % 3}", u, at(7 * i + j)) for i in range(12) for j, u in enumerate("abcd")]
+    con = _events(rows)
+    full = fusion.null_threshold(con, "ev", 10, rounds=3)
+    assert full.rounds == 3 and full.edges > 0
+    monkeypatch.setattr(fusion, "ENOUGH", 1)
+    one = fusion.null_threshold(con, "ev", 10, rounds=3)
+    assert one.rounds == 1 and 0 < one.edges < full.edges

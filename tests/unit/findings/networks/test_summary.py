@@ -59,3 +59,11 @@ def test_traces_without_their_column_are_unavailable_not_zero():
     assert f["networks.co_tweet_edges"].value == 0  # the text is there (empty): measured
     assert not f["networks.largest_community"].available
     assert f["networks.fused_edges"].value == 0
+
+
+def test_node_groups_name_the_attributes_or_say_why_the_column_is_empty():
+    f = summary.groups_finding(["account_category", "region"], None)
+    assert f.id == "networks.node_groups" and f.value == "account_category, region"
+    why = "the users file of this dataset has no rows"
+    g = summary.groups_finding([], why)
+    assert not g.available and g.reason == why

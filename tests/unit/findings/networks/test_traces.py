@@ -137,3 +137,19 @@ def test_without_is_retweet_the_prefix_marks_retweets_and_a_missing_text_is_no_r
     ])  # fmt: skip
     absent(con, "tweets", "is_retweet")
     assert _pairs(con, "co_reply") == {("a", "b"): 1}
+
+
+def test_co_tweet_keeps_the_events_of_shared_texts_and_every_post_time():
+    con = net_con([
+        {"userid": "a", "tweet_time": at(0), "tweet_text": "Support the police now https://t.co/1"},
+        {"userid": "b", "tweet_time": at(3), "tweet_text": "support the POLICE now https://t.co/2"},
+        {"userid": "a", "tweet_time": at(50), "tweet_text": "a text nobody else posted"},
+        {"userid": "c", "tweet_time": at(60), "tweet_text": "short"},  # under MIN_CHARS
+        {"userid": "c", "tweet_time": at(70), "tweet_text": "support the police now",
+         "is_retweet": True},  # a retweet is no co-tweet event
+    ])  # fmt: skip
+    events = traces.build_events(con, traces.source("co_tweet", coverage(con)))
+    got = con.execute(f"SELECT key, userid FROM {events} ORDER BY userid").fetchall()
+    assert got == [("support the police now", "a"), ("support the police now", "b")]
+    times = con.execute(f"SELECT userid, t FROM {events}_times ORDER BY t").fetchall()
+    assert [u for u, _ in times] == ["a", "b", "a"]
