@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from takedown.compose.webfont import CJK_FAMILY, EMOJI_FAMILY, STYLE_ID
+from tests.integration.chromium import open_page
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -30,16 +31,7 @@ MARK_JS = """() => {
 
 def fonts_for_han(html: Path) -> dict:
     """The Han cell's text, the fonts that drew it, and the state of the page's CJK face."""
-    from tests.integration.test_browser import CHROMIUM
-
-    if CHROMIUM is None:
-        pytest.fail("Debian's chromium is not installed; .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(html.as_uri())
+    with open_page(html) as page:
         page.evaluate("() => document.fonts.ready.then(() => true)")
         text = page.evaluate(MARK_JS)
         assert text, f"{html}: no table cell of Chinese text"
@@ -59,7 +51,6 @@ def fonts_for_han(html: Path) -> dict:
         faces = page.evaluate(
             "() => Array.from(document.fonts).map(f => [f.family.replace(/\"/g, ''), f.status])"
         )
-        browser.close()
     return {"text": text, "fonts": fonts, "emoji": emoji, "faces": dict(faces)}
 
 

@@ -5,8 +5,9 @@ word runs outside the text column or off the page. HTML in Chromium at 1280 and 
 scrolls the page sideways, no table cell breaks a number, id or hash over two lines, and at 1280 px
 every table fits the text column. No figure
 text holds mathtext (`mathdefault`, `$`). Runs on both engines' HTML and PDF of the China demo,
-the second demo and the real IRA sample (ira538): the session's renders, Quarto's composed from
-the built-in renders' notebook cache (skipped without a Quarto, failed under CI). Under CI every
+the second demo and the real IRA sample (ira538), and `takedown compare` of the two demos: the
+session's renders, Quarto's composed from the built-in renders' notebook cache (skipped without a
+Quarto, failed under CI). Under CI every
 page of every checked PDF is kept as a PNG in artifacts/pages/ (<dataset>-<engine>-<page>.png).
 """
 
@@ -22,7 +23,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
+from tests.integration.chromium import open_page
 
 pytestmark = pytest.mark.slow
 
@@ -117,9 +119,11 @@ BROKEN_JS = """() => {
       let m;
       while ((m = re.exec(node.data)) !== null) {
         // numbers, ids and hashes: a token with a digit, or code; a word may break at its
-        // hyphen, and a token longer than any column (over 30 characters) anywhere
-        if (!/\\d/.test(m[0]) && !cell.contains(node.parentElement.closest('code'))) continue;
-        if (m[0].length > 30) continue;
+        // hyphen, and a token longer than any column (over 30 characters) anywhere, but code
+        // (an id, a version) never
+        const code = cell.contains(node.parentElement.closest('code'));
+        if (!/\\d/.test(m[0]) && !code) continue;
+        if (m[0].length > 30 && !code) continue;
         if (/[\\u2e80-\\u9fff\\uac00-\\ud7a3\\uff00-\\uffef]/.test(m[0])) continue;
         const r = document.createRange();
         r.setStart(node, m.index);
@@ -196,7 +200,39 @@ def check(folder: Path, name: str) -> list[str]:
     )
 
 
-# (fixture, artifact name) of every report the check reads: three datasets, two engines.
+def compare_demos(rendered: dict, rendered_russia: dict, engine: str) -> dict:
+    """`takedown compare demo russia` of the session's two built-in renders, by `engine`: a data
+    and a reports folder of links to them (compare reads both from one place), nothing rendered
+    again but the comparison notebook and the compose."""
+    base = rendered["base"] / f"compare-pages-{engine}"
+    data, out = base / "data", base / "reports"
+    for name, r in (("demo", rendered), ("russia", rendered_russia)):
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).symlink_to(r["data"] / name)
+        (out / name).mkdir(parents=True)
+        (out / name / r["folder"].name).symlink_to(r["folder"])
+    r = run_cli("compare", "demo", "russia", "--engine", engine, "--data-dir", data, "--out", out,
+                cwd=ROOT, env={"TAKEDOWN_CACHE_DIR": str(rendered["cache"])})  # fmt: skip
+    assert r.returncode == 0, r.stderr[-3000:] + r.stdout
+    (folder,) = (p for p in (out / "compare").iterdir() if not p.name.startswith("."))
+    versions = {"demo": rendered["folder"].name, "russia": rendered_russia["folder"].name}
+    return {"folder": folder, "versions": versions}
+
+
+@pytest.fixture(scope="module")
+def compared_builtin(rendered, rendered_russia) -> dict:
+    """The comparison of the two demos, composed by the built-in composer."""
+    return compare_demos(rendered, rendered_russia, "builtin")
+
+
+@pytest.fixture(scope="module")
+def compared_quarto(rendered, rendered_russia, quarto_bin) -> dict:
+    """The comparison of the two demos, composed by Quarto."""
+    return compare_demos(rendered, rendered_russia, "quarto")
+
+
+# (fixture, artifact name) of every report the check reads: three datasets and the comparison of
+# two, each by both engines.
 REPORTS = [
     ("rendered", "china-builtin"),
     ("quarto_rendered", "china-quarto"),
@@ -204,6 +240,8 @@ REPORTS = [
     ("quarto_rendered_russia", "russia-quarto"),
     ("rendered_ira", "ira-builtin"),
     ("quarto_rendered_ira", "ira-quarto"),
+    ("compared_builtin", "compare-builtin"),
+    ("compared_quarto", "compare-quarto"),
 ]
 
 
@@ -211,6 +249,76 @@ REPORTS = [
 @pytest.mark.parametrize(("fixture", "name"), REPORTS, ids=[n for _, n in REPORTS])
 def test_every_page_reads_cleanly(request, fixture, name):
     assert check(request.getfixturevalue(fixture)["folder"], name) == []
+
+
+@pytest.mark.parametrize("fixture", ["compared_builtin", "compared_quarto"])
+def test_the_comparison_pdf_copies_version_ids_as_written(request, fixture):
+    """Issue 17 item 6: each input's version id comes out of the comparison's PDF exactly, its
+    hyphens hyphens (no U+2212 minus sign), and the title block shows a date, not "Invalid
+    Date"."""
+    compared = request.getfixturevalue(fixture)
+    folder = compared["folder"]
+    text = subprocess.run(["pdftotext", "-raw", str(folder / "report.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    for version in compared["versions"].values():
+        assert version in text
+        assert version.replace("-", "\u2212") not in text
+    assert "\u2212" not in "".join(re.findall(r"\d{8}T\d{6}Z\S*", text))
+    date = folder.name[:4] + "-" + folder.name[4:6] + "-" + folder.name[6:8]
+    assert date in text and "Invalid Date" not in text and "Invalid Date" not in html
+
+
+# Each table's cell alignment, row by row (keyed by its tbl- id), its caption's, and how many "Source: <notebook>"
+# links there are and how many of their elements draw something before their text (an icon).
+LAYOUT_JS = """() => {
+  const align = {};
+  for (const t of document.querySelectorAll('main table')) {
+    const owner = t.id.startsWith('tbl-') ? t : t.closest('[id^="tbl-"]');
+    if (!owner) continue;
+    const caption = t.querySelector('caption') || owner.querySelector('figcaption');
+    align[owner.id + ' caption'] = caption ? [[getComputedStyle(caption).textAlign]] : [];
+    align[owner.id] = Array.from(t.querySelectorAll('tr')).map(tr =>
+      Array.from(tr.children).map(c => {
+        const a = getComputedStyle(c).textAlign;
+        return a === 'start' ? 'left' : a === 'end' ? 'right' : a;
+      }));
+  }
+  const links = Array.from(document.querySelectorAll('a'))
+    .filter(a => a.textContent.replace(/\\s+/g, ' ').trim().startsWith('Source: ')
+      && (a.getAttribute('href') || '').endsWith('.ipynb'));
+  let icons = 0;
+  for (const a of links) {
+    for (let e = a; e && e.tagName !== 'MAIN'; e = e.parentElement) {
+      const before = getComputedStyle(e, '::before');
+      if (before.content !== 'none' && before.content !== 'normal'
+          && before.display !== 'none') icons += 1;
+    }
+  }
+  return {align, links: links.length, icons};
+}"""
+
+
+def html_layout(html: Path) -> dict:
+    """LAYOUT_JS's answer for one report's HTML at 1280 px."""
+    with open_page(html) as page:
+        return page.evaluate(LAYOUT_JS)
+
+
+@pytest.mark.browser
+def test_quarto_html_sets_tables_and_source_links_as_the_builtin(rendered, quarto_rendered):
+    """Quarto's HTML tables align as the built-in's, cell by cell: text left, numbers right (its
+    quarto-figure-center float centred every cell it did not align), captions left. Its "Source: <notebook>"
+    links are plain links, one a notebook, as the built-in's (its theme drew an icon before each
+    .quarto-notebook-link, twice per link)."""
+    builtin = html_layout(rendered["folder"] / "report.html")
+    quarto = html_layout(quarto_rendered["folder"] / "report.html")
+    assert len(builtin["align"]) > 20 and set(quarto["align"]) == set(builtin["align"])
+    for tbl, rows in builtin["align"].items():
+        assert quarto["align"][tbl] == rows, tbl
+    assert "center" not in {a for rows in quarto["align"].values() for r in rows for a in r}
+    assert quarto["links"] == builtin["links"] > 5
+    assert quarto["icons"] == builtin["icons"] == 0
 
 
 def test_the_check_sees_overprinted_and_runaway_words(tmp_path):

@@ -8,7 +8,7 @@ so a source outside the subset is found before it renders differently under one 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 SHORTCODES = ("var", "meta", "include", "embed")
@@ -79,9 +79,8 @@ def _check_div(rest: str) -> str | None:
     return f"div {rest!r} is not a callout, a fig/tbl float or conditional content"
 
 
-def check_qmd(text: str, name: str) -> list[str]:
-    """Problems of one report source against the subset, each as "name:line: ..."."""
-    problems: list[str] = []
+def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Numbered lines outside front matter and fenced code: the ones Markdown reads as prose."""
     lines = text.splitlines()
     start = 0
     if lines and lines[0].strip() == "---":  # front matter is YAML, not Markdown
@@ -93,41 +92,61 @@ def check_qmd(text: str, name: str) -> list[str]:
         if fence:
             if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
                 fence = None
-            continue
-        if m:
+        elif m:
             fence = m.group(1)
-            continue
-        where = f"{name}:{number}"
+        else:
+            yield number, line
+
+
+def _inline_problems(prose: str) -> list[str]:
+    """Shortcodes, citations, raw HTML and math in a line's prose (code spans removed)."""
+    problems = [
+        f"shortcode {sc!r} is not one of {', '.join(SHORTCODES)}"
+        for sc in _SHORTCODE.findall(prose)
+        if sc not in SHORTCODES
+    ]
+    for key in (k.rstrip(":.#$%&+?<>~/-") for k in _CITE.findall(prose)):
+        if key.split("-", 1)[0] not in XREF_KINDS or "-" not in key:
+            problems.append(
+                f"'@{key}' reads as a citation under Quarto; write \\@{key}, or "
+                f"cross-reference only {', '.join(k + '-' for k in XREF_KINDS)} labels"
+            )
+    if _RAW_HTML.search(prose):
+        problems.append("raw HTML is not supported; escape the < as \\<")
+    if _DOLLAR.search(prose):
+        problems.append("'$' starts math under Quarto; write \\$")
+    return problems
+
+
+def _block_problems(line: str, prose: str) -> list[str]:
+    """Div fences, heading attributes and bracketed spans against the subset."""
+    problems = []
+    div = _DIV.match(line)
+    if div and div["rest"]:
+        why = _check_div(div["rest"])
+        if why:
+            problems.append(why)
+    heading = _HEADING.match(line)
+    if heading:
+        parsed = _attrs(heading["attrs"])
+        bad = parsed[0] if parsed else [heading["attrs"]]
+        bad = [c for c in bad if c not in HEADING_CLASSES]
+        if bad or (parsed and parsed[2]):
+            problems.append(f"heading attributes: only {HEADING_CLASSES} and an id")
+    for span in _SPAN.finditer(prose):
+        parsed = _attrs(span["attrs"])
+        if not parsed or len(parsed[0]) != 1 or parsed[0][0] not in CONDITIONAL_CLASSES:
+            problems.append("a [..]{...} span must be conditional content")
+    return problems
+
+
+def check_qmd(text: str, name: str) -> list[str]:
+    """Problems of one report source against the subset, each as "name:line: ..."."""
+    problems: list[str] = []
+    for number, line in _prose_lines(text):
         prose = _CODE_SPAN.sub("", line)
-        for sc in _SHORTCODE.findall(prose):
-            if sc not in SHORTCODES:
-                problems.append(f"{where}: shortcode {sc!r} is not one of {', '.join(SHORTCODES)}")
-        for key in (k.rstrip(":.#$%&+?<>~/-") for k in _CITE.findall(prose)):
-            if key.split("-", 1)[0] not in XREF_KINDS or "-" not in key:
-                problems.append(
-                    f"{where}: '@{key}' reads as a citation under Quarto; write \\@{key}, or "
-                    f"cross-reference only {', '.join(k + '-' for k in XREF_KINDS)} labels"
-                )
-        if _RAW_HTML.search(prose):
-            problems.append(f"{where}: raw HTML is not supported; escape the < as \\<")
-        if _DOLLAR.search(prose):
-            problems.append(f"{where}: '$' starts math under Quarto; write \\$")
-        div = _DIV.match(line)
-        if div and div["rest"]:
-            why = _check_div(div["rest"])
-            if why:
-                problems.append(f"{where}: {why}")
-        heading = _HEADING.match(line)
-        if heading:
-            parsed = _attrs(heading["attrs"])
-            bad = parsed[0] if parsed else [heading["attrs"]]
-            bad = [c for c in bad if c not in HEADING_CLASSES]
-            if bad or (parsed and parsed[2]):
-                problems.append(f"{where}: heading attributes: only {HEADING_CLASSES} and an id")
-        for span in _SPAN.finditer(prose):
-            parsed = _attrs(span["attrs"])
-            if not parsed or len(parsed[0]) != 1 or parsed[0][0] not in CONDITIONAL_CLASSES:
-                problems.append(f"{where}: a [..]{{...}} span must be conditional content")
+        found = _inline_problems(prose) + _block_problems(line, prose)
+        problems.extend(f"{name}:{number}: {why}" for why in found)
     return problems
 
 

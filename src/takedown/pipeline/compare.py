@@ -277,9 +277,12 @@ def _compose(root: Path, scratch: Path, c: _Comparison, engine: str, t_start: fl
     (project / "_variables.yml").write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
     )
+    # `date` a real date, as Quarto reads it (a date and a version together is "Invalid Date"
+    # in Quarto's title block); the comparison's version on the author line, which both show.
     set_front_matter(project / MAIN, {
         "subtitle": md_escape(" · ".join(names)),
-        "date": md_escape(f"{created.date().isoformat()} · version {version}"),
+        "author": md_escape(f"takedown compare · version {version}"),
+        "date": created.date().isoformat(),
     })  # fmt: skip
     t0 = time.perf_counter()
     out = scratch / "out"

@@ -30,8 +30,9 @@ local function add_link(div)
     return nil
   end
   seen[name] = true
+  -- A plain link in a classed div, as the built-in composer writes it: Quarto's theme draws a
+  -- notebook icon before every .quarto-notebook-link, so a classed link inside would draw two.
   local a = pandoc.Link({ pandoc.Str("Source: " .. link.title) }, link.url)
-  a.classes = { "quarto-notebook-link" }
   return { div, pandoc.Div({ pandoc.Plain({ a }) }, pandoc.Attr("", { "quarto-notebook-link" })) }
 end
 

@@ -179,7 +179,8 @@ METHOD_LIMIT = 4000
 
 def findings_list(findings: list[dict[str, Any]]) -> str:
     """Every finding, grouped by section in the report's order: the id as a code span, value,
-    interval and n on one line, the method in full below it."""
+    interval and n on one line; findings of one section that share a method stand together, with
+    the method in full once below them."""
     order = {t: i for i, t in enumerate(TOPICS)}
     groups: dict[str, list[dict[str, Any]]] = {}
     for f in sorted(findings, key=lambda f: (order.get(f["id"].split(".")[0], 99), f["id"])):
@@ -188,10 +189,10 @@ def findings_list(findings: list[dict[str, Any]]) -> str:
     for topic, rows in groups.items():
         title = md_escape(topic.replace("_", " ").capitalize())
         out.append(f"### {title} {{.unnumbered .unlisted}}\n")
-        previous = None
-        for f in rows:
-            out.append(_finding_entry(f, same_as_previous=_method(f) == previous))
-            previous = _method(f)
+        by_method: dict[str, list[dict[str, Any]]] = {}
+        for f in rows:  # in id order; a method's group where its first finding is
+            by_method.setdefault(_method(f), []).append(f)
+        out += [_method_block(method, same) for method, same in by_method.items()]
     return "\n".join(out)
 
 
@@ -203,9 +204,16 @@ def _method(f: dict[str, Any]) -> str:
     return method
 
 
-def _finding_entry(f: dict[str, Any], *, same_as_previous: bool = False) -> str:
-    """One finding as a paragraph: `id` label: value (interval; n), then its method (said once
-    for a run of findings that share it)."""
+def _method_block(method: str, findings: list[dict[str, Any]]) -> str:
+    """One paragraph: each finding's line, then the method they share, in full (stated once)."""
+    lines = [_finding_line(f) for f in findings]
+    if method:
+        lines.append(md_escape(method, limit=METHOD_LIMIT))
+    return "\\\n".join(lines) + "\n"
+
+
+def _finding_line(f: dict[str, Any]) -> str:
+    """`id` label: value (interval; n), on one line."""
     fid = f["id"]
     head = f"`{fid}`" if re.fullmatch(r"[A-Za-z0-9_.-]+", fid) else md_escape(fid)
     line = f"{head} {md_escape(f['label'])}: **{md_escape(display_value(f))}**"
@@ -214,17 +222,7 @@ def _finding_entry(f: dict[str, Any], *, same_as_previous: bool = False) -> str:
         extra.append(f"95% interval {md_escape(format_interval(f['interval'], f['unit']))}")
     if f.get("n") is not None:
         extra.append(f"n = {f['n']:,}")
-    if extra:
-        line += f" ({'; '.join(extra)})"
-    method = _method(f)
-    if not method:
-        return f"{line}\n"
-    shown = (
-        "Method as for the finding above."
-        if same_as_previous
-        else md_escape(method, limit=METHOD_LIMIT)
-    )
-    return f"{line}\\\n{shown}\n"
+    return f"{line} ({'; '.join(extra)})" if extra else line
 
 
 def summary(ds: Dataset, profile: Profile, version: str, failed: list[Outcome]) -> str:

@@ -17,6 +17,7 @@ from takedown.pipeline.composer import (
     engine_label,
     engine_versions,
     resolve_engine,
+    tight_shortcodes,
     without_previews,
 )
 from tests.conftest import ROOT
@@ -89,3 +90,27 @@ def test_a_document_without_a_notebook_list_gets_no_previews_and_no_filter(tmp_p
     without_previews(main)
     front = yaml.safe_load(main.read_text(encoding="utf-8").split("---\n")[1])
     assert front == {"title": "T", "notebook-view": False, "filters": [str(TYPST_BREAKS)]}
+
+
+def test_var_shortcodes_are_written_tight_and_nothing_else_changes(tmp_path):
+    """Quarto reads `{{<var a.b>}}` as `{{< var a.b >}}`; escaped shortcodes, other shortcodes
+    and a `<` in text stay as they are."""
+    (tmp_path / "report" / "_generated").mkdir(parents=True)
+    body = (
+        "A {{< var overview.accounts >}} and {{<  var b_c.d-e   >}}.\n"
+        "Literal {{{< var x >}}} and {{</* var y */>}}; {{< include _generated/a.qmd >}}\n"
+        "{{< embed ../notebooks/n.ipynb#fig-a >}} and 3 < 4 > 2.\n"
+    )
+    main, gen = tmp_path / "report" / "report.qmd", tmp_path / "report" / "_generated" / "a.qmd"
+    main.write_text(body, encoding="utf-8")
+    gen.write_text("Only {{< var a.b >}} here.\n", encoding="utf-8")
+    other = tmp_path / "notes.md"
+    other.write_text(body, encoding="utf-8")
+    tight_shortcodes(tmp_path)
+    assert main.read_text(encoding="utf-8") == (
+        "A {{<var overview.accounts>}} and {{<var b_c.d-e>}}.\n"
+        "Literal {{{< var x >}}} and {{</* var y */>}}; {{< include _generated/a.qmd >}}\n"
+        "{{< embed ../notebooks/n.ipynb#fig-a >}} and 3 < 4 > 2.\n"
+    )
+    assert gen.read_text(encoding="utf-8") == "Only {{<var a.b>}} here.\n"
+    assert other.read_text(encoding="utf-8") == body  # not a Quarto document

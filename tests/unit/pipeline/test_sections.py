@@ -82,12 +82,19 @@ def test_findings_appendix_groups_by_section_with_the_method_in_full():
     assert "n = 23,750)<br />\nCounted." in html
 
 
-def test_a_run_of_findings_with_one_method_states_it_once():
+def test_findings_of_a_section_that_share_a_method_stand_together_above_it_once():
+    """A method shared within a section is printed once, below the lines of every finding that
+    uses it (stated, not dropped); another section states it again."""
     md = findings_list([_finding("posting_clock.a", method=LONG_METHOD.strip()),
-                        _finding("posting_clock.b", method=LONG_METHOD.strip()),
-                        _finding("posting_clock.c", method="Other.")])  # fmt: skip
+                        _finding("posting_clock.b", method="Other."),
+                        _finding("posting_clock.c", method=LONG_METHOD.strip()),
+                        _finding("volume.d", method=LONG_METHOD.strip())])  # fmt: skip
     plain = pypandoc.convert_text(md, "plain", format=READER, extra_args=["--wrap=none"])
-    assert plain.count(LONG_METHOD.strip()) == 1
+    assert plain.count(LONG_METHOD.strip()) == 2  # once in each section
     assert (
-        "posting_clock.b A finding: 1,234 (n = 23,750)\nMethod as for the finding above." in plain
+        "posting_clock.a A finding: 1,234 (n = 23,750)\n"
+        "posting_clock.c A finding: 1,234 (n = 23,750)\n" + LONG_METHOD.strip() + "\n\n"
+        "posting_clock.b A finding: 1,234 (n = 23,750)\nOther." in plain
     )
+    assert "as for the finding above" not in plain
+    assert "volume.d A finding: 1,234 (n = 23,750)\n" + LONG_METHOD.strip() in plain
