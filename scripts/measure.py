@@ -36,22 +36,26 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """(seconds, peak RSS of the process tree in GiB, stdout); exits on failure."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+def peak_rss(proc: subprocess.Popen, every: float = 0.1) -> list[int]:
+    """A one-item list that a daemon thread keeps at the peak tree RSS (bytes) of proc."""
     peak = [0]
 
     def sample() -> None:
         while proc.poll() is None:
             peak[0] = max(peak[0], tree_rss(proc.pid))
-            time.sleep(0.1)
+            time.sleep(every)
 
-    t = threading.Thread(target=sample, daemon=True)
-    t.start()
+    threading.Thread(target=sample, daemon=True).start()
+    return peak
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """(seconds, peak RSS of the process tree in GiB, stdout); exits on failure."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    peak = peak_rss(proc)
     out, err = proc.communicate()
-    t.join()
     took = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")

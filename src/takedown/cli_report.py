@@ -29,7 +29,10 @@ def render(
     jobs: Annotated[
         int, typer.Option(min=0, help="Notebooks run in parallel (0: one per core).")
     ] = 0,
-    force: Annotated[bool, typer.Option(help="Re-run every notebook, ignoring the cache.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(help="Re-run every notebook and compose a new version, ignoring the cache."),
+    ] = False,
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast/--keep-going", help="Stop at the first failing notebook.")
     ] = False,
@@ -72,6 +75,13 @@ def render(
         took = time.perf_counter() - t0
         for name in ("report.html", "report.pdf"):
             console.print(str(result.folder / name), highlight=False)
+        if result.unchanged:
+            console.print(
+                f"unchanged: version {result.version} is current (same data, profile, notebooks, "
+                f"code, environment and engine) in {took:.1f} s; --force renders a new version",
+                highlight=False,
+            )
+            return
         if result.failed:
             names = ", ".join(o.name for o in result.failed)
             fail(

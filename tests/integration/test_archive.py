@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from takedown.demo import generate
+from takedown.pipeline.workers import descendants
 from tests.conftest import run_cli
+from tests.unit.pipeline.test_zygote import gone_within
 
 pytestmark = pytest.mark.slow
 
@@ -73,6 +75,12 @@ def test_four_reports_and_an_atlas(archive_run):
     assert [r.split(",")[0] for r in csv_rows[1:]] == ["alpha", "beta", "gamma", "delta"]
     html = (atlas / "report.html").read_text(encoding="utf-8")
     assert "../../alpha/" in html
+    # The title block's date is a date (Quarto reads "<date> · version <v>" as "Invalid Date");
+    # the atlas's version is on the author line.
+    flat = " ".join(html.split())
+    date = f"{atlas.name[:4]}-{atlas.name[4:6]}-{atlas.name[6:8]}"
+    assert f'<p class="date">{date}</p>' in flat
+    assert f"takedown archive · version {atlas.name}" in flat
 
 
 def test_second_run_renders_nothing_then_a_new_operation_renders_alone(archive_run):
@@ -121,8 +129,6 @@ def _free_port() -> int:
 
 def _children_running_an_operation(pid: int) -> bool:
     """True while a process under `pid` runs takedown.pipeline.archive.worker."""
-    from takedown.pipeline.workers import descendants
-
     for child in descendants(pid):
         try:
             cmd = Path(f"/proc/{child}/cmdline").read_bytes()
@@ -163,7 +169,9 @@ def test_a_real_dask_cluster_gives_byte_identical_findings_and_survives_a_killed
         while not _children_running_an_operation(victim.pid) and time.monotonic() < deadline:
             time.sleep(0.2)
         killed = _children_running_an_operation(victim.pid)
+        tree = descendants(victim.pid)  # its operation process, zygote, kernels, notebook workers
         os.killpg(victim.pid, signal.SIGKILL)  # the worker and the operation it runs
+        assert gone_within(tree, 20), "a process of the killed worker outlived it"
         stdout, stderr = run.communicate(timeout=900)
         assert killed, "no worker ran an operation to kill"
         assert run.returncode == 0, stderr

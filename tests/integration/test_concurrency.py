@@ -131,7 +131,8 @@ def test_an_ingest_during_a_render_never_mixes_and_never_poisons_the_cache(tiny)
     v1 = fingerprint_of(ref)
 
     cache = tiny / "cache"  # empty: this render really executes every notebook
-    proc = start(*render_args(tiny, "d", "--jobs", "1"), cache=cache)
+    # --force: the reference version has the same inputs, so without it nothing would run
+    proc = start(*render_args(tiny, "d", "--jobs", "1", "--force"), cache=cache)
     wait_for("tmp/**/01_overview*", cache, proc)  # a notebook has started
     ingest(tiny, raw2, "--force")  # lands while the notebooks run
     rc, err = finish(proc)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -326,3 +329,89 @@ def test_tweets_and_accounts_in_year_1_and_9999_render_every_section(tmp_path):
     )
     assert found["account_creation.first_created"] == "0001-01-01"
     assert found["account_creation.last_created"] == "9999-12-31"
+
+
+# What a render that composes nothing must not load (issue 18 item 4: a warm render under 2 s).
+# pypandoc is loaded: it names the pandoc version the manifest compares.
+HEAVY = ("pandas", "numpy", "statsmodels", "scipy", "matplotlib", "seaborn", "polars", "pyarrow",
+         "nbformat", "papermill", "jupyter_client", "typst", "fontTools")  # fmt: skip
+
+
+def _render_loading(rendered, project: Path, probe: Path) -> subprocess.CompletedProcess[str]:
+    """`takedown render` of the demo from `project`, writing at exit which modules it loaded."""
+    code = (
+        "import atexit, json, runpy, sys\n"
+        f"atexit.register(lambda: open({str(probe)!r}, 'w').write(json.dumps(sorted(sys.modules))))\n"
+        "sys.argv = ['takedown', *sys.argv[1:]]\n"
+        "runpy.run_module('takedown.cli', run_name='__main__')\n"
+    )
+    args = ["render", "demo", "--data-dir", rendered["data"], "--out", project.parent / "reports",
+            "--profile", ROOT / "profiles/china_052020.yml", "--engine", "builtin"]  # fmt: skip
+    env = {**os.environ, "TAKEDOWN_CACHE_DIR": str(rendered["cache"]),
+           "TAKEDOWN_PROJECT": str(project)}  # fmt: skip
+    return subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=900)  # fmt: skip
+
+
+def test_a_warm_render_names_the_current_version_and_an_edited_source_composes_anew(
+    rendered, tmp_path
+):
+    """From the notebook cache, a render composes a new version with the same findings; run
+    again on the same inputs it names that version, lands nothing and loads none of the stack;
+    one edited report source composes a new version again, still from the cache."""
+    project = project_copy(tmp_path)
+    r = render(rendered, project)
+    assert r.returncode == 0, r.stderr
+    first = only_version(project)
+    m = json.loads((first / "manifest.json").read_text())
+    assert {n["status"] for n in m["notebooks"]} == {"cached"}
+    assert (first / "findings.json").read_bytes() == (
+        rendered["folder"] / "findings.json"
+    ).read_bytes()
+
+    t0 = time.perf_counter()
+    warm = _render_loading(rendered, project, tmp_path / "modules.json")
+    took = time.perf_counter() - t0
+    assert warm.returncode == 0, warm.stderr
+    assert f"unchanged: version {first.name} is current" in warm.stdout
+    assert str(first / "report.html") in warm.stdout
+    assert only_version(project) == first  # nothing landed, nothing left behind
+    assert list((project.parent / "reports/demo").glob(".*")) == []
+    loaded = set(json.loads((tmp_path / "modules.json").read_text()))
+    assert [m for m in HEAVY if m in loaded] == []
+    assert took < 30  # the load of a shared runner; about 1 s on a quiet machine
+
+    section = project / "report" / "_01_overview.qmd"
+    section.write_text(section.read_text() + "\nA sentence added for the cache test.\n")
+    r = render(rendered, project)
+    assert r.returncode == 0, r.stderr
+    folders = sorted(p for p in (project.parent / "reports/demo").iterdir())
+    assert len(folders) == 2 and folders[0] == first
+    m = json.loads((folders[1] / "manifest.json").read_text())
+    assert {n["status"] for n in m["notebooks"]} == {"cached"}
+    assert "A sentence added for the cache test." in (folders[1] / "report.html").read_text()
+    assert "A sentence added" not in (first / "report.html").read_text()
+
+
+def test_a_bad_profile_context_or_group_by_is_one_line_before_any_notebook_runs(tmp_path):
+    """render checks the context (pandoc) and group_by after looking for a current version,
+    still before anything is written: one line naming the profile, exit 2, no version."""
+    data, cache = _tiny(tmp_path)
+    generic = (ROOT / "profiles/generic.yml").read_text(encoding="utf-8")
+    bad_context = tmp_path / "context.yml"
+    bad_context.write_text(
+        generic + "context:\n  overview:\n    - text: 'A claim\n\n        ::: a fence'\n"
+        "      source: 'A source'\n",
+        encoding="utf-8",
+    )
+    bad_group = tmp_path / "group.yml"
+    bad_group.write_text(generic + "group_by: [no_such_column]\n", encoding="utf-8")
+    for profile, says in ((bad_context, "':::' line would close the callout"),
+                          (bad_group, "column 'no_such_column' is not in this dataset's users")):  # fmt: skip
+        r = run_cli("render", "t", "--engine", "builtin", "--data-dir", data, "--out",
+                    tmp_path / "reports", "--profile", profile, cwd=ROOT,
+                    env={"TAKEDOWN_CACHE_DIR": str(cache)})  # fmt: skip
+        assert r.returncode == 2, r.stderr
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and str(profile) in lines[0] and says in lines[0], lines
+        assert not cache.exists() and not (tmp_path / "reports").exists()  # nothing written

@@ -91,8 +91,8 @@ def _view(a: NS, idx: np.ndarray) -> NS:
 
 def _check(accounts: int, tweets: int, block_tweets: int) -> None:
     """Sizes the generator can honour, checked before anything is written."""
-    if accounts < 50:
-        raise ValueError(f"accounts must be at least 50 (got {accounts})")
+    if accounts < 2:  # one account has nobody in the network to retweet or reply to
+        raise ValueError(f"accounts must be at least 2 (got {accounts})")
     if tweets < accounts:
         raise ValueError(
             f"tweets ({tweets}) must be >= accounts ({accounts}): every account tweets"

@@ -46,8 +46,8 @@ class OperationSpec(BaseModel):
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_]{0,63}$")  # also the archive's file prefix
     base: Literal["china", "russia"] = "china"  # whose texts, names and planted effects
-    accounts: int = Field(ge=50)
-    tweets: int = Field(ge=50, le=MAX_TWEETS)
+    accounts: int = Field(ge=2)  # the archive holds operations of 4 and 6 accounts
+    tweets: int = Field(ge=1, le=MAX_TWEETS)
     start: dt.date = Field(ge=FIRST_SNOWFLAKE)
     end: dt.date
     languages: _Mix  # tweet_language code -> share; "und" is emoji and transliteration

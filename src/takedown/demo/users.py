@@ -42,11 +42,15 @@ def _untie_top(counts: np.ndarray, k: int) -> None:
         counts[donors[-1]] -= 1
 
 
-def low_activity(rank: np.ndarray, k: int) -> list[int]:
+def low_activity(rank: np.ndarray, k: int, taken: list[int] = ()) -> list[int]:
     """k accounts spread over the less active half (between 55% and 90% down the ranking): the
-    hostile profiles sit on ordinary accounts that no headline table shows."""
+    hostile profiles sit on ordinary accounts that no headline table shows. An operation of a
+    few accounts has no such half: then the least active accounts not `taken`."""
     A = rank.size
-    return [int(rank[i]) for i in np.linspace(0.55 * A, 0.9 * A, k).astype(np.int64)]
+    picks = [int(rank[i]) for i in np.linspace(0.55 * A, 0.9 * A, k).astype(np.int64)]
+    if len(set(picks) - set(taken)) == len(picks):
+        return picks
+    return [int(r) for r in rank[::-1] if int(r) not in set(taken)][:k]
 
 
 def _groups(op: Operation, rng: np.random.Generator, A: int) -> np.ndarray:
@@ -118,11 +122,10 @@ def accounts(op: Operation, rng: np.random.Generator, A: int, T: int, seed: int)
     display = display.to_pylist()
     location = when(rng.random(A) < 0.7, "", pick(rng, op.locations, A)).to_pylist()
     bio = when(rng.random(A) < 0.85, "", pick(rng, op.bios, A)).to_pylist()
-    top = [int(a) for a in rank[: len(op.top_profiles)]]
-    hostile = low_activity(rank, len(hostile_users(op)))
-    for a, (name, desc, loc) in zip(
-        top + hostile, op.top_profiles + hostile_users(op), strict=True
-    ):
+    top = [int(a) for a in rank[: min(len(op.top_profiles), A)]]  # as many as there are accounts
+    hostile = low_activity(rank, min(len(hostile_users(op)), A - len(top)), top)
+    profiles = [*op.top_profiles[: len(top)], *hostile_users(op)[: len(hostile)]]
+    for a, (name, desc, loc) in zip(top + hostile, profiles, strict=True):
         display[a], bio[a], location[a] = name, desc, loc
     nl = len(op.account_langs)
     return NS(

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from takedown.errors import IngestError
-from takedown.ingest import twitter
 from takedown.ingest.dataset import Dataset, check_new_dataset_name, load_dataset
 from takedown.ingest.store import check_target
 from takedown.scratch import exclusive, sweep
@@ -44,7 +43,10 @@ def ingest(
 ) -> tuple[Dataset, bool]:
     """Ingest paths into data_dir/dataset, one ingest of a dataset at a time.
 
-    `options` go to `twitter.ingest` (force, progress, limits, fmt, source)."""
+    `options` go to `twitter.ingest` (force, progress, limits, fmt, source). DuckDB and the
+    readers are imported here: a render, which reads only dataset.json, never loads them."""
+    from takedown.ingest import twitter
+
     check_new_dataset_name(dataset, "--dataset")
     check_target(paths, data_dir / dataset)  # before anything is written
     lock = data_dir / f".{dataset}.lock"

@@ -58,6 +58,20 @@ def _inside(child: Path, folder: Path) -> bool:
         return False
 
 
+def _scan_folder(folder: Path, chosen: list[Path], ignored: list[Path]) -> None:
+    """A folder's archive files are chosen; anything else in it is ignored and listed."""
+    for child in sorted(folder.iterdir()):
+        if child.is_symlink() and not _inside(child, folder):
+            if NAME.match(child.name):
+                raise IngestError(
+                    f"{child}: a symlink that points outside {folder}; copy the file into "
+                    "the folder or pass it by its own path"
+                )
+            ignored.append(child)
+        elif child.is_file():
+            (chosen if NAME.match(child.name) else ignored).append(child)
+
+
 def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     """Files named explicitly must match; files found in folders may be skipped (and are listed)."""
     chosen: list[Path] = []
@@ -66,21 +80,8 @@ def _expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
         if not p.exists():
             raise IngestError(f"{p}: no such file or folder; check the path")
         if p.is_dir():
-            for child in sorted(p.iterdir()):
-                if child.is_symlink() and not _inside(child, p):
-                    if NAME.match(child.name):
-                        raise IngestError(
-                            f"{child}: a symlink that points outside {p}; copy the file into "
-                            "the folder or pass it by its own path"
-                        )
-                    ignored.append(child)
-                elif child.is_file() and NAME.match(child.name):
-                    chosen.append(child)
-                elif child.is_file():
-                    ignored.append(child)
-        elif NAME.match(p.name):
-            chosen.append(p)
-        elif p.suffix.lower() == ".zip":
+            _scan_folder(p, chosen, ignored)
+        elif NAME.match(p.name) or p.suffix.lower() == ".zip":
             chosen.append(p)
         else:
             raise IngestError(
@@ -101,49 +102,60 @@ def _unsafe_member(filename: str) -> bool:
     )
 
 
+def _open_zip(zpath: Path) -> zipfile.ZipFile:
+    """The zip, refused whole if it is not one or if any member could escape the scratch folder."""
+    try:
+        zf = zipfile.ZipFile(zpath)
+    except zipfile.BadZipFile:
+        raise IngestError(f"{zpath}: not a valid zip file; re-download it") from None
+    for info in zf.infolist():
+        if _unsafe_member(info.filename):
+            zf.close()
+            raise IngestError(
+                f"{zpath}: member {info.filename!r} has an absolute path or '..'; refusing "
+                "the zip (a genuine archive has neither); re-download it"
+            )
+    return zf
+
+
+def _unpack_member(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, label: str, budget: Budget
+) -> None:
+    """Copy one member out in chunks, counting its expanded size against the limits as it goes."""
+    written = 0
+    try:
+        with zf.open(info) as src, open(target, "wb") as dst:
+            while chunk := src.read(1 << 20):
+                written += len(chunk)
+                budget.add(label, len(chunk), written, info.compress_size)
+                dst.write(chunk)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise IngestError(
+                f"{label}: the disk is full while unpacking it to {target.parent.parent.parent}; "
+                "free some space or pass --data-dir on a larger disk"
+            ) from None
+        raise IngestError(f"{label}: corrupt zip member ({exc}); re-download it") from None
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise IngestError(f"{label}: corrupt zip member ({exc}); re-download it") from None
+
+
 def _extract_zip(zpath: Path, scratch: Path, budget: Budget) -> list[tuple[Path, Path]]:
     """Unpack the CSV members of a zip (DuckDB cannot read zips without a network extension).
 
     zipfile checks each member's CRC-32 as it reads; the expanded size is counted against the
     limits as it is written, since a member's declared size can lie.
     """
-    try:
-        zf = zipfile.ZipFile(zpath)
-    except zipfile.BadZipFile:
-        raise IngestError(f"{zpath}: not a valid zip file; re-download it") from None
     out: list[tuple[Path, Path]] = []
-    with zf:
-        for info in zf.infolist():
-            if _unsafe_member(info.filename):
-                raise IngestError(
-                    f"{zpath}: member {info.filename!r} has an absolute path or '..'; refusing "
-                    "the zip (a genuine archive has neither); re-download it"
-                )
+    with _open_zip(zpath) as zf:
         for info in zf.infolist():
             name = Path(info.filename).name
             if info.is_dir() or not NAME.match(name) or name.lower().endswith(".zip"):
                 continue
             folder = scratch / f"zip{len(list(scratch.glob('zip*')))}"
             folder.mkdir()
-            target = folder / name
-            label = f"{zpath.name}:{name}"
-            written = 0
-            try:
-                with zf.open(info) as src, open(target, "wb") as dst:
-                    while chunk := src.read(1 << 20):
-                        written += len(chunk)
-                        budget.add(label, len(chunk), written, info.compress_size)
-                        dst.write(chunk)
-            except OSError as exc:
-                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                    raise IngestError(
-                        f"{label}: the disk is full while unpacking it to {scratch.parent}; "
-                        "free some space or pass --data-dir on a larger disk"
-                    ) from None
-                raise IngestError(f"{label}: corrupt zip member ({exc}); re-download it") from None
-            except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
-                raise IngestError(f"{label}: corrupt zip member ({exc}); re-download it") from None
-            out.append((zpath, target))
+            _unpack_member(zf, info, folder / name, f"{zpath.name}:{name}", budget)
+            out.append((zpath, folder / name))
     if not out:
         raise IngestError(
             f"{zpath}: the zip holds no <operation>_users/tweets_csv_hashed.csv file; "

@@ -19,13 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from takedown import __version__
 from takedown.hashing import sha256_json, sha256_tree
-from takedown.pipeline.closure import closure_hash
-from takedown.pipeline.kernel import ensure_kernel, kernel_zygote, run_notebook
-from takedown.pipeline.workers import worker_pool
+from takedown.pipeline import kept
+from takedown.pipeline.closure import Modules, closure_hash, notebook_cells
+from takedown.pipeline.kernel import ensure_kernel, run_notebook
 
 # Default budget for one notebook, all its cells together; a profile or --timeout changes it.
 NOTEBOOK_TIMEOUT_S = 600
@@ -68,8 +66,7 @@ def library_version() -> str:
 
 def source_hash(path: Path) -> str:
     """Hash of a notebook's cell sources and types only: outputs and cell ids do not count."""
-    nb = nbformat.read(path, as_version=4)
-    return sha256_json([(c.cell_type, c.source) for c in nb.cells])
+    return sha256_json([list(cell) for cell in notebook_cells(path)])
 
 
 def _read_findings(path: Path) -> list[dict[str, Any]]:
@@ -78,15 +75,20 @@ def _read_findings(path: Path) -> list[dict[str, Any]]:
     return json.loads(path.read_text(encoding="utf-8"))["findings"]
 
 
-def cache_key(nb: Path, run: Run, profile_hash: str) -> str:
+def profile_hash(profile_path: Path) -> str:
+    """The profile as the notebook cache keys on it: its text."""
+    return sha256_json(profile_path.read_text(encoding="utf-8"))
+
+
+def cache_key(nb: Path, data: str, profile: str, memo: Modules | None = None) -> str:
     """What an executed notebook depends on: its source, the exact data folder's content, the
     profile, and every library file the notebook can import (computed, not listed)."""
     return sha256_json(
         {
             "notebook": source_hash(nb),
-            "data": run.data_id,
-            "profile": profile_hash,
-            "library": closure_hash(nb, LIBRARY_DIR),
+            "data": data,
+            "profile": profile,
+            "library": closure_hash(nb, LIBRARY_DIR, memo),
             "version": __version__,
             "python": sys.version_info[:2],
         }
@@ -94,21 +96,26 @@ def cache_key(nb: Path, run: Run, profile_hash: str) -> str:
 
 
 def execute_all(
-    notebooks: list[Path], run: Run, on_done: Callable[[Outcome], None] = lambda o: None
+    notebooks: list[Path],
+    run: Run,
+    on_done: Callable[[Outcome], None] = lambda o: None,
+    keys: dict[str, str] | None = None,
 ) -> list[Outcome]:
-    """Execute (or reuse) every notebook; outcomes come back in notebook order.
+    """Execute (or reuse) every notebook; outcomes come back in notebook order. `keys`: each
+    notebook's cache_key by name, when the caller computed them already for this run.
 
     Every file an outcome points to lies in run.work_dir: cache entries are copied in, fresh
     results are copied out, so another render replacing a cache entry cannot touch this one.
     """
-    profile_hash = sha256_json(run.profile_path.read_text(encoding="utf-8"))
+    profile = profile_hash(run.profile_path)
+    memo: Modules = {}  # the library read once for every notebook's key
     kernel = ""  # registered at the first notebook the cache does not hold
     outcomes: dict[str, Outcome] = {}
     pending: list[tuple[Path, str, Path]] = []
     with ExitStack() as stack:
         zygote: list[str | None] = []  # started at the first miss, importing while we check
         for nb in notebooks:
-            key = cache_key(nb, run, profile_hash)
+            key = keys[nb.stem] if keys else cache_key(nb, run.data_id, profile, memo)
             entry = run.cache_dir / "notebooks" / f"{nb.stem}-{key[:20]}"
             hit = None if run.force else _from_cache(nb.stem, key, entry, run.work_dir)
             if hit is not None:
@@ -116,7 +123,7 @@ def execute_all(
                 on_done(hit)
                 continue
             if not zygote:  # a warm render never loads jupyter_client
-                zygote.append(stack.enter_context(kernel_zygote()))
+                zygote.append(stack.enter_context(kept.zygote()))
                 kernel = ensure_kernel()
             pending.append((nb, key, entry))
         if pending:
@@ -134,7 +141,7 @@ def _run_pending(
     """Run the notebooks the cache did not have, slowest first, each in a worker process."""
     pending = longest_first(pending, run.cache_dir / "notebooks")
     workers = max(1, min(run.jobs, len(pending)))
-    with worker_pool(workers) as pool:
+    with kept.notebook_pool(workers) as pool:
         futures: dict[Future[dict[str, Any]], tuple[Path, str, Path, Path]] = {}
         for nb, key, entry in pending:
             work = run.work_dir / nb.stem

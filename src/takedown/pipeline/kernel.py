@@ -19,8 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 KERNEL = "takedown"
 ZYGOTE_SCRIPT = str(Path(__file__).with_name("zygote.py"))
 FORKED_START_S = 180  # papermill's default start_timeout is 60 s
@@ -211,6 +209,8 @@ def _label_of(source: str) -> str | None:
 
 def _cell_index(path: str, cell: Any) -> int | None:
     """Index of `cell` in the executed notebook papermill wrote (it holds the injected cell)."""
+    import nbformat  # here, not at the top: a warm render imports this module, never this
+
     try:
         cells = nbformat.read(path, as_version=4).cells
     except (OSError, ValueError):
@@ -222,6 +222,8 @@ def _cell_index(path: str, cell: Any) -> int | None:
 def _cell_label(path: str, index: int | None) -> str | None:
     if index is None or not Path(path).exists():
         return None
+    import nbformat
+
     try:
         cell = nbformat.read(path, as_version=4).cells[index]
     except (IndexError, OSError, ValueError):

@@ -14,6 +14,7 @@ import tempfile
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import TZPATH, ZoneInfo, available_timezones
 
 import duckdb
@@ -130,30 +131,23 @@ def _off(o: int) -> str:
     return f"UTC{o:+d}" if o else "UTC"
 
 
-def gather(dataset_dir: Path) -> dict:
+# Tweets the draft reads its text facts (scripts, hashtags, terms) from: a larger operation's
+# draft reads this many, the first in hash order of tweetid (the same data, the same sample),
+# and says so. The clock, span and languages are always read from every tweet.
+DRAFT_TEXT_SAMPLE = 400_000  # above the China demo (348,608): its draft reads every tweet
+
+
+def gather(dataset_dir: Path, text_sample: int = DRAFT_TEXT_SAMPLE) -> dict:
     """Every fact the draft states, from SQL over the dataset's Parquet files."""
     ds = load_dataset(dataset_dir)
     con = open_dataset(dataset_dir)
     con.execute("SET enable_progress_bar = false")
     cov = ds.coverage or measure_coverage(con)
-    facts: dict = {"dataset": ds, "coverage": cov, "missing": {}}
+    facts: dict = {"dataset": ds, "coverage": cov, "missing": {}, "text_sample": None}
     facts["span"] = traits.span(con) if cov.has("tweets", "tweet_time") else None
     why = cov.missing("tweets", "tweet_language")
     facts["languages"] = traits.languages(con) if not why else None
     facts["missing"]["languages"] = why
-    why = cov.missing("tweets", "tweet_text")
-    facts["missing"]["text"] = why
-    facts["scripts"] = traits.scripts(con) if not why else None
-    facts["han"] = traits.han_scripts(con) if not why else {}
-    facts["terms"] = candidates.terms_by_quarter(con) if not why else None
-    why = entities.missing(cov, "hashtag")
-    facts["missing"]["hashtags"] = why
-    if not why:
-        entities.create_view(con, cov)  # the hashtags column, or the hashtags in the text
-        top = candidates.top_hashtags(con, 30)
-        facts["top_hashtags"] = top
-        facts["groups"] = candidates.hashtag_groups(con, top)
-        facts["hashtags_by_quarter"] = candidates.hashtags_by_quarter(con)
     facts["group_columns"] = groups.group_like(con, cov)
     why = cov.missing("tweets", "tweet_time")
     facts["missing"]["clock"] = why
@@ -162,6 +156,32 @@ def gather(dataset_dir: Path) -> dict:
     if fit is not None:
         langs = list(facts["languages"]["language"]) if facts["languages"] is not None else []
         facts.update(_clock_facts(con, fit, facts["span"]["median"], langs))
+    total = cov.rows.get("tweets", 0)
+    if total > text_sample:  # from here on, `tweets` is the sample
+        con.execute(f"""CREATE TEMP TABLE _draft_sample AS SELECT * FROM tweets
+                        ORDER BY hash(tweetid), tweetid LIMIT {int(text_sample)};
+                        CREATE OR REPLACE TEMP VIEW tweets AS SELECT * FROM _draft_sample""")
+        facts["text_sample"] = (int(text_sample), int(total))
+    facts.update(_text_facts(con, cov, facts["missing"]))
+    return facts
+
+
+def _text_facts(con: duckdb.DuckDBPyConnection, cov: Any, missing: dict) -> dict:
+    """Scripts, Han scripts, candidate terms and hashtags, from `tweets` (maybe a sample)."""
+    facts: dict = {}
+    why = cov.missing("tweets", "tweet_text")
+    missing["text"] = why
+    facts["scripts"] = traits.scripts(con) if not why else None
+    facts["han"] = traits.han_scripts(con) if not why else {}
+    facts["terms"] = candidates.terms_by_quarter(con) if not why else None
+    why = entities.missing(cov, "hashtag")
+    missing["hashtags"] = why
+    if not why:
+        entities.create_view(con, cov)  # the hashtags column, or the hashtags in the text
+        top = candidates.top_hashtags(con, 30)
+        facts["top_hashtags"] = top
+        facts["groups"] = candidates.hashtag_groups(con, top)
+        facts["hashtags_by_quarter"] = candidates.hashtags_by_quarter(con)
     return facts
 
 

@@ -108,7 +108,7 @@ def _languages(facts: dict) -> list[str]:
         lines += _wrap(shares.split(", ") if shares else ["none"], "#     ")
     scripts = facts.get("scripts")
     if scripts is not None and len(scripts):
-        lines.append("#   Scripts in the text (share of tweets holding each):")
+        lines.append(f"#   Scripts in the text (share of tweets holding each{_sampled(facts)}):")
         lines += _wrap(
             [f"{s} {_pct(x)}" for s, x in zip(scripts["script"], scripts["share"], strict=True)],
             "#     ",
@@ -120,6 +120,12 @@ def _languages(facts: dict) -> list[str]:
         lines += _wrap([f"{s} {_pct(k / n)}" for s, k in sorted(han.items())], "#     ")
     lines += [f"languages: [{', '.join(codes)}]", ""]
     return lines
+
+
+def _sampled(facts: dict) -> str:
+    """ ", in a sample of N of M tweets" when the draft read its text facts from a sample."""
+    sample = facts.get("text_sample")
+    return f", in a sample of {sample[0]:,} of the {sample[1]:,} tweets" if sample else ""
 
 
 def _topics(facts: dict) -> list[str]:
@@ -139,7 +145,7 @@ def _topics(facts: dict) -> list[str]:
                           strict=True))  # fmt: skip
         lines += [
             f"#   Candidates: the {len(facts['top_hashtags'])} most used hashtags (each in at least"
-            f" {MIN_TWEETS} tweets by {MIN_ACCOUNTS}+ accounts),",
+            f" {MIN_TWEETS} tweets by {MIN_ACCOUNTS}+ accounts{_sampled(facts)}),",
             f"#   grouped when at least {OVERLAP:.0%} of the rarer tag's tweets carry both, biggest"
             " groups (hashtag uses) first.",
             "# topics:",
@@ -160,7 +166,9 @@ def _topics(facts: dict) -> list[str]:
         if frame is None or frame.empty:
             continue
         lines.append(
-            f"#   {title} (keyness: log-likelihood against the other quarters; tweets in brackets)"
+            f"#   {title} (keyness: log-likelihood against the other quarters; tweets in brackets"
+            + _sampled(facts)
+            + ")"
             + (":" if key != "terms" else ",")
         )
         if key == "terms":

@@ -8,46 +8,24 @@ Markdown and the composers each live in a module of their own.
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from takedown.compose.builtin import main_document
-from takedown.compose.escape import md_escape
 from takedown.errors import RenderError, TakedownError
-from takedown.findings.groups import check_group_by
 from takedown.hashing import sha256_json
 from takedown.ingest.dataset import check_new_dataset_name, data_id, load_dataset
 from takedown.ingest.publish import pinned
-from takedown.pipeline.availability import availability_summary, write_metadata
-from takedown.pipeline.collection import collection_variables, write_collection
-from takedown.pipeline.composer import resolve_engine, run_engine, set_front_matter
-from takedown.pipeline.context import write_context
-from takedown.pipeline.evidence import copy_exports, data_note, link_tables, write_evidence
+from takedown.pipeline.composer import resolve_engine
 from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, Outcome, Run, execute_all
-from takedown.pipeline.headlines import headlines_markdown
 from takedown.pipeline.job import RenderJob
-from takedown.pipeline.limitations import limitations_markdown
-from takedown.pipeline.manifest import findings_document, render_manifest, write_json
-from takedown.pipeline.published import published_markdown
-from takedown.pipeline.sections import (
-    appendix,
-    failed_section,
-    section_title,
-    stub_failed_embeds,
-    summary,
-)
-from takedown.pipeline.variables import finding_variables
+from takedown.pipeline.manifest import findings_document
+from takedown.pipeline.render_current import current_version, render_inputs
 from takedown.pipeline.versions import disk_full, land, list_versions, new_version, writable_out
 from takedown.profile import load_profile
+from takedown.profile_context import context_fragments
 from takedown.scratch import owned_dir, sweep
 
 __all__ = ["RenderResult", "list_versions", "project_root", "render"]
@@ -60,21 +38,7 @@ class RenderResult:
     version: str
     folder: Path
     outcomes: list[Outcome]
-
-    @property
-    def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status in ("failed", "skipped")]
-
-
-@dataclass(frozen=True)
-class _Executed:
-    """What the notebooks produced, and when, handed from execution to composition."""
-
-    outcomes: list[Outcome]
-    findings_text: str  # findings.json, byte for byte
-    version: str
-    t_start: float  # perf_counter at the start of the render
-    t_exec: float  # seconds the notebooks took
+    unchanged: bool = False  # the latest version is this render: nothing composed, nothing landed
 
     @property
     def failed(self) -> list[Outcome]:
@@ -119,8 +83,7 @@ def render(
     root = project_root()
     with pinned(data_dir / dataset) as dataset_dir:
         ds = load_dataset(dataset_dir)
-        profile = load_profile(profile_path)
-        check_group_by(profile, profile_path, dataset_dir)
+        profile = load_profile(profile_path, check_context=False)  # see _check_profile
         engine = resolve_engine(engine)  # auto: Quarto when on PATH
         base = out_root / dataset
         cache_dir = cache_dir or Path(
@@ -144,150 +107,65 @@ def render(
 def _render_pinned(
     job: RenderJob, opts: dict[str, Any], on_notebook: Any, on_stage: Any
 ) -> RenderResult:
-    """Run the notebooks and compose, each in scratch this run owns; land the version."""
+    """The latest version when it is this render (unless forced); else run the notebooks and
+    compose, each in scratch this run owns, and land a new version."""
     t_start = time.perf_counter()
-    writable_out(job.base, job.base.parent)
     notebooks = sorted(
         p for p in (job.root / "notebooks").glob("*.ipynb") if not p.name.startswith(".")
     )
     if not notebooks:
         raise RenderError(f"{job.root / 'notebooks'}: no notebooks to run")
+    ident = data_id(job.dataset_dir)
+    on_stage("checking the latest version")
+    inputs = render_inputs(job, notebooks, ident)
+    current = None if opts["force"] else current_version(job, inputs)
+    if current is not None:
+        return _unchanged(*current)  # nothing read but files, nothing written
+    _check_profile(job)  # the first writes come after: a bad profile leaves nothing
+    writable_out(job.base, job.base.parent)
     # Scratch of renders that were killed: their owners are dead, nobody else will remove it.
     sweep(job.cache_dir / "tmp", "*")
     sweep(job.base, ".*.tmp-*")
     for pattern in (".*.tmp-*", ".*.old-*"):  # a cache entry's copy, cut short
         sweep(job.cache_dir / "notebooks", pattern)
+    from takedown.pipeline.render_compose import Executed, compose
+
     with owned_dir(job.cache_dir / "tmp", f"{RUN_PREFIX}{os.getpid()}-") as work_dir:
-        run = Run(dataset_dir=job.dataset_dir, data_id=data_id(job.dataset_dir),
-                  profile_path=job.profile_path, cache_dir=job.cache_dir, work_dir=work_dir,
-                  **opts)  # fmt: skip
+        run = Run(dataset_dir=job.dataset_dir, data_id=ident, profile_path=job.profile_path,
+                  cache_dir=job.cache_dir, work_dir=work_dir, **opts)  # fmt: skip
         on_stage("running notebooks")
-        outcomes = execute_all(notebooks, run, on_done=on_notebook)
+        outcomes = execute_all(notebooks, run, on_notebook, dict(inputs["notebooks"]))
         findings_text = findings_document(job.ds, job.profile, outcomes)
-        done = _Executed(outcomes, findings_text, new_version(sha256_json(findings_text)),
-                         t_start, time.perf_counter() - t_start)  # fmt: skip
+        done = Executed(outcomes, findings_text, new_version(sha256_json(findings_text)),
+                        t_start, time.perf_counter() - t_start)  # fmt: skip
         with owned_dir(job.base, f".{done.version}.tmp-") as scratch:
-            folder = _compose(job, scratch, done, on_stage)
+            folder = compose(job, scratch, done, on_stage, inputs["compose_sha256"])
             final = land(folder, job.base, done.version)
     return RenderResult(version=done.version, folder=final, outcomes=outcomes)
 
 
-def _compose(
-    job: RenderJob, scratch: Path, done: _Executed, on_stage: Callable[[str], Any]
-) -> Path:
-    """Build the scratch project, compose it, and return the finished out folder."""
-    project = _copy_project(job.root, scratch / "project", done.outcomes)
-    findings = json.loads(done.findings_text)["findings"]
-    for o in done.failed:
-        section = project / "report" / f"_{o.name}.qmd"
-        if section.exists():
-            section.write_text(failed_section(o, section_title(section)), encoding="utf-8")
-    failed = {o.name for o in done.failed}
-    for source in (project / "report").rglob("*.qmd") if failed else ():
-        text = source.read_text(encoding="utf-8")
-        stubbed = stub_failed_embeds(text, failed, project / "notebooks")
-        if stubbed != text:
-            source.write_text(stubbed, encoding="utf-8")
-    created = datetime.now(UTC)
-    manifest = render_manifest(job, done.outcomes, done.findings_text, done.version, created)
-    out = scratch / "out"
-    out.mkdir()
-    write_evidence(job, out, findings, done.outcomes, manifest)
-    _write_variables(project, job, findings, done.version, created)
-    _write_generated(project, job, findings, done, manifest)
-    notes = project / "report" / "_generated" / "appendix.qmd"
-    notes.write_text(notes.read_text(encoding="utf-8") + data_note(out), encoding="utf-8")
-    link_tables(project / "report", out)
-    subtitle = job.profile.title + (" — synthetic demo data" if job.ds.synthetic else "")
-    # Title block fields as Quarto reads them: `date` a real date (an ISO string, shown as is
-    # with date-format: iso), the version in its own `version` field; dataset and profile in
-    # `author`, which both engines show.
-    set_front_matter(main_document(project), {
-        "subtitle": md_escape(subtitle),
-        "author": md_escape(f"Dataset {job.ds.name} · profile {job.profile.name}"),
-        "date": created.date().isoformat(),
-        "version": done.version,
-    })  # fmt: skip
+def _check_profile(job: RenderJob) -> None:
+    """Before any notebook runs: the profile's context reads as prose that stays in its callouts
+    (pandoc), and its group_by columns are users columns. A render that names the current
+    version skips both: the same profile bytes, data, code and pandoc passed them then."""
+    context_fragments(job.profile, job.profile_path)
+    if job.profile.group_by:  # the findings library (pandas, statsmodels) only when it checks
+        from takedown.findings.groups import check_group_by
 
-    on_stage("composing report")
-    t0 = time.perf_counter()
-    run_engine(job.engine, project, out)
-    manifest["timings"] = {
-        "notebooks_s": round(done.t_exec, 3),
-        # summed over the notebooks that ran: the part of their time spent waiting for a kernel
-        "kernel_start_s": round(sum(o.kernel_s for o in done.outcomes), 3),
-        "notebook_run_s": round(sum(o.seconds for o in done.outcomes if o.status == "ok"), 3),
-        "compose_s": round(time.perf_counter() - t0, 3),
-        "total_s": round(time.perf_counter() - done.t_start, 3),
-    }
-    (out / "findings.json").write_text(done.findings_text, encoding="utf-8")
-    (out / "notebooks").mkdir()
-    for nb in (project / "notebooks").glob("*.ipynb"):
-        shutil.copy2(nb, out / "notebooks" / nb.name)
-    copy_exports(done.outcomes, out)
-    write_json(out / "manifest.json", manifest)
-    return out
+        check_group_by(job.profile, job.profile_path, job.dataset_dir)
 
 
-def _copy_project(root: Path, project: Path, outcomes: list[Outcome]) -> Path:
-    """The report sources and the executed notebooks (the originals where none ran)."""
-    project.mkdir()
-    shutil.copy2(root / "_quarto.yml", project / "_quarto.yml")
-    shutil.copytree(root / "report", project / "report")
-    (project / "notebooks").mkdir()
-    for o in outcomes:
-        src = (
-            o.executed
-            if o.executed and o.executed.exists()
-            else root / "notebooks" / f"{o.name}.ipynb"
+def _unchanged(folder: Path, manifest: dict[str, Any]) -> RenderResult:
+    """The latest version, as the result of a render that composed nothing."""
+    outcomes = [
+        Outcome(
+            name=n["name"],
+            status="cached",
+            executed=folder / "notebooks" / f"{n['name']}.ipynb",
+            seconds=0.0,
+            cache_key=n["cache_key"],
         )
-        shutil.copy2(src, project / "notebooks" / f"{o.name}.ipynb")
-    return project
-
-
-def _write_variables(
-    project: Path, job: RenderJob, findings: list[dict], version: str, created: datetime
-) -> None:
-    """_variables.yml: every finding's values, and the report, dataset and profile names."""
-    ds = job.ds
-    variables = finding_variables(findings)
-    variables["report"] = {"version": version, "date": created.date().isoformat(),
-                           "engine": job.engine}  # fmt: skip
-    variables["dataset"] = {
-        "name": ds.name, "accounts": f"{ds.counts.users:,}", "tweets": f"{ds.counts.tweets:,}",
-        "rejected": f"{ds.counts.rejected:,}",
-    }  # fmt: skip
-    variables["profile"] = {
-        "name": job.profile.name,
-        "timezone": job.profile.timezone or "none declared",
-    }
-    variables["collection"] = collection_variables(job.profile.collection)
-    (project / "_variables.yml").write_text(
-        yaml.safe_dump(variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
-    )
-
-
-def _write_generated(
-    project: Path, job: RenderJob, findings: list[dict], done: _Executed, manifest: dict
-) -> None:
-    """report/_generated/: availability metadata, context, published table, summary, headline
-    findings, limitations, appendix."""
-    gen = project / "report" / "_generated"
-    gen.mkdir(exist_ok=True)
-    write_metadata(project / "report", findings)  # available.<topic>.<name> for conditions
-    write_collection(project / "report", job.profile.collection)  # collection.sampled, text
-    write_context(gen, job.profile, job.profile_path)  # _generated/context_<topic>.qmd
-    (gen / "published.qmd").write_text(
-        published_markdown(job.profile, findings, {o.name for o in done.failed}), encoding="utf-8"
-    )
-    (gen / "summary.qmd").write_text(
-        summary(job.ds, job.profile, done.version, done.failed) + availability_summary(findings),
-        encoding="utf-8",
-    )
-    (gen / "headlines.qmd").write_text(headlines_markdown(findings), encoding="utf-8")
-    (gen / "limitations.qmd").write_text(
-        limitations_markdown(job.ds, job.profile, findings), encoding="utf-8"
-    )
-    (gen / "appendix.qmd").write_text(
-        appendix(job.ds, job.profile_path, done.outcomes, manifest), encoding="utf-8"
-    )
+        for n in manifest["notebooks"]
+    ]
+    return RenderResult(version=manifest["version"], folder=folder, outcomes=outcomes,
+                        unchanged=True)  # fmt: skip

@@ -26,10 +26,16 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     try:
         yield pool
     except BaseException:
-        kill_workers(list(getattr(pool, "_processes", None) or {}))
-        pool.shutdown(wait=True, cancel_futures=True)
+        stop_pool(pool)
         raise
     pool.shutdown(wait=True)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers and their kernels, then drop its queued work: a failed block's
+    workers may be mid-notebook, and waiting for them would take minutes."""
+    kill_workers(list(getattr(pool, "_processes", None) or {}))
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def kill_workers(pids: list[int]) -> None:

@@ -72,8 +72,8 @@ def _topics(text: str) -> list[str]:
 
 
 def test_rejects_bad_sizes(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="at least 50"):
-        demo.generate(tmp_path, accounts=49, tweets=1000)
+    with pytest.raises(ValueError, match="at least 2"):
+        demo.generate(tmp_path, accounts=1, tweets=1000)
     with pytest.raises(ValueError, match="every account"):
         demo.generate(tmp_path, accounts=100, tweets=99)
 

@@ -88,7 +88,7 @@ def test_planted_truth_is_written_as_for_the_demos(built) -> None:
     ("change", "field"),
     [
         ({"tweets": 100}, "tweets"),
-        ({"accounts": 10}, "accounts"),
+        ({"accounts": 1}, "accounts"),
         ({"languages": {"ru": 0.8, "en": 0.4}}, "languages"),
         ({"languages": {"und": 1.0}}, "languages"),
         ({"clients": {}}, "clients"),
@@ -120,3 +120,20 @@ def test_presets_are_specs(tmp_path: Path) -> None:
         operation(other)
     res = run_cli("demo", tmp_path, "--operation", "russia", "--accounts", "60", "--tweets", "300")
     assert res.returncode == 0, res.stderr
+
+
+@pytest.mark.parametrize(("accounts", "tweets"), [(6, 340), (4, 229), (2, 2)])
+def test_the_archives_smallest_operations_keep_their_real_size(tmp_path, accounts, tweets) -> None:
+    """The release list's smallest rows (six Saudi accounts and 340 tweets; four accounts) are
+    generated at their real size, not raised to a floor; every account tweets, and the profiles
+    planted on the most active and on quiet accounts each sit on an account of their own."""
+    spec = demo.load_spec({**TINY, "accounts": accounts, "tweets": tweets})
+    truth = demo.generate(tmp_path, spec=spec, seed=3)
+    with open(tmp_path / "tiny_op_users_csv_hashed.csv", newline="", encoding="utf-8") as f:
+        users = list(csv.DictReader(f))
+    with open(tmp_path / "tiny_op_tweets_csv_hashed.csv", newline="", encoding="utf-8") as f:
+        posted = Counter(r["userid"] for r in csv.DictReader(f))
+    assert (len(users), sum(posted.values())) == (accounts, tweets)
+    assert (truth["accounts"], truth["tweets"]) == (accounts, tweets)
+    assert set(posted) == {u["userid"] for u in users}
+    assert len(set(truth["hostile_accounts"])) == len(truth["hostile_accounts"]) <= accounts

@@ -127,3 +127,30 @@ def test_draft_is_an_ordinary_file_under_the_umask(dataset, tmp_path, umask, mod
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == mode
     assert [p.name for p in out.parent.iterdir()] == ["tiny.yml"]
+
+
+def test_a_larger_operations_text_facts_come_from_a_stated_sample(dataset, tmp_path):
+    """Above DRAFT_TEXT_SAMPLE tweets the scripts, hashtags and terms are read from the first
+    tweets in hash order (the same every time) and the draft says so; the clock and languages
+    still read every tweet."""
+    from takedown.db import open_dataset
+    from takedown.pipeline.profile_draft import gather
+    from takedown.pipeline.profile_text import draft_text
+
+    data, name = dataset
+    whole, part = gather(data / name), gather(data / name, text_sample=10)
+    assert whole["text_sample"] is None and part["text_sample"] == (10, 40)
+    con = open_dataset(data / name)
+    first = {r[0] for r in con.execute("SELECT tweetid FROM tweets ORDER BY hash(tweetid), "
+                                       "tweetid LIMIT 10").fetchall()}  # fmt: skip
+    han = con.execute(
+        "SELECT count(*) FILTER (WHERE regexp_matches(tweet_text, '\\p{Han}')) FROM tweets "
+        f"WHERE tweetid IN ({', '.join(map(repr, first))}) AND tweet_text IS NOT NULL"
+    ).fetchone()[0]
+    shares = dict(zip(part["scripts"]["script"], part["scripts"]["n"], strict=True))
+    assert shares.get("Han", 0) == han  # counted on exactly the sample
+    assert part["fit"] == whole["fit"] and part["languages"].equals(whole["languages"])
+    assert gather(data / name, text_sample=10)["scripts"].equals(part["scripts"])  # repeatable
+    text = draft_text(name, part, created=WINTER)
+    assert "in a sample of 10 of the 40 tweets" in text
+    assert "in a sample of" not in draft_text(name, whole, created=WINTER)

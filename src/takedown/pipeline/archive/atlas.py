@@ -145,9 +145,12 @@ def _compose(root: Path, scratch: Path, ops: list[dict], engine: str, version: s
     (project / "_variables.yml").write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
     )
+    # `date` a real date, as Quarto reads it ("Invalid Date" with the version beside it); the
+    # atlas's version on the author line, which both engines show (as `compare` does).
     set_front_matter(project / MAIN, {
         "subtitle": md_escape(f"{len(ops)} operations"),
-        "date": md_escape(f"{created.date().isoformat()} · version {version}"),
+        "author": md_escape(f"takedown archive · version {version}"),
+        "date": created.date().isoformat(),
     })  # fmt: skip
     out = scratch / "out"
     out.mkdir()

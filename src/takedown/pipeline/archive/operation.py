@@ -60,7 +60,7 @@ def up_to_date(
     return {"version": m["version"], "report": str(latest)} if same else None
 
 
-def _ingest(op: Operation, data_dir: Path) -> tuple[Any, bool]:
+def ingest_operation(op: Operation, data_dir: Path) -> tuple[Any, bool]:
     """Ingest the operation's files; a no-op (cached) when their content is unchanged."""
     from takedown.ingest import ingest
     from takedown.profile import load_profile
@@ -87,14 +87,16 @@ def run_operation(
     try:
         t0 = time.perf_counter()
         say("ingest")
-        ds, cached = _ingest(op, data_dir)
+        ds, cached = ingest_operation(op, data_dir)
         row.update(ingested="unchanged" if cached else "ingested", accounts=ds.counts.users,
                    tweets=ds.counts.tweets, fingerprint=ds.fingerprint)  # fmt: skip
         row["seconds"]["ingest"] = round(time.perf_counter() - t0, 3)
         row["stage"] = "profile"
         say("profile")
+        t0 = time.perf_counter()
         profile, is_draft = pick_profile(op, data_dir, profiles, changed=not cached)
         row.update(profile=str(profile), draft_profile=is_draft)
+        row["seconds"]["profile"] = round(time.perf_counter() - t0, 3)
         row["stage"] = "render"
         _render(op, row, out_root, data_dir, profile, engine, jobs, say)
     except TakedownError as exc:
@@ -103,6 +105,16 @@ def run_operation(
         first = (str(exc).strip().splitlines() or [""])[0][:300]
         row["reason"] = f"{type(exc).__name__}: {first}"
     return row
+
+
+def _timings(folder: Path) -> dict[str, float]:
+    """Where the render's time went (its manifest's timings: notebooks, kernels, compose)."""
+    import json
+
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["timings"]
+    except (OSError, ValueError, KeyError):
+        return {}
 
 
 def _render(op: Operation, row: dict, out_root: Path, data_dir: Path, profile: Path,
@@ -119,7 +131,7 @@ def _render(op: Operation, row: dict, out_root: Path, data_dir: Path, profile: P
         result = render(op.name, data_dir=data_dir, profile_path=profile, out_root=out_root,
                         engine=engine, jobs=jobs)  # fmt: skip
         row.update(status="rendered", stage="done", version=result.version,
-                   report=str(result.folder))  # fmt: skip
+                   report=str(result.folder), timings=_timings(result.folder))  # fmt: skip
         if result.failed:
             names = ", ".join(o.name for o in result.failed)
             row.update(status="failed", stage="render", reason=f"notebooks failed: {names}")

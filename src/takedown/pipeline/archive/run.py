@@ -19,7 +19,15 @@ from takedown.pipeline.render import project_root
 RUN_FILE = "archive-run.json"  # the last run's row per operation: stages, reasons, timings
 
 
-def _write_run(path: Path, rows: list[dict[str, Any]]) -> None:
+def common_spec(folders: list[Path], engine: str, jobs: int) -> dict[str, Any]:
+    """What every operation's task shares: the data, report and profile folders (absolute), the
+    composer, the notebook workers per render, and the project the workers render from."""
+    return {"data_dir": str(folders[0]), "out_root": str(folders[1]), "profiles": str(folders[2]),
+            "engine": engine, "jobs": jobs,
+            "env": {"TAKEDOWN_PROJECT": str(project_root())}}  # fmt: skip
+
+
+def write_run(path: Path, rows: list[dict[str, Any]]) -> None:
     """OUT/archive-run.json, replaced whole (written beside it, then renamed)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(
@@ -55,9 +63,7 @@ def run_archive(
         )
     folders = [p.resolve() for p in (data_dir, out_root, profiles)]
     n = workers or fanout.default_workers()
-    common = {"data_dir": str(folders[0]), "out_root": str(folders[1]), "profiles": str(folders[2]),
-              "engine": engine, "jobs": max(1, (os.cpu_count() or 2) // n),
-              "env": {"TAKEDOWN_PROJECT": str(project_root())}}  # fmt: skip
+    common = common_spec(folders, engine, jobs=max(1, (os.cpu_count() or 2) // n))
     on_stage(f"{len(ops)} operations, {'on ' + scheduler if scheduler else f'{n} local workers'}")
     done = [0]
 
@@ -68,7 +74,7 @@ def run_archive(
     with fanout.client(n, scheduler) as c:
         fanout.check_shared(c, folders)
         rows = fanout.run_all(c, ops, common, row_done)
-    _write_run(folders[1] / RUN_FILE, rows)
+    write_run(folders[1] / RUN_FILE, rows)
     atlas, new = build_atlas(rows, data_dir=folders[0], out_root=folders[1], engine=engine,
                              on_stage=on_stage)  # fmt: skip
     return ArchiveResult(rows, atlas, new)

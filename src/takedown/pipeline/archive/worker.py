@@ -1,7 +1,9 @@
-"""The process one operation runs in: `python -m takedown.pipeline.archive.worker < spec.json`.
+"""The process operations run in: `python -m takedown.pipeline.archive.worker`.
 
-A process per operation keeps a crash, a leak or a killed render inside that operation; its
-row comes back as the last line of stdout, its stages go to stderr.
+It reads one operation spec per line on stdin and runs them one after another; each row comes
+back as one line of stdout, its stages go to stderr. A process of its own keeps a crash, a leak
+or a killed render away from the Dask worker. Kept across operations (fanout.py), it starts the
+kernel zygote and the notebook workers once (pipeline/kept.py), while its first ingest runs.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from takedown.pipeline.archive.discover import Operation
 from takedown.pipeline.archive.operation import run_operation
@@ -16,16 +19,32 @@ from takedown.pipeline.archive.operation import run_operation
 ROW_PREFIX = "takedown-archive-row: "
 
 
-def main() -> int:
-    spec = json.loads(sys.stdin.read())
+def run_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """One operation, from the JSON spec fanout sends."""
     op = Operation(spec["name"], Path(spec["folder"]), tuple(Path(f) for f in spec["files"]),
                    Path(spec["profile"]) if spec.get("profile") else None)  # fmt: skip
-    row = run_operation(
+    return run_operation(
         op, data_dir=Path(spec["data_dir"]), out_root=Path(spec["out_root"]),
         profiles=Path(spec["profiles"]), engine=spec["engine"], jobs=spec["jobs"],
         say=lambda stage: print(f"{op.name}: {stage}", file=sys.stderr, flush=True),
     )  # fmt: skip
-    print(ROW_PREFIX + json.dumps(row, sort_keys=True), flush=True)
+
+
+def main() -> int:
+    """Serve operations until stdin closes; the kept kernels start with the first one."""
+    import takedown.ingest  # noqa: F401 - imported once here, not inside the first ingest's time
+    from takedown.pipeline import kept
+
+    try:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            spec = json.loads(line)
+            kept.keep(spec["jobs"])
+            row = run_spec(spec)
+            print(ROW_PREFIX + json.dumps(row, sort_keys=True), flush=True)
+    finally:
+        kept.release()
     return 0
 
 

@@ -1,0 +1,76 @@
+"""A kernel zygote and notebook workers kept for every render of one process.
+
+The archive's operation process (archive/worker.py) renders one operation after another. Kept,
+the zygote's imports (the whole notebook stack) and the notebook workers' (papermill) are paid
+once per process instead of once per report, and they start while the first ingest runs. Each
+notebook still gets a fresh kernel forked from the zygote, run by papermill with its own
+executed .ipynb. Both die with the process (PR_SET_PDEATHSIG), as a render's own do.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from typing import Any
+
+from takedown.pipeline.kernel import die_with_parent, ensure_kernel, kernel_zygote
+from takedown.pipeline.workers import stop_pool, worker_pool
+
+_STACK = ExitStack()
+_KEPT: dict[str, Any] = {}
+
+
+def _init_worker(parent: int) -> None:
+    """A kept notebook worker: dies with its process, and imports papermill before any notebook."""
+    die_with_parent(parent)
+    import papermill  # noqa: F401 - what run_notebook imports first
+    from nbclient.exceptions import CellTimeoutError  # noqa: F401
+
+
+def keep(jobs: int) -> None:
+    """Start the zygote and `jobs` notebook workers now; every later render of this process
+    uses them. Called once, before the first ingest, so their imports overlap it."""
+    if _KEPT:
+        return
+    zygote = _STACK.enter_context(kernel_zygote())
+    ensure_kernel()
+    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(os.getpid(),))
+    pool.submit(int)  # with fork, the first submit starts every worker at once
+    _KEPT.update(zygote=zygote, pool=pool, jobs=jobs)
+
+
+def release() -> None:
+    """Stop the kept workers and zygote (they would die with the process anyway)."""
+    pool = _KEPT.pop("pool", None)
+    _KEPT.clear()
+    if pool is not None:
+        stop_pool(pool)
+    _STACK.close()
+
+
+def zygote() -> AbstractContextManager[str | None]:
+    """The kept zygote's name for a render's block, else a zygote of the block's own."""
+    if _KEPT.get("zygote"):
+        return nullcontext(_KEPT["zygote"])
+    return kernel_zygote()
+
+
+def notebook_pool(workers: int) -> AbstractContextManager[ProcessPoolExecutor]:
+    """The kept notebook workers, else a pool of `workers` for the block."""
+    if _KEPT.get("pool") is not None:
+        return _kept_pool()
+    return worker_pool(workers)
+
+
+@contextmanager
+def _kept_pool() -> Iterator[ProcessPoolExecutor]:
+    """The kept pool; a block that fails takes it down (its workers may be mid-notebook)."""
+    pool = _KEPT["pool"]
+    try:
+        yield pool
+    except BaseException:
+        _KEPT.pop("pool", None)
+        stop_pool(pool)
+        raise

@@ -1,0 +1,49 @@
+"""Kept kernels (pipeline/kept.py): one zygote and one notebook pool serve every render of a
+process, each notebook still gets a fresh kernel, and all of it dies with the process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from takedown.pipeline.workers import descendants
+from tests.unit.pipeline.test_zygote import PROBE, gone_within, notebook
+
+SCRIPT = """
+import json, os, sys, time
+from takedown.pipeline import kept
+from takedown.pipeline.kernel import ensure_kernel, run_notebook
+
+src, base = sys.argv[1], sys.argv[2]
+kept.keep(1)
+for i in (1, 2):  # two renders, one after the other
+    work = os.path.join(base, str(i))
+    os.mkdir(work)
+    with kept.zygote() as z, kept.notebook_pool(1) as pool:
+        res = pool.submit(run_notebook, src, os.path.join(work, "out.ipynb"), {"x": i}, work,
+                          ensure_kernel(), 120, z).result()
+        print(json.dumps({"zygote": z, "ok": res["ok"], "workers": sorted(pool._processes)}),
+              flush=True)
+time.sleep(600)
+"""
+
+
+def test_two_renders_share_the_zygote_and_workers_and_die_with_their_process(tmp_path: Path):
+    src = notebook(tmp_path / "probe.ipynb", PROBE)
+    proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(src), str(tmp_path)],
+                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        first, second = (json.loads(proc.stdout.readline()) for _ in range(2))
+        tree = descendants(proc.pid)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert first["ok"] and second["ok"]
+    assert first["zygote"] == second["zygote"] and first["workers"] == second["workers"]
+    a, b = (json.loads((tmp_path / i / "seen.json").read_text()) for i in ("1", "2"))
+    assert (a["x"], b["x"]) == (1, 2) and not a["left_over"] and not b["left_over"]
+    assert a["pid"] != b["pid"] and a["ppid"] == b["ppid"]  # fresh forks of the one zygote
+    assert a["pandas_preloaded"] and b["pandas_preloaded"]
+    assert tree and gone_within(tree, 10)  # the zygote and the workers went with the process
