@@ -78,7 +78,7 @@ for name in %(traces)r:
 out["seconds"] = time.perf_counter() - t0
 t1 = time.perf_counter()
 for name in %(traces)r:
-    fusion.null_threshold(con, "net_ev_" + name, window)
+    fusion.null_threshold(con, "net_ev_" + name, window, pairs=out[name + "_edges"])
 out["null_seconds"] = time.perf_counter() - t1
 print(json.dumps(out))
 """

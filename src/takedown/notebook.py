@@ -52,6 +52,7 @@ class Session:
     dataset: Dataset
     con: duckdb.DuckDBPyConnection
     findings: list[dict[str, Any]] = field(default_factory=list)
+    derived_dir: Path | None = None  # the render's folder for data its notebooks share
 
     @property
     def topic(self) -> str:
@@ -67,6 +68,16 @@ class Session:
     @property
     def path(self) -> Path:
         return self.output_dir / f"{self.notebook}.json"
+
+    def share_text_keys(self) -> None:
+        """Hash each tweet's normalized text once per render, for the coordination and network
+        notebooks (findings.text_keys); run on its own, a notebook computes them itself."""
+        if self.derived_dir is None or not self.coverage.has("tweets", "tweet_text"):
+            return
+        from takedown.findings import coordination, text_keys
+
+        rule = coordination.retweet_rule(self.coverage)
+        text_keys.share(self.con, rule, self.dataset.fingerprint, self.derived_dir)
 
     @property
     def exports(self) -> Path:
@@ -164,9 +175,13 @@ class Session:
 
 
 def setup(
-    dataset_dir: str | Path, profile: str | Path, output_dir: str | Path, notebook: str
-) -> Session:
-    """Open the dataset, read the profile, reset this notebook's findings, style the figures."""
+    dataset_dir: str | Path, profile: str | Path, output_dir: str | Path, notebook: str,
+    derived_dir: str | Path | None = None,
+) -> Session:  # fmt: skip
+    """Open the dataset, read the profile, reset this notebook's findings, style the figures.
+
+    `derived_dir` (the render's papermill parameter) is where notebooks of one render share
+    data they would each compute (see Session.share_text_keys)."""
     dataset_dir, output_dir = Path(dataset_dir), Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     session = Session(
@@ -176,6 +191,7 @@ def setup(
         profile=load_profile(Path(profile), check_context=False),  # render checked it
         dataset=load_dataset(dataset_dir),
         con=open_dataset(dataset_dir),
+        derived_dir=Path(derived_dir) if derived_dir else None,
     )
     session.path.write_text(json.dumps({"notebook": notebook, "findings": []}) + "\n")
     _style()

@@ -22,26 +22,15 @@ import pandas as pd
 from takedown.findings.contract import Coverage, Finding, Unit, ok
 from takedown.findings.proportion import missing_all
 from takedown.findings.stats import count_median
+from takedown.findings.text_keys import (  # noqa: F401 (re-exported: the rule lives there)
+    MIN_CHARS,
+    NORMALIZE_PATTERN,
+    NORMALIZE_SQL,
+    SPACE,
+    ensure,
+)
 from takedown.profile import Profile
 
-# One RE2 pass over lower(tweet_text), identical in result to the four passes it replaced
-# (RT prefix, then URLs, then @mentions, then each run of non-letters/digits to one space).
-# A run of removable pieces becomes one space, tried leftmost-first in that order. Two details
-# keep it exact: a mention whose name runs into a URL ("@abchttp://x") loses the URL as well
-# (the sequential version removed the URL first), and '@' is kept out of the punctuation class
-# so that "!@name" still removes the whole mention. test_coordination_normalize.py proves it
-# against the sequential version on traps and random strings; over every text of the demo
-# and IRA archives the two gave no differing key.
-# A URL runs to the first space of any kind: RE2's \S would let it swallow a no-break or an
-# ideographic space (U+00A0, U+3000) and the word after it.
-SPACE = r"\s\x{0B}\x{85}\p{Z}"  # every Unicode space, for a character class (entities.py too)
-_NOT_SPACE = rf"[^{SPACE}]"
-_URL = rf"(?:https?://|www\.){_NOT_SPACE}+"
-NORMALIZE_PATTERN = rf"(?:^rt @\w+:\s*|{_URL}|@\w*?{_URL}|@\w+|@|[^\p{{L}}\p{{N}}@]+)+"
-NORMALIZE_SQL = f"trim(regexp_replace(lower(tweet_text), '{NORMALIZE_PATTERN}', ' ', 'g'))"
-
-MIN_CHARS = 12  # normalized texts shorter than this ("ok", "good morning") are too common to mean coordination
-KEY_HASH = "hash(key)"  # 64 bits; a collision only adds candidates (tests force some)
 RETWEET_FLAG = "coalesce(is_retweet, false)"
 RETWEET_PREFIX = "regexp_matches(tweet_text, '^RT @\\w+:')"
 
@@ -68,25 +57,20 @@ def build(
 ) -> None:
     """Write the temp table `coord_members`: one row per tweet in a cluster.
 
-    The regex runs once per tweet, and only two 64-bit hashes per tweet are kept (of its id and
-    of its key), so memory stays small at tens of millions of tweets. A key can only reach
+    The regex runs once per tweet (text_keys, shared with the co-tweet trace), and only two
+    64-bit hashes per tweet are kept (of its id and of its key). A key can only reach
     `min_accounts` accounts if its hash has at least that many copies; only those candidate
     tweets are read again, with their exact key, so a hash collision can add candidates but
     never change a cluster: the clustering below runs on exact keys as before.
     """
     rows = f"FROM tweets WHERE tweet_text IS NOT NULL AND NOT {retweet_sql}"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE coord_hashes AS
-        SELECT hash(tweetid) AS th, CASE WHEN length(key) >= {MIN_CHARS} THEN {KEY_HASH} END AS h
-        FROM (SELECT tweetid, {NORMALIZE_SQL} AS key {rows})"""
-    )
+    keys = ensure(con, retweet_sql)  # the one pass of the regex, shared with the networks
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE coord_candidates AS
-        SELECT DISTINCT th FROM coord_hashes
-        WHERE h IN (SELECT h FROM coord_hashes WHERE h IS NOT NULL
+        SELECT DISTINCT th FROM {keys}
+        WHERE h IN (SELECT h FROM {keys} WHERE h IS NOT NULL
                     GROUP BY h HAVING count(*) >= {min_accounts})"""
     )
-    con.execute("DROP TABLE coord_hashes")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE coord_rows AS
         SELECT tweetid, userid, tweet_time, tweet_text {rows}
@@ -199,6 +183,11 @@ def method(window_minutes: int, min_accounts: int, by_prefix: bool = False) -> s
     )
 
 
+def retweet_rule(coverage: Coverage) -> str:
+    """How a tweet with text is known as a retweet: is_retweet, or the 'RT @' prefix without it."""
+    return RETWEET_FLAG if coverage.has("tweets", "is_retweet") else RETWEET_PREFIX
+
+
 def summarize(
     con: duckdb.DuckDBPyConnection, profile: Profile, coverage: Coverage
 ) -> list[Finding]:
@@ -209,7 +198,7 @@ def summarize(
     w, k = profile.coordination.window_minutes, profile.coordination.min_accounts
     by_prefix = not coverage.has("tweets", "is_retweet")
     rule = method(w, k, by_prefix)
-    build(con, w, k, RETWEET_PREFIX if by_prefix else RETWEET_FLAG)
+    build(con, w, k, retweet_rule(coverage))
     tweets, accounts = con.execute(
         "SELECT count(*), count(DISTINCT userid) FROM coord_members"
     ).fetchone()

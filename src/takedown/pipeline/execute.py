@@ -150,6 +150,7 @@ def _run_pending(
                 "dataset_dir": str(run.dataset_dir.resolve()),
                 "profile": str(run.profile_path.resolve()),
                 "output_dir": str((work / "findings").resolve()),
+                "derived_dir": str((run.work_dir / "derived").resolve()),
             }
             fut = pool.submit(run_notebook, str(nb), str(work / nb.name), params, str(work),
                               kernel[0], run.timeout_s, kernel[1])  # fmt: skip

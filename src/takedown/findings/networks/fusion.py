@@ -10,6 +10,7 @@ threshold (two traces below theirs never add up: co-hashtag and hashtag sequence
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import duckdb
@@ -34,6 +35,11 @@ NULL_ROUNDS = 3  # at most; a trace stops once its pooled null weights number EN
 # +-0.0003 (binomial standard error), far finer than one unit of an integer weight, so further
 # rounds of a dense trace (co-hashtag) cost minutes at scale and change nothing.
 ENOUGH = 100_000
+# A dense trace (co-hashtag: millions of pairs) shuffles only the events of a seeded sample of
+# its accounts, sized so the pairs among them number about SAMPLE_PAIRS: the pairs among a random
+# set of accounts are a random sample of all pairs, so the quantile is the same in expectation,
+# at a few per cent of the join. Below SAMPLE_PAIRS pairs every account is shuffled.
+SAMPLE_PAIRS = 4 * ENOUGH
 LEIDEN_SEED = 0
 
 
@@ -46,11 +52,33 @@ class Null:
     quantile: float
     threshold: int
     chance: float = 0.0  # pairs at or above the threshold in one shuffle, on average
+    sampled: float = 1.0  # the share of the trace's accounts whose events were shuffled
+
+
+def sample_share(pairs: int) -> float:
+    """The share of accounts to shuffle for a trace of `pairs` pairs (1: all of them)."""
+    return 1.0 if pairs <= SAMPLE_PAIRS else math.sqrt(SAMPLE_PAIRS / pairs)
+
+
+def _sample(con: duckdb.DuckDBPyConnection, shared: str, share: float) -> tuple[str, float]:
+    """The compact events of a seeded sample of `share` of the accounts, and the share of all
+    account pairs that lie among them (1.0 without sampling)."""
+    if share >= 1.0:
+        return shared, 1.0
+    cut = int(share * 1_000_000)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {shared}_s AS SELECT * FROM {shared}
+            WHERE hash(xor(hash(u), hash({SHUFFLE_SEED}))) % 1000000 < {cut}"""
+    )
+    m, n = con.execute(
+        f"SELECT (SELECT count(DISTINCT u) FROM {shared}_s), (SELECT count(*) FROM {shared}_ids)"
+    ).fetchone()
+    return f"{shared}_s", (m * (m - 1)) / max(n * (n - 1), 1)
 
 
 def null_threshold(
     con: duckdb.DuckDBPyConnection, events: str, window_minutes: int, cap: int = CAP,
-    rounds: int = NULL_ROUNDS, times: str | None = None,
+    rounds: int = NULL_ROUNDS, times: str | None = None, pairs: int = 0,
 ) -> Null:  # fmt: skip
     """The weight an edge of this trace needs: one more than the null weights' 0.99 quantile.
 
@@ -58,29 +86,33 @@ def null_threshold(
     the shared items' events: by default `events`_times where build_events wrote one
     (co-tweet), else the events' own times.
     With no pair at all in any shuffle, chance never joins two accounts: the threshold is 1.
+    `pairs` (the trace's pairs in the data) sizes the sample of accounts (sample_share).
     """
     shared = shared_events(con, events, f"{events}_nsh")
     times = times or (f"{events}_times" if temp_table_exists(con, f"{events}_times") else events)
     pool = account_times(con, times, f"{shared}_ids", f"{events}_ntimes")
+    share = sample_share(pairs)
+    drawn, pair_share = _sample(con, shared, share)
     weights: list[np.ndarray] = []
     for r in range(rounds):
         if sum(len(w) for w in weights) >= ENOUGH:
             break
-        shuffled = shuffle_events(con, shared, pool, f"{events}_shuffled", SHUFFLE_SEED + r)
+        shuffled = shuffle_events(con, drawn, pool, f"{events}_shuffled", SHUFFLE_SEED + r)
         compact_pairs(con, shuffled, f"{events}_null", window_minutes, cap)
         weights.append(con.execute(f"SELECT weight FROM {events}_null").fetchnumpy()["weight"])
         con.execute(f"DROP TABLE {events}_null")
         con.execute(f"DROP TABLE {shuffled}")
-    for t in (pool, f"{pool}_n", shared, f"{shared}_ids"):
+    for t in {pool, f"{pool}_n", shared, f"{shared}_ids", drawn}:
         con.execute(f"DROP TABLE {t}")
     pooled = np.concatenate(weights) if weights else np.array([], dtype=np.int64)
     rounds = max(len(weights), 1)
     if pooled.size == 0:
-        return Null(rounds, 0, 0.0, 1)
+        return Null(rounds, 0, 0.0, 1, sampled=share)
     q = float(np.quantile(pooled, QUANTILE, method="inverted_cdf"))
     threshold = int(np.floor(q)) + 1
-    chance = float((pooled >= threshold).sum()) / rounds
-    return Null(rounds, int(pooled.size), q, threshold, chance)
+    # scaled up from the pairs among the sampled accounts to all pairs
+    chance = float((pooled >= threshold).sum()) / rounds / max(pair_share, 1e-12)
+    return Null(rounds, int(pooled.size), q, threshold, chance, share)
 
 
 def fuse(
@@ -88,21 +120,27 @@ def fuse(
 ) -> pd.DataFrame:
     """The fused network: a, b, weight (sum of weight/threshold), and each trace's weight.
 
-    Only pairs where some trace reaches its threshold are kept. Sorted by a, b: deterministic.
+    Only pairs where some trace reaches its threshold are kept: those are found first, and only
+    their weights are read from the traces (a dense trace's pairs never meet in one aggregate).
+    Sorted by a, b: deterministic.
     """
     cols = list(tables)
     if not cols:
         return pd.DataFrame(columns=["a", "b", "weight"])
+    strong = " UNION ".join(
+        f"SELECT a, b FROM {tables[t]} WHERE weight >= {int(thresholds[t])}" for t in cols
+    )
     union = " UNION ALL ".join(
-        f"SELECT a, b, '{t}' AS trace, weight FROM {tables[t]}" for t in cols
+        f"SELECT a, b, '{t}' AS trace, weight FROM {tables[t]} SEMI JOIN strong USING (a, b)"
+        for t in cols
     )
     per = ", ".join(f"sum(weight) FILTER (WHERE trace = '{t}') AS {t}" for t in cols)
     score = " + ".join(f"coalesce({t}, 0) / {float(thresholds[t])!r}" for t in cols)
-    strong = " OR ".join(f"coalesce({t}, 0) >= {int(thresholds[t])}" for t in cols)
     df = con.execute(
-        f"""SELECT a, b, round({score}, 10) AS weight, * EXCLUDE (a, b) FROM (
+        f"""WITH strong AS MATERIALIZED ({strong})
+            SELECT a, b, round({score}, 10) AS weight, * EXCLUDE (a, b) FROM (
                 SELECT a, b, {per} FROM ({union}) GROUP BY a, b)
-            WHERE {strong} ORDER BY a, b"""
+            ORDER BY a, b"""
     ).df()
     for t in cols:
         df[t] = df[t].fillna(0).astype("int64")

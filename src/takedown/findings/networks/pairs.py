@@ -17,6 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 CAP = 500  # posts of one item within the window either side of a post; above it, left out
 SHUFFLE_SEED = 20_240_519
@@ -40,6 +43,7 @@ class Pairs:
     accounts: int
     skipped_posts: int
     skipped_items: int
+    largest: int = -1  # accounts in the largest connected component (-1: not measured)
 
 
 def shared_events(con: duckdb.DuckDBPyConnection, events: str, out: str) -> str:
@@ -100,11 +104,17 @@ def compact_pairs(
 def build_pairs(
     con: duckdb.DuckDBPyConnection, events: str, out: str, window_minutes: int, cap: int = CAP
 ) -> Pairs:
-    """Write temp table `out` (a, b, weight) from the events table (key, userid, t)."""
+    """Write `out` (a, b, weight) from the events table (key, userid, t).
+
+    `out` is a view of the compact pairs (`out`_c: ua, ub, weight) and the account numbers
+    (`out`_sh_ids): a dense trace has tens of millions of pairs, which as two userid strings each
+    would not fit the memory limit. Read it filtered (the pairs at or above a threshold).
+    """
     shared = shared_events(con, events, f"{out}_sh")
     skipped, items = compact_pairs(con, shared, f"{out}_c", window_minutes, cap)
+    con.execute(f"DROP TABLE {shared}")
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {out} AS
+        f"""CREATE OR REPLACE TEMP VIEW {out} AS
             SELECT ia.userid AS a, ib.userid AS b, c.weight FROM {out}_c c
             JOIN {shared}_ids ia ON ia.u = c.ua JOIN {shared}_ids ib ON ib.u = c.ub"""
     )
@@ -112,9 +122,20 @@ def build_pairs(
         f"""SELECT (SELECT count(*) FROM {out}_c),
                    (SELECT count(*) FROM (SELECT ua FROM {out}_c UNION SELECT ub FROM {out}_c))"""
     ).fetchone()
-    for t in (f"{out}_c", shared, f"{shared}_ids"):
-        con.execute(f"DROP TABLE {t}")
-    return Pairs(out, int(edges), int(accounts), skipped, items)
+    return Pairs(out, int(edges), int(accounts), skipped, items, largest_component(con, f"{out}_c"))
+
+
+def largest_component(con: duckdb.DuckDBPyConnection, compact: str) -> int:
+    """Accounts in the largest connected component of compact pairs (ua, ub): scipy's
+    connected_components on the integer pairs, a second or two for tens of millions of them."""
+    arr = con.execute(f"SELECT ua, ub FROM {compact}").fetchnumpy()
+    ua, ub = np.asarray(arr["ua"], dtype=np.int64), np.asarray(arr["ub"], dtype=np.int64)
+    if ua.size == 0:
+        return 0
+    n = int(max(ua.max(), ub.max())) + 1
+    graph = coo_matrix((np.ones(ua.size, dtype=np.int8), (ua, ub)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return int(np.bincount(labels).max())
 
 
 def shuffle_events(

@@ -49,11 +49,14 @@ class Trace:
     source: traces.Source
     pairs: Pairs
     null: fusion.Null
-    edges: pd.DataFrame  # a, b, weight
+    edges: pd.DataFrame  # a, b, weight: the pairs at or above the threshold (all, in tests)
 
     @cached_property
     def largest(self) -> int:
-        """Accounts in the largest connected component (computed once: the table shows it too)."""
+        """Accounts in the largest connected component of all its pairs (build_pairs measures
+        it on the compact pairs; a hand-built Trace from its edges)."""
+        if self.pairs.largest >= 0:
+            return self.pairs.largest
         return fusion.largest_component(self.edges)
 
     @cached_property
@@ -87,8 +90,10 @@ def compute(
             continue
         events = traces.build_events(con, src)
         p = build_pairs(con, events, f"net_pairs_{name}", window_minutes, cap)
-        null = fusion.null_threshold(con, events, window_minutes, cap, rounds)
-        edges = con.execute(f"SELECT a, b, weight FROM {p.table} ORDER BY a, b").df()
+        null = fusion.null_threshold(con, events, window_minutes, cap, rounds, pairs=p.edges)
+        edges = con.execute(
+            f"SELECT a, b, weight FROM {p.table} WHERE weight >= ? ORDER BY a, b", [null.threshold]
+        ).df()  # only these: a dense trace has tens of millions of pairs
         res.traces[name] = Trace(src, p, null, edges)
     tables = {t: r.pairs.table for t, r in res.traces.items()}
     res.fused = fusion.fuse(con, tables, {t: r.null.threshold for t, r in res.traces.items()})
@@ -107,8 +112,16 @@ def method(name: str, res: Result, tr: Trace | None = None) -> str:
         "(a blind spot for mass hashtags); threshold: above the 0.99 quantile of pair weights "
         "when each post of an item two accounts shared moves to a time drawn from its own "
         "account's post times "
-        f"({tr.null.rounds if tr else fusion.NULL_ROUNDS} seeded shuffles pooled)"
+        f"({tr.null.rounds if tr else fusion.NULL_ROUNDS} seeded shuffles pooled{_sampled(tr)})"
     )
+
+
+def _sampled(tr: Trace | None) -> str:
+    """How much of a dense trace the null shuffled (fusion.sample_share), in words."""
+    if tr is None or tr.null.sampled >= 1.0:
+        return ""
+    return (f", over the pairs among a seeded {tr.null.sampled:.1%} of the accounts, "
+            "scaled to all pairs")  # fmt: skip
 
 
 def _trace_findings(name: str, res: Result) -> list[Finding]:

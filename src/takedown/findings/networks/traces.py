@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import duckdb
 
-from takedown.findings import entities
+from takedown.findings import entities, text_keys
 from takedown.findings.contract import Coverage
-from takedown.findings.coordination import MIN_CHARS, NORMALIZE_SQL, RETWEET_FLAG, RETWEET_PREFIX
+from takedown.findings.coordination import MIN_CHARS, NORMALIZE_SQL, retweet_rule
 
 TRACES: tuple[str, ...] = (
     "co_tweet", "co_retweet", "co_link", "co_hashtag", "co_hashtag_seq", "co_reply",
@@ -61,9 +61,9 @@ class Source:
     sql: str | None
     reason: str | None = None
     method: str = ""
-    # co-tweet's two passes: (th, h, userid, t) with hashes of the tweet id and the key, and the
-    # FROM ... WHERE of the tweets whose th is in CANDIDATES, keyed again (see build_events).
-    hashed: str | None = None
+    # co-tweet's two passes: the retweet rule of findings.text_keys (hashes of each tweet's id
+    # and key), and the FROM ... WHERE of the tweets whose th is in CANDIDATES, keyed again.
+    retweets: str | None = None
     narrowed: str | None = None
 
 
@@ -82,10 +82,8 @@ def entity_list(column: str) -> str:
 
 def retweet_sql(coverage: Coverage) -> str:
     """How a retweet is recognized: is_retweet, or the 'RT @' prefix where the export lacks it."""
-    if coverage.has("tweets", "is_retweet"):
-        return RETWEET_FLAG
-    if coverage.has("tweets", "tweet_text"):
-        return RETWEET_PREFIX
+    if coverage.has("tweets", "is_retweet") or coverage.has("tweets", "tweet_text"):
+        return retweet_rule(coverage)
     return "retweet_tweetid IS NOT NULL OR retweet_userid IS NOT NULL"
 
 
@@ -112,16 +110,12 @@ def _tweet_source(coverage: Coverage, own: str) -> Source:
     """The normalized text (at least MIN_CHARS characters) of tweets that are no retweet."""
     why = coverage.missing("tweets", "tweet_text")
     rows = f"{own} AND tweet_text IS NOT NULL"
-
-    hashed = f"""SELECT th, CASE WHEN length(key) >= {MIN_CHARS} THEN hash(key) END AS h, userid,
-                 tweet_time AS t FROM (SELECT hash(tweetid) AS th, {NORMALIZE_SQL} AS key, userid,
-                                       tweet_time {rows})"""
     narrowed = f"{rows} AND hash(tweetid) IN (SELECT th FROM {CANDIDATES})"
     how = (f"normalized text as in the clusters above (at least {MIN_CHARS} characters), "
            "retweets excluded")  # fmt: skip
     if why:
         return Source("co_tweet", None, why, how)
-    return Source("co_tweet", keyed(rows), None, how, hashed, narrowed)
+    return Source("co_tweet", keyed(rows), None, how, retweet_sql(coverage), narrowed)
 
 
 def keyed(rows: str) -> str:
@@ -183,8 +177,8 @@ def build_events(con: duckdb.DuckDBPyConnection, src: Source) -> str:
         entities.ensure_view(con)  # compute() made it from the coverage; a lone call measures
     table = f"net_ev_{src.trace}"
     sql = src.sql
-    if src.hashed and src.narrowed:
-        _candidates(con, src.hashed, f"{table}_times")
+    if src.retweets and src.narrowed:
+        _candidates(con, text_keys.ensure(con, src.retweets), f"{table}_times")
         # Materialized first: a filter on the key would otherwise be pushed into the scan of
         # every tweet, running the regex on all of them (and twice).
         con.execute(
@@ -197,29 +191,27 @@ def build_events(con: duckdb.DuckDBPyConnection, src: Source) -> str:
             SELECT DISTINCT CAST(key AS VARCHAR) AS key, CAST(userid AS VARCHAR) AS userid, t
             FROM ({sql}) WHERE key IS NOT NULL AND userid IS NOT NULL AND t IS NOT NULL"""
     )
-    if src.hashed:
+    if src.retweets:
         con.execute(f"DROP TABLE {CANDIDATES}")
         con.execute(f"DROP TABLE {CANDIDATES}_rows")
     return table
 
 
-def _candidates(con: duckdb.DuckDBPyConnection, hashed: str, times: str) -> None:
-    """Temp tables CANDIDATES (th) and `times` (userid, t) from one pass of the hashed SQL."""
-    # No filter on h here: DuckDB would push it into the scan, running the regex three times.
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {CANDIDATES}_h AS
-            SELECT th, h, CAST(userid AS VARCHAR) AS userid, t FROM ({hashed})
-            WHERE userid IS NOT NULL AND t IS NOT NULL"""
-    )
+def _candidates(con: duckdb.DuckDBPyConnection, keys: str, times: str) -> None:
+    """Temp tables CANDIDATES (th) and `times` (userid, t) from the text keys (th, h, userid,
+    tweet_time)."""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {CANDIDATES} AS
-            SELECT DISTINCT th FROM {CANDIDATES}_h WHERE h IN (
-                SELECT h FROM {CANDIDATES}_h WHERE h IS NOT NULL
-                GROUP BY h HAVING count(DISTINCT userid) >= 2)"""
+            SELECT DISTINCT th FROM {keys} WHERE h IN (
+                SELECT h FROM {keys} WHERE h IS NOT NULL AND userid IS NOT NULL
+                       AND tweet_time IS NOT NULL
+                GROUP BY h HAVING count(DISTINCT userid) >= 2)
+            AND userid IS NOT NULL AND tweet_time IS NOT NULL"""
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {times} AS
-            SELECT userid, t FROM (SELECT DISTINCT h, userid, t FROM {CANDIDATES}_h
-                                   WHERE h IS NOT NULL)"""
+            SELECT userid, t FROM (SELECT DISTINCT h, CAST(userid AS VARCHAR) AS userid,
+                                                   tweet_time AS t
+                                   FROM {keys} WHERE h IS NOT NULL AND userid IS NOT NULL
+                                                     AND tweet_time IS NOT NULL)"""
     )
-    con.execute(f"DROP TABLE {CANDIDATES}_h")

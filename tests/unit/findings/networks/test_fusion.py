@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from takedown.findings.networks import fusion
-from takedown.findings.networks.pairs import account_times, shared_events, shuffle_events
+from takedown.findings.networks.pairs import (
+    account_times,
+    build_pairs,
+    shared_events,
+    shuffle_events,
+)
 from tests.unit.findings.networks.tiny_net import at
 
 
@@ -85,3 +91,36 @@ def test_a_dense_trace_stops_shuffling_once_it_has_enough_null_weights(monkeypat
     monkeypatch.setattr(fusion, "ENOUGH", 1)
     one = fusion.null_threshold(con, "ev", 10, rounds=3)
     assert one.rounds == 1 and 0 < one.edges < full.edges
+
+
+def _dense(accounts: int = 500, items: int = 12, posts: int = 30) -> duckdb.DuckDBPyConnection:
+    """A co-hashtag-like trace: few items, every account posting them over two days."""
+    rng = np.random.default_rng(7)
+    n = accounts * posts
+    ev = pd.DataFrame({
+        "key": [f"k{i}" for i in rng.integers(0, items, n)],
+        "userid": [f"u{a:03d}" for a in np.repeat(np.arange(accounts), posts)],
+        "t": pd.Timestamp("2020-01-01", tz="UTC")
+        + pd.to_timedelta(rng.integers(0, 2 * 24 * 60, n), unit="min"),
+    })  # fmt: skip
+    con = duckdb.connect()
+    con.execute("SET TimeZone='UTC'")
+    con.register("ev_df", ev)
+    con.execute("CREATE TABLE ev AS SELECT key, userid, CAST(t AS TIMESTAMPTZ) AS t FROM ev_df")
+    return con
+
+
+def test_a_sampled_null_finds_the_full_nulls_threshold(monkeypatch):
+    """A dense trace shuffles a seeded sample of its accounts: the threshold and the scaled
+    chance must be what shuffling every account gives, or the reader's strong pairs change."""
+    con = _dense()
+    pairs = build_pairs(con, "ev", "p", 10).edges
+    full = fusion.null_threshold(con, "ev", 10, rounds=1, pairs=pairs)
+    assert full.sampled == 1.0 and full.edges > 40_000  # below SAMPLE_PAIRS: every account
+    monkeypatch.setattr(fusion, "SAMPLE_PAIRS", pairs // 4)
+    part = fusion.null_threshold(con, "ev", 10, rounds=1, pairs=pairs)
+    assert 0.4 < part.sampled < 0.6 and part.edges < full.edges / 2
+    assert part.threshold == full.threshold
+    assert abs(part.chance - full.chance) <= 0.3 * full.chance + 3
+    again = fusion.null_threshold(con, "ev", 10, rounds=1, pairs=pairs)
+    assert again == part  # seeded
