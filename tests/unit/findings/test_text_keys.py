@@ -109,7 +109,8 @@ def test_clusters_and_co_tweet_are_the_same_with_the_shared_file(tmp_path: Path)
     for con in (alone, shared):
         coordination.build(con, 10, 5)
     assert coordination.table(alone).equals(coordination.table(shared))
-    one = summary.compute(alone, cov, 10).traces["co_tweet"].edges
-    two = summary.compute(shared, cov, 10).traces["co_tweet"].edges
-    pd.testing.assert_frame_equal(one, two)
-    assert len(one) == 15  # six accounts, every pair once
+    one = summary.compute(alone, cov, 10).traces["co_tweet"]
+    two = summary.compute(shared, cov, 10).traces["co_tweet"]
+    pd.testing.assert_frame_equal(one.edges, two.edges)
+    assert one.pairs == two.pairs and one.null == two.null
+    assert one.pairs.edges == 15  # six accounts, every pair once

@@ -20,7 +20,7 @@ from takedown.findings.contract import Coverage
 from takedown.findings.coordination import MIN_CHARS, NORMALIZE_SQL
 from takedown.findings.networks import traces
 from takedown.findings.networks.figures import SHORT
-from takedown.findings.networks.pairs import temp_table_exists
+from takedown.findings.networks.pairs import common_limit, temp_table_exists
 from takedown.findings.networks.summary import Result
 from takedown.text import HASH_SHOWN, cut_words
 
@@ -36,7 +36,8 @@ def top_items(
     con: duckdb.DuckDBPyConnection, res: Result, communities: int = COMMUNITIES
 ) -> pd.DataFrame:
     """Per community (the `communities` largest) and trace: the item most of its accounts shared
-    within the window, how many, and the earliest such post (userid, t)."""
+    within the window, how many, and the earliest such post (userid, t). Items left out of the
+    pairs (a crowd above the cap, an item common to most accounts) are left out here too."""
     members = res.communities[res.communities["community"] <= communities]
     if members.empty or not res.traces:
         return pd.DataFrame(columns=["community", "trace", "key", "accounts", "userid", "t"])
@@ -63,7 +64,9 @@ def _trace_top(con: duckdb.DuckDBPyConnection, name: str, res: Result) -> pd.Dat
     frame = f"ORDER BY s RANGE BETWEEN {w} PRECEDING AND {w} FOLLOWING"
     return con.execute(
         f"""WITH mine AS (SELECT e.key, e.userid, e.t, CAST(epoch(e.t) AS BIGINT) AS s, m.community
-                          FROM {events} e JOIN net_ex_members m USING (userid)),
+                          FROM {events} e JOIN net_ex_members m USING (userid)
+                          WHERE e.key NOT IN (SELECT key FROM {events} GROUP BY key
+                                              HAVING count(DISTINCT userid) > {common_limit(events)})),
                  crowd AS (SELECT key, userid, t, count(*) OVER (PARTITION BY key {frame}) AS n
                            FROM (SELECT key, userid, t, CAST(epoch(t) AS BIGINT) AS s
                                  FROM {events} SEMI JOIN (SELECT DISTINCT key FROM mine) USING (key))),

@@ -102,7 +102,7 @@ def null_threshold(
         weights.append(con.execute(f"SELECT weight FROM {events}_null").fetchnumpy()["weight"])
         con.execute(f"DROP TABLE {events}_null")
         con.execute(f"DROP TABLE {shuffled}")
-    for t in {pool, f"{pool}_n", shared, f"{shared}_ids", drawn}:
+    for t in {pool, f"{pool}_n", shared, f"{shared}_ids", f"{shared}_common", drawn}:
         con.execute(f"DROP TABLE {t}")
     pooled = np.concatenate(weights) if weights else np.array([], dtype=np.int64)
     rounds = max(len(weights), 1)

@@ -22,6 +22,12 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 CAP = 500  # posts of one item within the window either side of a post; above it, left out
+# An item posted by more than half of a trace's accounts (and by more than COMMON_FLOOR of them)
+# is the operation's common theme, not a sign of which accounts act together: it alone would join
+# most pairs (a hashtag of 8,000 accounts: 32 million pairs, a billion post pairs at 45 million
+# tweets). It is left out of the trace, counted and reported, as the cap's posts are.
+COMMON_SHARE = 0.5
+COMMON_FLOOR = 1_000
 SHUFFLE_SEED = 20_240_519
 # A post's seeded draw: DuckDB's multi-argument hash has weak low bits (posts a minute apart
 # mostly land on the same residue), so the event's own hash is hashed once more, whole.
@@ -44,22 +50,43 @@ class Pairs:
     skipped_posts: int
     skipped_items: int
     largest: int = -1  # accounts in the largest connected component (-1: not measured)
+    common_items: int = 0  # items left out as common to most of the trace's accounts
+    common_posts: int = 0
+
+
+def common_limit(events: str) -> str:
+    """SQL of the most accounts an item of `events` (with a userid column) may have before it is
+    left out as common (COMMON_SHARE, COMMON_FLOOR)."""
+    return (
+        f"greatest({COMMON_FLOOR}, {COMMON_SHARE} * (SELECT count(DISTINCT userid) FROM {events}))"
+    )
 
 
 def shared_events(con: duckdb.DuckDBPyConnection, events: str, out: str) -> str:
-    """Write temp tables `out` (k, u, s): the events of items two or more accounts posted, with
-    the item hashed, the account numbered and the time in epoch seconds; and `out`_ids (userid,
-    u): the accounts, numbered in userid order."""
+    """Write temp tables `out` (k, u, s): the events of items two or more accounts posted (and
+    not common: COMMON_SHARE), with the item hashed, the account numbered and the time in epoch
+    seconds; `out`_ids (userid, u): the accounts, numbered in userid order; and `out`_common
+    (items, posts): the common items left out."""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {out}_all AS
             SELECT hash(key) AS k, userid, CAST(epoch(t) AS BIGINT) AS s FROM {events}"""
     )
     con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {out}_k AS
+            SELECT k, count(DISTINCT userid) AS a, count(*) AS n FROM {out}_all GROUP BY k
+            HAVING count(DISTINCT userid) >= 2"""
+    )
+    limit = common_limit(f"{out}_all")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {out}_common AS
+            SELECT count(*) AS items, coalesce(sum(n), 0) AS posts FROM {out}_k WHERE a > {limit}"""
+    )
+    con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {out}_x AS
-            SELECT * FROM {out}_all WHERE k IN (
-                SELECT k FROM {out}_all GROUP BY k HAVING count(DISTINCT userid) >= 2)"""
+            SELECT * FROM {out}_all WHERE k IN (SELECT k FROM {out}_k WHERE a <= {limit})"""
     )
     con.execute(f"DROP TABLE {out}_all")
+    con.execute(f"DROP TABLE {out}_k")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {out}_ids AS
             SELECT userid, CAST(row_number() OVER (ORDER BY userid) AS INTEGER) AS u
@@ -112,7 +139,9 @@ def build_pairs(
     """
     shared = shared_events(con, events, f"{out}_sh")
     skipped, items = compact_pairs(con, shared, f"{out}_c", window_minutes, cap)
+    common = con.execute(f"SELECT items, posts FROM {shared}_common").fetchone()
     con.execute(f"DROP TABLE {shared}")
+    con.execute(f"DROP TABLE {shared}_common")
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW {out} AS
             SELECT ia.userid AS a, ib.userid AS b, c.weight FROM {out}_c c
@@ -122,7 +151,8 @@ def build_pairs(
         f"""SELECT (SELECT count(*) FROM {out}_c),
                    (SELECT count(*) FROM (SELECT ua FROM {out}_c UNION SELECT ub FROM {out}_c))"""
     ).fetchone()
-    return Pairs(out, int(edges), int(accounts), skipped, items, largest_component(con, f"{out}_c"))
+    largest = largest_component(con, f"{out}_c")
+    return Pairs(out, int(edges), int(accounts), skipped, items, largest, *map(int, common))
 
 
 def largest_component(con: duckdb.DuckDBPyConnection, compact: str) -> int:

@@ -16,7 +16,7 @@ import pandas as pd
 from takedown.findings import entities
 from takedown.findings.contract import Coverage, Finding, Unit, ok, unavailable
 from takedown.findings.networks import fusion, traces
-from takedown.findings.networks.pairs import CAP, Pairs, build_pairs
+from takedown.findings.networks.pairs import CAP, COMMON_FLOOR, COMMON_SHARE, Pairs, build_pairs
 
 PER_TRACE: dict[str, tuple[Unit, str]] = {
     "edges": (Unit.count, "pairs of accounts joined"),
@@ -27,10 +27,14 @@ PER_TRACE: dict[str, tuple[Unit, str]] = {
     "strong_pairs": (Unit.count, "pairs at or above the threshold"),
     "chance_pairs": (Unit.number, "pairs at or above the threshold in a time shuffle (mean)"),
     "skipped_posts": (Unit.count, "posts left out for a crowd above the cap"),
+    "common_items": (Unit.count, "items left out as common to most of its accounts"),
+    "common_posts": (Unit.count, "posts of the items left out as common"),
 }
 GLOBAL: dict[str, tuple[Unit, str]] = {
     "window_minutes": (Unit.count, "Network window (minutes, from the profile)"),
     "cap": (Unit.count, "Posts of one item within the window above which a post is left out"),
+    "common_share": (Unit.share, "Share of a trace's accounts above which an item is left out"),
+    "common_floor": (Unit.count, "Accounts an item needs, at least, to be left out as common"),
     "null_rounds": (Unit.count, "Time shuffles pooled for a trace's null, at most"),
     "null_enough": (Unit.count, "Null pair weights after which a trace stops shuffling"),
     "traces_available": (Unit.count, "Traces this dataset supports"),
@@ -109,7 +113,9 @@ def method(name: str, res: Result, tr: Trace | None = None) -> str:
         f"{traces.LABELS[name]}: {how}; two accounts are joined when both posted the same item "
         f"within {w} minutes of each other, weighted by the number of distinct items; a post with "
         f"more than {res.cap:,} posts of its item within {w} minutes either side is left out "
-        "(a blind spot for mass hashtags); threshold: above the 0.99 quantile of pair weights "
+        "(a blind spot for mass hashtags); an item posted by more than "
+        f"{COMMON_SHARE:.0%} of the trace's accounts, and by more than {COMMON_FLOOR:,} of them, "
+        "is left out as the operation's common theme; threshold: above the 0.99 quantile of pair weights "
         "when each post of an item two accounts shared moves to a time drawn from its own "
         "account's post times "
         f"({tr.null.rounds if tr else fusion.NULL_ROUNDS} seeded shuffles pooled{_sampled(tr)})"
@@ -141,6 +147,8 @@ def _trace_findings(name: str, res: Result) -> list[Finding]:
         "strong_pairs": int((tr.edges["weight"] >= tr.null.threshold).sum()),
         "chance_pairs": round(tr.null.chance, 2),
         "skipped_posts": tr.pairs.skipped_posts,
+        "common_items": tr.pairs.common_items,
+        "common_posts": tr.pairs.common_posts,
     }
     rule = method(name, res, tr)
     return [
@@ -170,6 +178,8 @@ def summarize(res: Result) -> list[Finding]:
     values: dict[str, object] = {
         "window_minutes": res.window_minutes,
         "cap": res.cap,
+        "common_share": COMMON_SHARE,
+        "common_floor": COMMON_FLOOR,
         "null_rounds": res.rounds,
         "null_enough": fusion.ENOUGH,
         "traces_available": len(res.traces),

@@ -124,3 +124,31 @@ def test_a_sampled_null_finds_the_full_nulls_threshold(monkeypatch):
     assert abs(part.chance - full.chance) <= 0.3 * full.chance + 3
     again = fusion.null_threshold(con, "ev", 10, rounds=1, pairs=pairs)
     assert again == part  # seeded
+
+
+def test_an_item_most_accounts_posted_is_left_out_and_counted():
+    """1,200 accounts all post #common within minutes (1.4 million pairs, none of them telling),
+    and two of them also share a rare item: only the rare item joins a pair. Below the floor
+    (a small operation) nothing is left out."""
+    n = 1_200
+    ev = pd.DataFrame({
+        "key": ["common"] * n + ["rare", "rare"],
+        "userid": [f"u{i:04d}" for i in range(n)] + ["u0001", "u0002"],
+        "t": pd.Timestamp("2020-01-01", tz="UTC")
+        + pd.to_timedelta([i % 5 for i in range(n)] + [30, 31], unit="min"),
+    })  # fmt: skip
+    con = duckdb.connect()
+    con.execute("SET TimeZone='UTC'")
+    con.register("ev_df", ev)
+    con.execute("CREATE TABLE ev AS SELECT key, userid, CAST(t AS TIMESTAMPTZ) AS t FROM ev_df")
+    p = build_pairs(con, "ev", "p", 10)
+    assert (p.common_items, p.common_posts) == (1, n)
+    assert con.execute("SELECT * FROM p").fetchall() == [("u0001", "u0002", 1)]
+    # 999 accounts, one a minute (a crowd under the cap): #common joins neighbours in time
+    con.execute("DELETE FROM ev WHERE userid >= 'u0999' AND key = 'common'")
+    con.execute("UPDATE ev SET t = TIMESTAMPTZ '2020-02-01' + to_minutes(CAST(right(userid, 4) "
+                "AS BIGINT)) WHERE key = 'common'")  # fmt: skip
+    small = build_pairs(con, "ev", "p", 10)
+    assert (small.common_items, small.skipped_posts) == (0, 0)
+    assert small.edges == sum(min(10, 998 - i) for i in range(999))
+    assert con.execute("SELECT weight FROM p WHERE a = 'u0001' AND b = 'u0002'").fetchone() == (2,)
