@@ -47,16 +47,40 @@ def pick(
         return pd.DataFrame(columns=COLUMNS)
     con.register("example_keys", frame)
     try:
-        return con.execute(
-            f"""SELECT k.rank, k.key, {TWEET_ID} AS tweetid, {ACCOUNT} AS account,
-                       t.tweet_time, t.tweet_text
-                FROM (SELECT *, CAST({value_sql} AS VARCHAR) AS example_value FROM {source}) t
-                JOIN example_keys k ON t.example_value = k.key
-                QUALIFY row_number() OVER (PARTITION BY k.rank ORDER BY {ORDER}) <= {int(per_key)}
-                ORDER BY k.rank, {ORDER}"""
-        ).df()[COLUMNS]
+        chosen = _first(con, value_sql, source, per_key)
     finally:
         con.unregister("example_keys")
+    ids = ", ".join(_lit(i) for i in sorted(set(chosen["tweetid"].astype(str)))) or "NULL"
+    con.register("example_chosen", chosen[["rank", "key", "tweetid", "userid"]])
+    try:
+        return con.execute(
+            f"""SELECT c.rank, c.key, {TWEET_ID} AS tweetid, {ACCOUNT} AS account,
+                       t.tweet_time, t.tweet_text
+                FROM tweets t JOIN example_chosen c
+                     ON CAST(t.tweetid AS VARCHAR) = CAST(c.tweetid AS VARCHAR)
+                    AND CAST(t.userid AS VARCHAR) = CAST(c.userid AS VARCHAR)
+                WHERE t.tweetid IN ({ids})
+                QUALIFY row_number() OVER (PARTITION BY c.rank ORDER BY {ORDER}) <= {int(per_key)}
+                ORDER BY c.rank, {ORDER}"""
+        ).df()[COLUMNS]
+    finally:
+        con.unregister("example_chosen")
+
+
+def _first(
+    con: duckdb.DuckDBPyConnection, value_sql: str, source: str, per_key: int
+) -> pd.DataFrame:
+    """Per key of example_keys, the tweets that can be among its first `per_key`: ranked by
+    time, id and account only, so the scan carries no text (at tens of millions of tweets that
+    is most of the cost); ties there are kept, and the text breaks them in `pick`."""
+    return con.execute(
+        f"""SELECT k.rank, k.key, t.tweetid, t.userid FROM (
+                SELECT tweetid, userid, tweet_time, CAST({value_sql} AS VARCHAR) AS example_value
+                FROM {source}) t
+            JOIN example_keys k ON t.example_value = k.key
+            QUALIFY rank() OVER (PARTITION BY k.rank
+                                 ORDER BY t.tweet_time, t.tweetid, t.userid) <= {int(per_key)}"""
+    ).df()
 
 
 def accounts(con: duckdb.DuckDBPyConnection, userids: Sequence[object]) -> pd.DataFrame:
