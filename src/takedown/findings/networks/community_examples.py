@@ -127,6 +127,18 @@ def pick(
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def _with_lists(trace: str, coverage: Coverage) -> str:
+    """The tweets `t` joined to the items `x`, with the entity lists carries() reads: straight
+    from the columns where the archive has them, else from the entities table."""
+    on = "ON CAST(t.userid AS VARCHAR) = x.userid AND t.tweet_time = x.x_t"
+    kind = "url" if trace == "co_link" else "hashtag"
+    if traces.with_entities(coverage, kind) == traces.DIRECT:
+        return f"{traces.DIRECT} t {on}"
+    return f"""tweets t {on}
+               LEFT JOIN (SELECT tweetid AS e_tweetid, hashtags AS e_hashtags, urls AS e_urls
+                          FROM {entities.VIEW}) e ON e.e_tweetid = t.tweetid"""
+
+
 def _tweets(
     con: duckdb.DuckDBPyConnection, coverage: Coverage, shown: pd.DataFrame
 ) -> dict[tuple[str, str, str], dict[str, object]]:
@@ -142,9 +154,7 @@ def _tweets(
                 f"""SELECT x.key, x.userid, {examples.TWEET_ID} AS tweetid,
                            {examples.ACCOUNT} AS account, t.tweet_time, t.tweet_text
                     FROM net_ex_items x
-                    JOIN tweets t ON CAST(t.userid AS VARCHAR) = x.userid AND t.tweet_time = x.x_t
-                    LEFT JOIN (SELECT tweetid AS e_tweetid, hashtags AS e_hashtags, urls AS e_urls
-                               FROM {entities.VIEW}) e ON e.e_tweetid = t.tweetid
+                    JOIN {_with_lists(str(trace), coverage)}
                     WHERE {carries(str(trace), coverage)}
                     QUALIFY row_number() OVER (PARTITION BY x.key, x.userid
                                                ORDER BY t.tweetid) = 1"""

@@ -75,6 +75,18 @@ WITH_ENTITIES = (
 )
 
 
+# Where the archive has the column itself, the tweets are read as they are: joining them to the
+# view of the same columns would be a join of every tweet with itself (tens of seconds at 45M).
+DIRECT = "(SELECT *, hashtags AS e_hashtags, urls AS e_urls FROM tweets)"
+
+
+def with_entities(coverage: Coverage, kind: str) -> str:
+    """The relation a list trace of `kind` (url or hashtag) reads its lists from."""
+    if entities.source(coverage, kind) == "column":
+        return DIRECT
+    return WITH_ENTITIES
+
+
 def entity_list(column: str) -> str:
     """SQL of one tweet's list of `column` (hashtags or urls), as findings.entities reads it."""
     return f"coalesce(e_{column}, [])"
@@ -101,7 +113,7 @@ def source(trace: str, coverage: Coverage) -> Source:
         return Source(trace, None if why else sql, why, "in_reply_to_tweetid, retweets excluded")
     kind = "url" if trace == "co_link" else "hashtag"
     why = entities.missing(coverage, kind)
-    with_lists = own.replace("FROM tweets", f"FROM {WITH_ENTITIES}", 1)
+    with_lists = own.replace("FROM tweets", f"FROM {with_entities(coverage, kind)}", 1)
     how = _list_method(trace) + "; " + entities.method(coverage, kind)
     return Source(trace, None if why else _list_sql(trace, with_lists), why, how)
 
