@@ -32,10 +32,12 @@ def test_notebook_contract(path):
         if isinstance(n, ast.Assign)
         for t in n.targets
     }
-    assert names == {"dataset_dir", "profile", "output_dir"}
-    assert f'setup(dataset_dir, profile, output_dir, "{path.stem}")' in "".join(
-        c.source for c in code
-    )
+    # derived_dir (the render's folder for data notebooks share) is optional, and passed on.
+    base = {"dataset_dir", "profile", "output_dir"}
+    assert names in (base, base | {"derived_dir"}), names
+    call = f'setup(dataset_dir, profile, output_dir, "{path.stem}"'
+    call += ", derived_dir)" if "derived_dir" in names else ")"
+    assert call in "".join(c.source for c in code)
     for c in code:
         label = re.search(r"^#\| label: (\S+)", c.source, re.M)
         if label and label[1].startswith("fig-"):
