@@ -32,34 +32,6 @@ def pick_profile(op: Operation, data_dir: Path, profiles: Path, changed: bool) -
     return drafted, True
 
 
-def up_to_date(
-    out_root: Path, name: str, fingerprint: str, profile: Path, engine: str
-) -> dict | None:
-    """The latest version, if it was rendered from this data, profile, code and engine, whole."""
-    from takedown.pipeline.manifest import code_version, lock_sha256
-    from takedown.pipeline.render import project_root
-    from takedown.pipeline.versions import list_versions, read_manifest
-
-    rows = list_versions(out_root, name) if (out_root / name).is_dir() else []
-    if not rows:
-        return None
-    latest = Path(rows[-1]["path"])
-    try:
-        m = read_manifest(latest / "manifest.json")  # a regular, bounded, valid manifest, whole
-    except (TakedownError, OSError, ValueError):
-        return None
-    root = project_root()
-    same = (
-        m.get("dataset", {}).get("fingerprint") == fingerprint
-        and m.get("profile", {}).get("sha256") == sha256_file(profile)
-        and m.get("code_version") == code_version(root)
-        and m.get("lock_sha256") == lock_sha256(root)
-        and m.get("engine") == engine
-        and not any(n.get("status") in ("failed", "skipped") for n in m.get("notebooks", []))
-    )
-    return {"version": m["version"], "report": str(latest)} if same else None
-
-
 def ingest_operation(op: Operation, data_dir: Path) -> tuple[Any, bool]:
     """Ingest the operation's files; a no-op (cached) when their content is unchanged."""
     from takedown.ingest import ingest
@@ -119,21 +91,21 @@ def _timings(folder: Path) -> dict[str, float]:
 
 def _render(op: Operation, row: dict, out_root: Path, data_dir: Path, profile: Path,
             engine: str, jobs: int, say: Callable[[str], None]) -> None:  # fmt: skip
-    """Render unless the latest version is already this data, profile, code and engine."""
+    """Render, or name the latest version when it is already this render."""
     from takedown.pipeline.render import render
 
     t0 = time.perf_counter()
-    same = up_to_date(out_root, op.name, row["fingerprint"], profile, engine)
-    if same is not None:
-        row.update(status="unchanged", stage="done", **same)
-    else:
-        say("render")
-        result = render(op.name, data_dir=data_dir, profile_path=profile, out_root=out_root,
-                        engine=engine, jobs=jobs)  # fmt: skip
-        row.update(status="rendered", stage="done", version=result.version,
-                   report=str(result.folder), timings=_timings(result.folder))  # fmt: skip
-        if result.failed:
-            names = ", ".join(o.name for o in result.failed)
-            row.update(status="failed", stage="render", reason=f"notebooks failed: {names}")
+    say("render")
+    # render itself names the latest version when every input it records is unchanged (data,
+    # profile, code, lock, packages, engine and its version, report sources): one rule for both.
+    result = render(op.name, data_dir=data_dir, profile_path=profile, out_root=out_root,
+                    engine=engine, jobs=jobs)  # fmt: skip
+    row.update(status="unchanged" if result.unchanged else "rendered", stage="done",
+               version=result.version, report=str(result.folder))  # fmt: skip
+    if not result.unchanged:
+        row["timings"] = _timings(result.folder)
+    if result.failed:
+        names = ", ".join(o.name for o in result.failed)
+        row.update(status="failed", stage="render", reason=f"notebooks failed: {names}")
     row["seconds"]["render"] = round(time.perf_counter() - t0, 3)
     row["findings_sha256"] = sha256_file(Path(row["report"]) / "findings.json")
