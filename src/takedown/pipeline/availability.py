@@ -18,6 +18,7 @@ from takedown.pipeline.variables import LEGACY_REASON, is_available
 from takedown.profile import TOPICS
 
 METADATA_FILE = "_metadata.yml"
+SAME_REASON = "as above"  # a reason equal to the previous row's
 
 
 def availability(findings: list[dict[str, Any]]) -> dict[str, dict[str, bool]]:
@@ -62,10 +63,14 @@ def set_metadata(report_dir: Path, key: str, value: Any) -> Path:
 
 def unavailable_markdown(findings: list[dict[str, Any]]) -> str:
     """The methods appendix's list of findings this dataset cannot support, each with why."""
-    rows = [
-        {"id": f["id"], "finding": f["label"], "reason": f.get("reason") or LEGACY_REASON}
-        for f in unavailable_findings(findings)
-    ]
+    rows, last = [], None
+    for f in unavailable_findings(findings):
+        reason = f.get("reason") or LEGACY_REASON
+        # One attribute missing can take a whole section: its reason is printed once, not on
+        # every row (the table's CSV keeps it whole on each).
+        rows.append({"id": f["id"], "finding": f["label"],
+                     "reason": SAME_REASON if reason == last else reason})  # fmt: skip
+        last = reason
     if not rows:
         return "Every recorded finding could be computed on this dataset.\n"
     return (

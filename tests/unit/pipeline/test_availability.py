@@ -45,3 +45,12 @@ def test_appendix_list_and_summary_line():
     assert unavailable_markdown(ROWS[:1]).startswith("Every recorded finding")
     assert availability_summary(ROWS).startswith("3 of 5 recorded findings are not available here")
     assert availability_summary(ROWS[:1]) == ""
+
+
+def test_a_reason_shared_by_neighbouring_rows_is_printed_once():
+    base = {"value": None, "label": "x", "reason": "the users file has no group column"}
+    rows = [{**base, "id": f"groups.g{i}"} for i in range(3)]
+    rows.append({**base, "id": "volume.spike", "reason": "no day stood out"})
+    md = unavailable_markdown(rows)
+    assert md.count("the users file has no group column") == 1
+    assert md.count("as above") == 2 and "no day stood out" in md
