@@ -268,7 +268,10 @@ def load_profile(path: Path, *, check_context: bool = True) -> Profile:
     except ValidationError as exc:
         e = exc.errors()[0]
         field = ".".join(str(p) for p in e["loc"]) or "(top level)"
-        raise ProfileError(f"{path}: field {field}: {e['msg']}") from None
+        hint = ""
+        if e["type"] == "string_type" and isinstance(e.get("input"), (int, float, bool)):
+            hint = "; YAML read it as a number or true/false: put the value in quotes"
+        raise ProfileError(f"{path}: field {field}: {e['msg']}{hint}") from None
     return _context_checked(profile, path) if check_context else profile
 
 

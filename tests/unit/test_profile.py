@@ -61,6 +61,7 @@ def test_china_profile_carries_published_figures():
             "name: x\ntitle: t\ncollection: {notes: sampled}\n",
             "field collection.notes: Extra inputs are not permitted",
         ),
+        ("name: 032020\ntitle: t\n", "field name: Input should be a valid string; YAML read it"),
     ],
 )
 def test_invalid_profile_is_one_line_naming_the_field(tmp_path, text, needle):

@@ -49,7 +49,7 @@ def _header(name: str, facts: dict, created: datetime) -> list[str]:
         "# Lines starting with '#' are comments: what each field does and where its value came from.",
         "",
         "# name: this profile's id (letters, digits, '.', '_', '-'), shown in the report.",
-        f"name: {name}",
+        f"name: {q(name)}",  # quoted: a name of digits (032020) would read as a number
         "# title: the report's subtitle. Describe the operation in your own words.",
         f"title: {q(f'Takedown dataset {ds.name} (draft profile: edit this title)')}",
     ]

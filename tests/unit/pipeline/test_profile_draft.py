@@ -154,3 +154,13 @@ def test_a_larger_operations_text_facts_come_from_a_stated_sample(dataset, tmp_p
     text = draft_text(name, part, created=WINTER)
     assert "in a sample of 10 of the 40 tweets" in text
     assert "in a sample of" not in draft_text(name, whole, created=WINTER)
+
+
+@pytest.mark.parametrize("name", ["032020", "2020", "1e3", "true"])
+def test_a_dataset_named_like_a_number_drafts_a_profile_of_that_name(tmp_path, name):
+    # The archive's release 032020: YAML would read an unquoted 032020 as a number (octal).
+    data = tmp_path / "data"
+    ingest([make_archive(tmp_path / "raw", users=6, tweets=40)], name, data)
+    out = tmp_path / "profiles" / f"{name}.yml"
+    draft(name, data_dir=data, out=out)
+    assert load_profile(out).name == name
