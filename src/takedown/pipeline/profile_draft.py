@@ -158,8 +158,12 @@ def gather(dataset_dir: Path, text_sample: int = DRAFT_TEXT_SAMPLE) -> dict:
         facts.update(_clock_facts(con, fit, facts["span"]["median"], langs))
     total = cov.rows.get("tweets", 0)
     if total > text_sample:  # from here on, `tweets` is the sample
+        # The ids are chosen first: sorting whole rows (texts and all) took 3x as long.
+        n = int(text_sample)
         con.execute(f"""CREATE TEMP TABLE _draft_sample AS SELECT * FROM tweets
-                        ORDER BY hash(tweetid), tweetid LIMIT {int(text_sample)};
+                        WHERE tweetid IN (SELECT tweetid FROM tweets
+                                          ORDER BY hash(tweetid), tweetid LIMIT {n})
+                        QUALIFY row_number() OVER (ORDER BY hash(tweetid), tweetid) <= {n};
                         CREATE OR REPLACE TEMP VIEW tweets AS SELECT * FROM _draft_sample""")
         facts["text_sample"] = (int(text_sample), int(total))
     facts.update(_text_facts(con, cov, facts["missing"]))
