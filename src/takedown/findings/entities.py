@@ -32,7 +32,7 @@ from typing import Literal
 
 import duckdb
 
-from takedown.findings.coordination import SPACE
+from takedown.findings.text_keys import SPACE
 from takedown.findings.tlds import TLDS
 from takedown.schema import Coverage
 

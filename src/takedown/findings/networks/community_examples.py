@@ -17,11 +17,11 @@ import pandas as pd
 
 from takedown.findings import entities, examples
 from takedown.findings.contract import Coverage
-from takedown.findings.coordination import MIN_CHARS, NORMALIZE_SQL
 from takedown.findings.networks import traces
 from takedown.findings.networks.figures import SHORT
 from takedown.findings.networks.pairs import common_limit, temp_table_exists
 from takedown.findings.networks.summary import Result
+from takedown.findings.text_keys import MIN_CHARS, NORMALIZE_SQL
 from takedown.text import HASH_SHOWN, cut_words
 
 COMMUNITIES = 5  # the largest communities given examples

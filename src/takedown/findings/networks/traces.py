@@ -12,7 +12,8 @@ import duckdb
 
 from takedown.findings import entities, text_keys
 from takedown.findings.contract import Coverage
-from takedown.findings.coordination import MIN_CHARS, NORMALIZE_SQL, retweet_rule
+from takedown.findings.coordination import retweet_rule
+from takedown.findings.text_keys import MIN_CHARS, NORMALIZE_SQL
 
 TRACES: tuple[str, ...] = (
     "co_tweet", "co_retweet", "co_link", "co_hashtag", "co_hashtag_seq", "co_reply",
