@@ -171,7 +171,7 @@ class Session:
         """The data behind figure or table `label` as output_dir/tables/<label>.csv."""
         from takedown.tables_csv import as_frame, table_path, write_csv
 
-        return write_csv(as_frame(data), table_path(self.output_dir, label))
+        return write_csv(as_frame(data), table_path(self.output_dir, label), self.con)
 
 
 def setup(

@@ -22,6 +22,23 @@ def test_formula_cells_get_a_leading_quote_and_numbers_stay_numbers(tmp_path) ->
     assert [r["n"] for r in rows] == ["-5", "1", "2", "3", "4", "5", "6", "7"]
 
 
+def test_a_borrowed_database_writes_the_same_bytes_and_leaves_its_session_alone(tmp_path) -> None:
+    """Notebooks write through their own connection's database: same file, nothing left in it."""
+    from takedown.db import connect
+
+    when = pd.Timestamp("2020-01-31 23:30", tz="UTC")
+    frame = pd.DataFrame({"text": [*FORMULAS, "plain"], "at": [when] * 7, "n": range(7)})
+    con = connect()
+    con.execute("SET TimeZone = 'America/New_York'")
+    con.execute("CREATE TABLE frame AS SELECT 1 AS mine")
+    own = write_csv(frame, tmp_path / "own.csv")
+    borrowed = write_csv(frame, tmp_path / "borrowed.csv", con)
+    assert borrowed.read_bytes() == own.read_bytes()
+    assert "2020-01-31 23:30:00" in own.read_text()  # UTC, whatever the borrowed session says
+    assert con.execute("SELECT current_setting('TimeZone')").fetchone() == ("America/New_York",)
+    assert con.execute("SELECT * FROM frame").fetchall() == [(1,)]
+
+
 def test_as_frame_picks_and_renames_like_md_table() -> None:
     df = pd.DataFrame({"a": [1, 2], "b": ["x", "y"], "c": [0.5, 0.25]})
     out = as_frame(df, {"c": "share", "a": "tweets"})

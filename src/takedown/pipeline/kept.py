@@ -28,6 +28,8 @@ def _init_worker(parent: int) -> None:
     import papermill  # noqa: F401 - what run_notebook imports first
     from nbclient.exceptions import CellTimeoutError  # noqa: F401
 
+    import takedown.pipeline.forked  # noqa: F401 - the forked kernels' manager and client
+
 
 def keep(jobs: int) -> None:
     """Start the zygote and `jobs` notebook workers now; every later render of this process

@@ -97,25 +97,6 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def fork_manager(zygote: str) -> type:
-    """A kernel manager whose kernel is forked from the zygote named `zygote` (see zygote.py)."""
-    from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import AsyncKernelManager
-
-    argv = [sys.executable, ZYGOTE_SCRIPT, "launch", zygote, "-f", "{connection_file}"]
-
-    class ForkedKernelManager(AsyncKernelManager):
-        @property
-        def kernel_spec(self) -> KernelSpec:
-            if self._kernel_spec is None:
-                self._kernel_spec = KernelSpec(
-                    argv=argv, display_name="takedown (forked)", language="python"
-                )
-            return self._kernel_spec
-
-    return ForkedKernelManager
-
-
 def run_notebook(
     src: str,
     out: str,
@@ -134,6 +115,8 @@ def run_notebook(
     """
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
+
+    from takedown.pipeline.forked import fork_manager
 
     os.environ["JUPYTER_RUNTIME_DIR"] = str(Path(cwd) / "runtime")
     # The kernel inherits this worker's stderr: send its chatter to a log beside the notebook.

@@ -49,10 +49,21 @@ PRELOAD = (  # what every kernel imports: ipykernel's own modules, then the note
     "matplotlib.pyplot",
     "seaborn",
     "statsmodels.api",
+    # What cells import later: the figure backends (not the inline one, whose import must
+    # happen in the kernel, where it hooks itself into IPython) and the network libraries.
+    "matplotlib.backends.backend_agg",
+    "matplotlib.backends.backend_svg",
+    "pyarrow.pandas_compat",
+    "pandas.core.reshape.reshape",
+    "igraph",
+    "leidenalg",
     "takedown.notebook",
+    "takedown.figures",
+    "takedown.fonts",
+    "takedown.tables_csv",
 )
-# Every module of these packages too (notebooks call into them; importing one has no effect
-# on matplotlib, pandas or anything else a notebook could see).
+# Every module of these packages and their subpackages too (notebooks call into them; importing
+# one has no effect on matplotlib, pandas or anything else a notebook could see).
 PRELOAD_PACKAGES = ("takedown.findings",)
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1)
 
@@ -78,7 +89,8 @@ def wait_gone(pid: int) -> None:
 
 
 def preload() -> None:
-    """Import what every kernel will: PRELOAD, then each module of PRELOAD_PACKAGES."""
+    """Import what every kernel will (PRELOAD, then each module of PRELOAD_PACKAGES), and
+    register the fonts each notebook's setup registers with matplotlib."""
     import importlib
     import pkgutil
 
@@ -88,12 +100,20 @@ def preload() -> None:
             path = importlib.import_module(package).__path__
         except Exception:  # noqa: BLE001 - see below
             continue
-        names += [m.name for m in pkgutil.iter_modules(path, package + ".")]
+        names += [m.name for m in pkgutil.walk_packages(path, package + ".", onerror=_skip)]
     for name in names:
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - the notebook will then import (and fail) by itself
             pass
+    try:  # a cache, not a setting: the fonts every notebook's setup registers
+        importlib.import_module("takedown.fonts").add_matplotlib_fonts()
+    except Exception:  # noqa: BLE001 - setup registers them itself (and says why it cannot)
+        pass
+
+
+def _skip(_name: str) -> None:
+    """A subpackage that fails to import is left to the notebook that uses it."""
 
 
 def address(name: str) -> str:

@@ -21,9 +21,11 @@ from takedown.pipeline.workers import descendants, worker_pool
 from tests.unit.pipeline.test_workers import alive
 
 PROBE = """import json, os, sys
-seen = {"pandas_preloaded": "pandas" in sys.modules, "pid": os.getpid(), "ppid": os.getppid(),
+seen = {"pandas_preloaded": "pandas" in sys.modules,
+        "networks_preloaded": "takedown.findings.networks.pairs" in sys.modules, "pid": os.getpid(), "ppid": os.getppid(),
         "cwd": os.getcwd(), "left_over": "leftover" in globals(), "x": x,
         "backend": __import__("matplotlib").get_backend(), "env": os.environ.get("PROBE_ENV"),
+        "rc": {k: str(v) for k, v in __import__("matplotlib").rcParams.items()},
         "random": [__import__("random").random(), float(__import__("numpy").random.random())]}
 leftover = 1
 import matplotlib.pyplot as plt
@@ -79,6 +81,7 @@ def test_each_notebook_gets_a_fresh_forked_kernel_with_the_stack_imported(tmp_pa
     a = json.loads((tmp_path / "a/seen.json").read_text())
     b = json.loads((tmp_path / "b/seen.json").read_text())
     assert a["pandas_preloaded"] and b["pandas_preloaded"]  # imported once, in the zygote
+    assert a["networks_preloaded"]  # subpackages of takedown.findings too
     assert (a["x"], b["x"]) == (1, 2)  # each its own parameters
     assert not a["left_over"] and not b["left_over"]  # a clean namespace each
     assert a["pid"] != b["pid"] and a["ppid"] == b["ppid"]  # two forks of one zygote
@@ -100,7 +103,7 @@ def test_fork_and_scratch_kernels_give_the_same_outputs(tmp_path, monkeypatch):
     f = json.loads((tmp_path / "f/seen.json").read_text())
     s = json.loads((tmp_path / "s/seen.json").read_text())
     assert not s["pandas_preloaded"] and f["pandas_preloaded"]
-    keep = ("left_over", "x", "backend", "env")
+    keep = ("left_over", "x", "backend", "env", "rc")
     assert {k: f[k] for k in keep} == {k: s[k] for k in keep}
 
     def outputs(path: Path) -> list:
