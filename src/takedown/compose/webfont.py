@@ -97,6 +97,9 @@ def subset(font, codepoints: list[int], layout: bool = True) -> tuple[bytes, str
     sub = ft.Subsetter(options)
     sub.populate(unicodes=codepoints)
     sub.subset(font)
+    # As fontTools' own subsetter loads a font: the bounding boxes kept (recomputing them drew
+    # every CJK glyph kept, half a second), and no timestamp, so the same text gives the same bytes.
+    font.recalcBBoxes, font.recalcTimestamp = options.recalc_bounds, options.recalc_timestamp
     buf = io.BytesIO()
     font.flavor = flavor
     font.save(buf)

@@ -88,3 +88,15 @@ def test_colour_emoji_where_installed_else_the_bundled_monochrome_font(monkeypat
     font = _faces(font_style("🦠"))[EMOJI_FAMILY][0]
     assert "glyf" in font and "CBDT" not in font
     assert set(font.getBestCmap()) == {ord("🦠")}
+
+
+def test_the_same_text_gives_the_same_bytes_whatever_the_clock_says(monkeypatch):
+    """No save time goes into the fonts (the head table's `modified` kept, as fontTools' own
+    subsetter does), so a report composed twice embeds byte-identical fonts."""
+    import fontTools.ttLib.tables._h_e_a_d as head
+
+    text = page_text(PAGE)
+    monkeypatch.setattr(head, "timestampNow", lambda: 3_000_000_000)
+    first = font_style(text)
+    monkeypatch.setattr(head, "timestampNow", lambda: 3_000_086_400)  # a day later
+    assert font_style(text) == first
