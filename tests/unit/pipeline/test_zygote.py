@@ -72,7 +72,7 @@ def gone_within(pids: list[int], seconds: float) -> bool:
 
 def test_each_notebook_gets_a_fresh_forked_kernel_with_the_stack_imported(tmp_path, monkeypatch):
     monkeypatch.setenv("PROBE_ENV", "from-the-worker")
-    src = notebook(tmp_path / "probe.ipynb", PROBE)
+    src = notebook(tmp_path / "probe.ipynb", 'print("first")', PROBE)
     with kernel_zygote() as zygote:
         assert zygote is not None
         first = run_in_worker(src, tmp_path / "a", 1, zygote)
@@ -91,6 +91,9 @@ def test_each_notebook_gets_a_fresh_forked_kernel_with_the_stack_imported(tmp_pa
     assert a["random"][0] != b["random"][0] and a["random"][1] != b["random"][1]  # reseeded
     out = nbformat.read(tmp_path / "a/out.ipynb", as_version=4)
     assert any("image/png" in o.get("data", {}) for o in out.cells[-1].outputs)
+    # forked.ReadyClient starts the first cell without jupyter_client's idle wait on IOPub:
+    # the first cell's output still reaches the notebook.
+    assert [o.get("text") for o in out.cells[-2].outputs] == ["first\n"]
 
 
 def test_fork_and_scratch_kernels_give_the_same_outputs(tmp_path, monkeypatch):
