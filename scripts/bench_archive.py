@@ -144,13 +144,14 @@ def ingest_ratio(folder: Path, scratch: Path) -> dict[str, float]:
 class Sampler:
     """Peak RSS of a process tree and peak disk use of a folder, sampled in a thread.
 
-    Disk is the filesystem's used bytes above BASE_USED (taken when the work folder was empty):
-    statvfs costs nothing, where `du` over the work folder every 2 s took a tenth of a core
-    from the run it measured. At the end the folder itself is measured too.
+    Disk is the filesystem's used bytes above what they were without the work folder (`du` of
+    it once, at the start): statvfs costs nothing, where `du` over the work folder every 2 s
+    took a tenth of a core from the run it measured. At the end the folder itself is measured.
     """
 
     def __init__(self, pid: int, folder: Path) -> None:
         self.pid, self.folder, self.rss, self.disk = pid, folder, 0, 0
+        self.base = used_bytes(folder) - du(folder)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -158,7 +159,7 @@ class Sampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.rss = max(self.rss, tree_rss(self.pid))
-            self.disk = max(self.disk, used_bytes(self.folder) - BASE_USED[0])
+            self.disk = max(self.disk, used_bytes(self.folder) - self.base)
             self._stop.wait(0.5)
 
     def stop(self) -> None:
@@ -193,9 +194,6 @@ def tree_cpu(pid: int) -> float:
             continue
         total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
     return total / tick
-
-
-BASE_USED = [0]  # the filesystem's used bytes when the work folder was empty
 
 
 def used_bytes(path: Path) -> int:
@@ -342,7 +340,6 @@ def main() -> None:
     args = ap.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     (args.work / "root").mkdir(parents=True)
-    BASE_USED[0] = used_bytes(args.work)
     rows = release_rows(args.limit)
     if args.stream:
         ops, gen_s, total_s, sampler = stream(args.work, rows, args.scale)
