@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -246,9 +246,18 @@ def load_profile(path: Path, *, check_context: bool = True) -> Profile:
         raise ProfileError(f"{path}: profile not found; pass --profile profiles/<name>.yml")
     if not path.is_file():
         raise ProfileError(f"{path}: not a file; pass --profile profiles/<name>.yml")
+    raw = _read_yaml(path)
+    if not isinstance(raw, dict):
+        raise ProfileError(f"{path}: a profile is a YAML mapping (name:, title:, timezone: ...)")
+    profile = _validated(raw, path)
+    return _context_checked(profile, path) if check_context else profile
+
+
+def _read_yaml(path: Path) -> Any:
+    """The profile's YAML as Python values; each way it can fail is one line naming the file."""
     data = read_regular(path, MAX_PROFILE_BYTES, PROFILE_HOW, ProfileError)  # FIFO, size
     try:
-        raw = yaml.load(data.decode("utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+        return yaml.load(data.decode("utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
     except ProfileError as exc:
         raise ProfileError(f"{path}: {exc}") from None
     except UnicodeDecodeError:
@@ -261,10 +270,13 @@ def load_profile(path: Path, *, check_context: bool = True) -> Profile:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise ProfileError(f"{path}:{where} not valid YAML; fix the syntax") from None
-    if not isinstance(raw, dict):
-        raise ProfileError(f"{path}: a profile is a YAML mapping (name:, title:, timezone: ...)")
+
+
+def _validated(raw: dict, path: Path) -> Profile:
+    """The model of a profile mapping; an error names the first bad field, with a hint when YAML
+    read a text value as a number or a boolean."""
     try:
-        profile = Profile.model_validate(raw)
+        return Profile.model_validate(raw)
     except ValidationError as exc:
         e = exc.errors()[0]
         field = ".".join(str(p) for p in e["loc"]) or "(top level)"
@@ -272,7 +284,6 @@ def load_profile(path: Path, *, check_context: bool = True) -> Profile:
         if e["type"] == "string_type" and isinstance(e.get("input"), (int, float, bool)):
             hint = "; YAML read it as a number or true/false: put the value in quotes"
         raise ProfileError(f"{path}: field {field}: {e['msg']}{hint}") from None
-    return _context_checked(profile, path) if check_context else profile
 
 
 def _context_checked(profile: Profile, path: Path) -> Profile:

@@ -221,38 +221,44 @@ def hash_cell(value: str) -> str:
     return f'`{value[:HASH_SHOWN]}{ELLIPSIS}`{{title="{value}"}}'
 
 
-def _normalize(
-    data: Any, columns: Sequence[str] | Mapping[str, str] | None
-) -> tuple[list[Any], list[str], list[list[Any]]]:
-    """Turn a DataFrame, rows of mappings, or rows of sequences into (keys, headers, rows)."""
+def _columns(
+    columns: Sequence[str] | Mapping[str, str] | None,
+) -> tuple[list[Any] | None, list[str] | None]:
+    """(keys, headers) a caller named: a mapping gives both, a sequence is its own headers."""
     if isinstance(columns, Mapping):
-        keys: list[Any] | None = list(columns.keys())
-        headers: list[str] | None = [str(v) for v in columns.values()]
-    elif columns is not None:
-        keys = list(columns)
-        headers = [str(c) for c in columns]
-    else:
-        keys = headers = None
+        return list(columns.keys()), [str(v) for v in columns.values()]
+    if columns is not None:
+        return list(columns), [str(c) for c in columns]
+    return None, None
 
-    if hasattr(data, "columns") and hasattr(data, "itertuples"):  # pandas DataFrame
-        if keys is None:
-            keys = list(data.columns)
-            headers = [str(c) for c in keys]
-        frame = data[keys]
-        rows = [list(t) for t in frame.itertuples(index=False, name=None)]
-        return keys, headers or [], rows
 
-    materialized: list[Any] = list(data) if isinstance(data, Iterable) else []
-    if materialized and isinstance(materialized[0], Mapping):
-        if keys is None:
-            keys = list(materialized[0].keys())
-            headers = [str(k) for k in keys]
-        rows = [[row.get(k) for k in keys] for row in materialized]
-        return keys, headers or [], rows
+def _sequence_rows(materialized: list[Any], keys: list[Any] | None) -> list[list[Any]]:
+    """Rows of plain sequences: they have no names, so the columns must be given and fit."""
     if keys is None:
         raise ValueError("md_table needs `columns` when rows are plain sequences")
     rows = [list(row) for row in materialized]
     for i, row in enumerate(rows):
         if len(row) != len(keys):
             raise ValueError(f"md_table row {i} has {len(row)} values for {len(keys)} columns")
-    return keys, headers or [], rows
+    return rows
+
+
+def _normalize(
+    data: Any, columns: Sequence[str] | Mapping[str, str] | None
+) -> tuple[list[Any], list[str], list[list[Any]]]:
+    """Turn a DataFrame, rows of mappings, or rows of sequences into (keys, headers, rows)."""
+    keys, headers = _columns(columns)
+    if hasattr(data, "columns") and hasattr(data, "itertuples"):  # pandas DataFrame
+        if keys is None:
+            keys = list(data.columns)
+            headers = [str(c) for c in keys]
+        rows = [list(t) for t in data[keys].itertuples(index=False, name=None)]
+        return keys, headers or [], rows
+    materialized: list[Any] = list(data) if isinstance(data, Iterable) else []
+    if materialized and isinstance(materialized[0], Mapping):
+        if keys is None:
+            keys = list(materialized[0].keys())
+            headers = [str(k) for k in keys]
+        return keys, headers or [], [[row.get(k) for k in keys] for row in materialized]
+    rows = _sequence_rows(materialized, keys)
+    return keys or [], headers or [], rows

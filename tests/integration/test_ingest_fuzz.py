@@ -36,33 +36,25 @@ HOSTILE = ["=1+1", "+SUM(A1)", "-2", "@x", "\tx", '"quoted" "twice"', "a,b,c", "
 
 def _row(i: int, damage: str, count_col: str, bad: str, text: str) -> list[str] | dict:
     row = tweet_row(i, i % 2)
-    if damage == "count":
-        row[count_col] = bad
-    elif damage == "time":
-        row["tweet_time"] = "2020-13-45 99:99"
-    elif damage == "empty_id":
-        row["tweetid"] = ""
-    elif damage == "empty_time":
-        row["tweet_time"] = " "
-    elif damage == "utf8":
-        row["tweet_text"] = f"x{BAD_UTF8}y"
-    elif damage == "count+utf8":
-        row[count_col] = bad
-        row["user_display_name"] = BAD_UTF8
-    elif damage == "dup":
-        row["tweetid"] = "1000"  # row 0's id, which is never damaged
-    elif damage in ("formula", "quotes", "unicode"):
-        row["tweet_text"] = text
-    elif damage == "newline":
-        row["tweet_text"] = f"line one\nline two\r\n{text}"
-    elif damage == "stray_quote":
-        row["tweet_text"] = 'say "hi'  # quoted by csv.writer: a literal quote inside
-    elif damage == "empty_optional":
-        row.update(like_count="", account_creation_date="", hashtags="", latitude="")
-    elif damage == "spaces":
-        row.update(like_count=" 3 ", tweetid=f" {1000 + i} ")
-    elif damage == "float_count":
-        row["retweet_count"] = "4.0"
+    changes = {
+        "count": {count_col: bad},
+        "time": {"tweet_time": "2020-13-45 99:99"},
+        "empty_id": {"tweetid": ""},
+        "empty_time": {"tweet_time": " "},
+        "utf8": {"tweet_text": f"x{BAD_UTF8}y"},
+        "count+utf8": {count_col: bad, "user_display_name": BAD_UTF8},
+        "dup": {"tweetid": "1000"},  # row 0's id, which is never damaged
+        "formula": {"tweet_text": text},
+        "quotes": {"tweet_text": text},
+        "unicode": {"tweet_text": text},
+        "newline": {"tweet_text": f"line one\nline two\r\n{text}"},
+        # quoted by csv.writer: a literal quote inside
+        "stray_quote": {"tweet_text": 'say "hi'},
+        "empty_optional": dict(like_count="", account_creation_date="", hashtags="", latitude=""),
+        "spaces": dict(like_count=" 3 ", tweetid=f" {1000 + i} "),
+        "float_count": {"retweet_count": "4.0"},
+    }
+    row.update(changes.get(damage, {}))
     return row
 
 
@@ -181,43 +173,33 @@ def _json_row(i: int, damage: str, fmt: str | None, text: str) -> str:
     at = f'"{at}"' if fmt == "%d.%m.%Y %H:%M" else at
     f = {"id": f'"{1000 + i}"', "user": f'{{"id": "u{i % 3}", "name": "n{i % 3}"}}',
          "at": at, "text": json.dumps(text), "likes": str(i), "tags": '["a", "b"]'}  # fmt: skip
-    if damage == "time_off_format":
-        f["at"] = off if fmt != "%d.%m.%Y %H:%M" else f'"{off}"'
-    elif damage == "time_object":
-        f["at"] = '{"t": 1}'
-    elif damage == "userid_object":
-        f["user"] = '{"id": {"x": 1}, "name": "n"}'
-    elif damage == "userid_array":
-        f["user"] = '{"id": [1, 2], "name": "n"}'
-    elif damage == "text_object":
-        f["text"] = '{"full": "x"}'
-    elif damage == "id_empty":
-        f["id"] = '" "'
-    elif damage == "id_null":
-        f["id"] = "null"
-    elif damage == "id_missing":
-        del f["id"]
-    elif damage == "count_text":
-        f["likes"] = '"many"'
-    elif damage == "id_19_digits":
-        f["id"] = str(1234567890123456000 + i)
-    elif damage == "id_over_2_64":
-        f["id"] = str(18446744073709551616 + i)
-    elif damage == "id_float":
-        f["id"] = f"{i}.5"
-    elif damage == "id_exponent":
-        f["id"] = f"{i + 1}e3"
-    elif damage == "count_string":
-        f["likes"] = f'"{i}"'
-    elif damage == "name_number":
-        f["user"] = f'{{"id": {i % 3}, "name": {i}}}'
-    elif damage == "name_bool":
-        f["user"] = '{"id": "u0", "name": true}'
-    elif damage == "tags_string":
-        f["tags"] = '"x,y"'
-    elif damage == "extra_key":
-        f["more"] = '{"deep": [1, {"a": null}]}'
+    f.update(_json_damage(i, damage, fmt, off))
+    f = {k: v for k, v in f.items() if v is not None}  # None: the key is left out
     return "{" + ", ".join(f'"{k}": {v}' for k, v in f.items()) + "}"
+
+
+def _json_damage(i: int, damage: str, fmt: str | None, off: str) -> dict[str, str | None]:
+    """The fields one damage rewrites, as JSON text (None drops the key)."""
+    return {
+        "time_off_format": {"at": off if fmt != "%d.%m.%Y %H:%M" else f'"{off}"'},
+        "time_object": {"at": '{"t": 1}'},
+        "userid_object": {"user": '{"id": {"x": 1}, "name": "n"}'},
+        "userid_array": {"user": '{"id": [1, 2], "name": "n"}'},
+        "text_object": {"text": '{"full": "x"}'},
+        "id_empty": {"id": '" "'},
+        "id_null": {"id": "null"},
+        "id_missing": {"id": None},
+        "count_text": {"likes": '"many"'},
+        "id_19_digits": {"id": str(1234567890123456000 + i)},
+        "id_over_2_64": {"id": str(18446744073709551616 + i)},
+        "id_float": {"id": f"{i}.5"},
+        "id_exponent": {"id": f"{i + 1}e3"},
+        "count_string": {"likes": f'"{i}"'},
+        "name_number": {"user": f'{{"id": {i % 3}, "name": {i}}}'},
+        "name_bool": {"user": '{"id": "u0", "name": true}'},
+        "tags_string": {"tags": '"x,y"'},
+        "extra_key": {"more": '{"deep": [1, {"a": null}]}'},
+    }.get(damage, {})
 
 
 # 120 ingests: 70-140 s on a shared 2-core machine.

@@ -37,24 +37,22 @@ def _row(layout: str, author: str, day: int, damage: str, text: str) -> dict[str
     row["author_id" if by_author else "external_author_id"] = author
     if not by_author:
         row.update(author=f"name_{author}", account_type="Right", account_category="RightTroll")
-    if damage == "bad_date":
-        row["publish_date"] = "sometime"
-    elif damage == "fraction":
-        row["followers"] = "1.5"
-    elif damage == "bad_count":
-        row["following"] = "n/a"
-    elif damage == "negative":
-        row["followers"] = "-4"
-    elif damage == "empty_author":
-        row["author_id" if by_author else "external_author_id"] = ""
-    elif damage == "whole_float":
-        row["followers"] = "12.0"
-    elif damage == "no_language":
-        row["language"] = ""
-    elif damage in ("quotes", "unicode", "formula"):
-        row["content"] = text
-    elif damage == "newline":
-        row["content"] = f"one\r\ntwo {text}"
+    author_col = "author_id" if by_author else "external_author_id"
+    row.update(
+        {
+            "bad_date": {"publish_date": "sometime"},
+            "fraction": {"followers": "1.5"},
+            "bad_count": {"following": "n/a"},
+            "negative": {"followers": "-4"},
+            "empty_author": {author_col: ""},
+            "whole_float": {"followers": "12.0"},
+            "no_language": {"language": ""},
+            "quotes": {"content": text},
+            "unicode": {"content": text},
+            "formula": {"content": text},
+            "newline": {"content": f"one\r\ntwo {text}"},
+        }.get(damage, {})
+    )
     return row
 
 

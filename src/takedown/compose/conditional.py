@@ -174,43 +174,53 @@ def filter_text(text: str, where: str, line_offset: int, meta: Mapping[str, Any]
     `where` names the file for errors; `line_offset` is the number of lines before `text` in it.
     Code blocks are left alone. The result has exactly as many lines as `text`.
     """
-    lines = text.split("\n")
     out: list[str] = []
     stack: list[tuple[str, int]] = []  # (plain | unwrap | wrap | hidden, line) per open div
     code = ""  # the fence of the open code block, if any
-    for i, line in enumerate(lines):
-        loc = f"{where}:{line_offset + i + 1}"
+    for i, line in enumerate(text.split("\n")):
+        lineno = line_offset + i + 1
         hidden = any(kind == "hidden" for kind, _ in stack)
-        if code:
-            if re.match(rf"^\s*{re.escape(code[0])}{{{len(code)},}}\s*$", line):
-                code = ""
+        if code or _CODE.match(line):
+            code = _code_fence(code, line)
             out.append("" if hidden else line)
-            continue
-        if m := _CODE.match(line):
-            code = m["fence"]
-            out.append("" if hidden else line)
-            continue
-        fence = _FENCE.match(line)
-        if fence is None:
-            out.append("" if hidden else _spans(line, loc, meta))
-            continue
-        rest = fence["rest"].rstrip(":").strip()
-        if not rest:  # a closing fence
-            kind = stack.pop()[0] if stack else "plain"
-            out.append("" if hidden or kind == "unwrap" else line)
-            continue
-        kind = _open_kind(rest, loc, meta)
-        stack.append((kind[0], line_offset + i + 1))
-        if hidden or kind[0] in ("hidden", "unwrap"):
-            out.append("")
-        elif kind[0] == "wrap":
-            out.append(f"{fence['colons']} {{.td-only-{kind[1]}}}")
+        elif (fence := _FENCE.match(line)) is None:
+            out.append("" if hidden else _spans(line, f"{where}:{lineno}", meta))
         else:
-            out.append(line)
+            out.append(_div_line(fence, line, stack, hidden, (where, lineno), meta))
     open_conditional = [n for kind, n in stack if kind != "plain"]
     if open_conditional:
         raise ComposeError(f"{where}:{open_conditional[0]}: conditional div is never closed (:::)")
     return "\n".join(out)
+
+
+def _code_fence(code: str, line: str) -> str:
+    """The open code block's fence after `line`: opened by it, kept, or closed ("")."""
+    if not code:
+        return _CODE.match(line)["fence"]
+    closes = re.match(rf"^\s*{re.escape(code[0])}{{{len(code)},}}\s*$", line)
+    return "" if closes else code
+
+
+def _div_line(
+    fence: re.Match[str],
+    line: str,
+    stack: list[tuple[str, int]],
+    hidden: bool,
+    at: tuple[str, int],
+    meta: Mapping[str, Any],
+) -> str:
+    """A div fence's line as the filtered text keeps it; opens or closes a div on `stack`."""
+    rest = fence["rest"].rstrip(":").strip()
+    if not rest:  # a closing fence
+        kind = stack.pop()[0] if stack else "plain"
+        return "" if hidden or kind == "unwrap" else line
+    kind, output = _open_kind(rest, f"{at[0]}:{at[1]}", meta)
+    stack.append((kind, at[1]))
+    if hidden or kind in ("hidden", "unwrap"):
+        return ""
+    if kind == "wrap":
+        return f"{fence['colons']} {{.td-only-{output}}}"
+    return line
 
 
 def _open_kind(rest: str, loc: str, meta: Mapping[str, Any]) -> tuple[str, str]:
