@@ -202,19 +202,39 @@ class Profile(Strict):
         return self
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML's safe loader, refusing a key given twice in one mapping (plain YAML keeps the last,
-    so a second `context:` block would silently drop the first), and anchors and aliases (a few
-    KB of aliases expand to millions of keywords)."""
+# libyaml's parser where PyYAML has it: the pure-Python one took 0.14 s of CPU for the China
+# profile, in every notebook of every render.
+_SAFE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 64  # mappings and lists inside each other; a real profile nests five deep
+DEEP = "nested too deeply; a profile is a shallow YAML mapping"
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise ProfileError(
-                f"line {event.start_mark.line + 1}: YAML anchors and aliases (&name, *name) are "
-                "not allowed in a profile; write the values out"
-            )
-        return super().compose_node(parent, index)
+
+class _UniqueKeyLoader(_SAFE_LOADER):
+    """YAML's safe loader, refusing a key given twice in one mapping (plain YAML keeps the last,
+    so a second `context:` block would silently drop the first). `_check_events` has refused
+    anchors, aliases and deep nesting before it runs."""
+
+
+def _check_events(text: str) -> None:
+    """Refuse anchors and aliases (a few KB of aliases expand to millions of keywords) and
+    nesting deeper than MAX_DEPTH (libyaml's composer recurses in C), from the event stream,
+    which neither expands nor recurses."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_SAFE_LOADER):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise ProfileError(
+                    f"line {event.start_mark.line + 1}: YAML anchors and aliases (&name, *name) "
+                    "are not allowed in a profile; write the values out"
+                )
+            depth += isinstance(event, yaml.CollectionStartEvent)
+            depth -= isinstance(event, yaml.CollectionEndEvent)
+            if depth > MAX_DEPTH:
+                raise ProfileError(DEEP)
+    except yaml.YAMLError as exc:  # libyaml's own limit (1,000 levels), met first in [[[...
+        if "nesting depth" in str(getattr(exc, "problem", "")):
+            raise ProfileError(DEEP) from None
+        raise
 
 
 def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
@@ -257,7 +277,9 @@ def _read_yaml(path: Path) -> Any:
     """The profile's YAML as Python values; each way it can fail is one line naming the file."""
     data = read_regular(path, MAX_PROFILE_BYTES, PROFILE_HOW, ProfileError)  # FIFO, size
     try:
-        return yaml.load(data.decode("utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+        text = data.decode("utf-8")
+        _check_events(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506
     except ProfileError as exc:
         raise ProfileError(f"{path}: {exc}") from None
     except UnicodeDecodeError:

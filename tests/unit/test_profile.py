@@ -81,6 +81,29 @@ def test_a_profile_nested_100000_levels_deep_is_one_clear_error(tmp_path):
     assert str(deep) in str(exc.value) and "\n" not in str(exc.value)
 
 
+@pytest.mark.parametrize("levels", [65, 900])
+def test_block_nesting_past_the_limit_is_the_same_one_line(tmp_path, levels):
+    # libyaml's composer recurses in C: depth is refused from the event stream first.
+    deep = tmp_path / "deep.yml"
+    deep.write_text(
+        "name: x\ntitle: t\nx:\n" + "".join("  " * i + "- \n" for i in range(1, levels))
+    )
+    with pytest.raises(ProfileError) as exc:
+        load_profile(deep)
+    assert str(exc.value) == f"{deep}: nested too deeply; a profile is a shallow YAML mapping"
+
+
+def test_64_levels_still_load_as_yaml(tmp_path):
+    from takedown.profile import _read_yaml
+
+    ok = tmp_path / "ok.yml"
+    ok.write_text("x:\n" + "".join("  " * i + "- \n" for i in range(1, 64)))
+    value, depth = _read_yaml(ok)["x"], 1
+    while value and isinstance(value[0], list):
+        value, depth = value[0], depth + 1
+    assert depth == 63
+
+
 def test_a_30_mb_profile_is_refused_before_it_is_parsed(tmp_path):
     """Issue 20 item 17: a 30 MB profile took over 120 s to load."""
     import time
