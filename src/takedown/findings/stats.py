@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from statsmodels.stats.proportion import proportion_confint
 
 
 @dataclass(frozen=True)
@@ -24,6 +23,10 @@ class Share:
 def share(k: int, n: int, alpha: float = 0.05) -> Share:
     if n <= 0:
         raise ValueError("share of an empty set")
+    # Imported here: statsmodels brings scipy.stats (1.5 s of CPU), and the render imports this
+    # module for the accounts table before it starts the kernels, which preload it anyway.
+    from statsmodels.stats.proportion import proportion_confint
+
     lo, hi = proportion_confint(k, n, alpha=alpha, method="wilson")
     return Share(k=int(k), n=int(n), value=k / n, low=float(lo), high=float(hi))
 

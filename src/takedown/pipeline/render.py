@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from takedown.errors import RenderError, TakedownError
 from takedown.hashing import sha256_json
 from takedown.ingest.dataset import check_new_dataset_name, data_id, load_dataset
 from takedown.ingest.publish import pinned
+from takedown.pipeline import kept
 from takedown.pipeline.composer import resolve_engine
 from takedown.pipeline.execute import NOTEBOOK_TIMEOUT_S, Outcome, Run, execute_all
 from takedown.pipeline.job import RenderJob
@@ -121,26 +123,31 @@ def _render_pinned(
     current = None if opts["force"] else current_version(job, inputs)
     if current is not None:
         return _unchanged(*current)  # nothing read but files, nothing written
-    _check_profile(job)  # the first writes come after: a bad profile leaves nothing
-    writable_out(job.base, job.base.parent)
-    # Scratch of renders that were killed: their owners are dead, nobody else will remove it.
-    sweep(job.cache_dir / "tmp", "*")
-    sweep(job.base, ".*.tmp-*")
-    for pattern in (".*.tmp-*", ".*.old-*"):  # a cache entry's copy, cut short
-        sweep(job.cache_dir / "notebooks", pattern)
-    from takedown.pipeline.render_compose import Executed, compose
+    with ExitStack() as kernels:
+        kernels.enter_context(kept.early_zygote())  # its imports overlap what follows
+        _check_profile(job)  # the first writes come after: a bad profile leaves nothing
+        writable_out(job.base, job.base.parent)
+        # Scratch of renders that were killed: their owners are dead, nobody else will remove it.
+        sweep(job.cache_dir / "tmp", "*")
+        sweep(job.base, ".*.tmp-*")
+        for pattern in (".*.tmp-*", ".*.old-*"):  # a cache entry's copy, cut short
+            sweep(job.cache_dir / "notebooks", pattern)
+        from takedown.pipeline.render_compose import Executed, compose
 
-    with owned_dir(job.cache_dir / "tmp", f"{RUN_PREFIX}{os.getpid()}-") as work_dir:
-        run = Run(dataset_dir=job.dataset_dir, data_id=ident, profile_path=job.profile_path,
-                  cache_dir=job.cache_dir, work_dir=work_dir, **opts)  # fmt: skip
-        on_stage("running notebooks")
-        outcomes = execute_all(notebooks, run, on_notebook, dict(inputs["notebooks"]))
-        findings_text = findings_document(job.ds, job.profile, outcomes)
-        done = Executed(outcomes, findings_text, new_version(sha256_json(findings_text)),
-                        t_start, time.perf_counter() - t_start)  # fmt: skip
-        with owned_dir(job.base, f".{done.version}.tmp-") as scratch:
-            folder = compose(job, scratch, done, on_stage, inputs["compose_sha256"])
-            final = land(folder, job.base, done.version)
+        with owned_dir(job.cache_dir / "tmp", f"{RUN_PREFIX}{os.getpid()}-") as work_dir:
+            run = Run(dataset_dir=job.dataset_dir, data_id=ident, profile_path=job.profile_path,
+                      cache_dir=job.cache_dir, work_dir=work_dir, **opts)  # fmt: skip
+            on_stage("running notebooks")
+            try:
+                outcomes = execute_all(notebooks, run, on_notebook, dict(inputs["notebooks"]))
+            finally:  # every kernel gone before the scratch is removed; compose needs none
+                kernels.close()
+            findings_text = findings_document(job.ds, job.profile, outcomes)
+            done = Executed(outcomes, findings_text, new_version(sha256_json(findings_text)),
+                            t_start, time.perf_counter() - t_start)  # fmt: skip
+            with owned_dir(job.base, f".{done.version}.tmp-") as scratch:
+                folder = compose(job, scratch, done, on_stage, inputs["compose_sha256"])
+                final = land(folder, job.base, done.version)
     return RenderResult(version=done.version, folder=final, outcomes=outcomes)
 
 

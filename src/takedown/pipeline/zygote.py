@@ -49,6 +49,7 @@ PRELOAD = (  # what every kernel imports: ipykernel's own modules, then the note
     "matplotlib.pyplot",
     "seaborn",
     "statsmodels.api",
+    "statsmodels.stats.proportion",  # findings.stats imports it when first called
     # What cells import later: the figure backends (not the inline one, whose import must
     # happen in the kernel, where it hooks itself into IPython) and the network libraries.
     "matplotlib.backends.backend_agg",
