@@ -41,6 +41,19 @@ def stable(value: Any) -> Any:
     return str(value)
 
 
+def share_text_keys(
+    con: duckdb.DuckDBPyConnection, coverage: Coverage, fingerprint: str, derived_dir: Path
+) -> None:
+    """The render's shared text keys (findings.text_keys.share) under the retweet rule this
+    dataset's columns allow; nothing where it has no tweet text. The render calls it too, while
+    its kernels start (pipeline/prefetch.py), so both must name the same file."""
+    if not coverage.has("tweets", "tweet_text"):
+        return
+    from takedown.findings import coordination, text_keys
+
+    text_keys.share(con, coordination.retweet_rule(coverage), fingerprint, derived_dir)
+
+
 @dataclass
 class Session:
     """One notebook's run: its data connection, its profile, and the findings it has recorded."""
@@ -72,12 +85,8 @@ class Session:
     def share_text_keys(self) -> None:
         """Hash each tweet's normalized text once per render, for the coordination and network
         notebooks (findings.text_keys); run on its own, a notebook computes them itself."""
-        if self.derived_dir is None or not self.coverage.has("tweets", "tweet_text"):
-            return
-        from takedown.findings import coordination, text_keys
-
-        rule = coordination.retweet_rule(self.coverage)
-        text_keys.share(self.con, rule, self.dataset.fingerprint, self.derived_dir)
+        if self.derived_dir is not None:
+            share_text_keys(self.con, self.coverage, self.dataset.fingerprint, self.derived_dir)
 
     @property
     def exports(self) -> Path:

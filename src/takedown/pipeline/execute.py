@@ -21,7 +21,7 @@ from typing import Any
 
 from takedown import __version__
 from takedown.hashing import sha256_json, sha256_tree
-from takedown.pipeline import kept
+from takedown.pipeline import kept, prefetch
 from takedown.pipeline.closure import Modules, closure_hash, notebook_cells
 from takedown.pipeline.kernel import ensure_kernel, run_notebook
 
@@ -141,7 +141,12 @@ def _run_pending(
     """Run the notebooks the cache did not have, slowest first, each in a worker process."""
     pending = longest_first(pending, run.cache_dir / "notebooks")
     workers = max(1, min(run.jobs, len(pending)))
-    with kept.notebook_pool(workers) as pool:
+    derived = run.work_dir / "derived"
+    ahead = prefetch.needs_text_keys([nb for nb, _, _ in pending])
+    with (
+        prefetch.text_keys_ahead(run.dataset_dir.resolve(), derived.resolve(), ahead),
+        kept.notebook_pool(workers) as pool,
+    ):
         futures: dict[Future[dict[str, Any]], tuple[Path, str, Path, Path]] = {}
         for nb, key, entry in pending:
             work = run.work_dir / nb.stem
@@ -150,7 +155,7 @@ def _run_pending(
                 "dataset_dir": str(run.dataset_dir.resolve()),
                 "profile": str(run.profile_path.resolve()),
                 "output_dir": str((work / "findings").resolve()),
-                "derived_dir": str((run.work_dir / "derived").resolve()),
+                "derived_dir": str(derived.resolve()),
             }
             fut = pool.submit(run_notebook, str(nb), str(work / nb.name), params, str(work),
                               kernel[0], run.timeout_s, kernel[1])  # fmt: skip
