@@ -6,16 +6,18 @@ either tool becomes a ComposeError with its first line.
 
 from __future__ import annotations
 
+import html as html_lib
 import os
 import re
 import subprocess
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from takedown.compose.errors import ComposeError
 from takedown.compose.fonts import font_dirs
-from takedown.compose.webfont import embed_fonts
+from takedown.compose.webfont import embed_fonts, font_faces
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # The reader Quarto 1.10 uses: its qmd reader (src/resources/pandoc/datadir/readqmd.lua) reads
@@ -68,8 +70,14 @@ def html(work: Path, opts: Mapping[str, Any], resource_path: list[Path]) -> Path
         "--output",
         out.name,
     ]
-    _pandoc(args, work)
-    embed_fonts(out)  # Chinese and emoji show on a machine without those fonts
+    # Chinese and emoji show on a machine without those fonts. The subsets are cut from the
+    # source's text while pandoc runs (a second, when the report quotes Chinese), and checked
+    # against the page's own characters after.
+    source = html_lib.unescape((work / "report.md").read_text(encoding="utf-8"))
+    with ThreadPoolExecutor(1, thread_name_prefix="fonts") as pool:
+        ahead = pool.submit(font_faces, source)
+        _pandoc(args, work)
+        embed_fonts(out, ahead.result())
     return out
 
 

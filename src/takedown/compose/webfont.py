@@ -11,10 +11,12 @@ characters. Both engines' style sheets list the two families, so no Latin text c
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Container
+from dataclasses import dataclass
 from pathlib import Path
 
 from takedown.fonts import (
@@ -59,9 +61,13 @@ def emoji_source() -> Path:
     return color_emoji_font_path() or emoji_font_path()
 
 
-def split_chars(
-    text: str, emoji_cmap: Mapping[int, str] | None = None
-) -> tuple[list[int], list[int]]:
+@functools.lru_cache(maxsize=4)
+def _cmap(path: Path) -> frozenset[int]:
+    """The code points a font draws (read once per process: the colour emoji font is 10 MB)."""
+    return frozenset(_font(path).getBestCmap())
+
+
+def split_chars(text: str, emoji_cmap: Container[int] | None = None) -> tuple[list[int], list[int]]:
     """Code points for the CJK font and for the emoji font, each sorted and unique.
 
     Emoji are the characters from U+2000 up that the emoji font draws and the CJK font does not
@@ -69,7 +75,7 @@ def split_chars(
     """
     chars = {ord(c) for c in text if ord(c) > 0x7F}
     cjk = sorted(c for c in chars if _CJK.match(chr(c)))
-    cmap = emoji_cmap if emoji_cmap is not None else _font(emoji_source()).getBestCmap()
+    cmap = emoji_cmap if emoji_cmap is not None else _cmap(emoji_source())
     emoji = sorted(c for c in chars if c >= 0x2000 and c in cmap and c not in cjk)
     return cjk, emoji
 
@@ -119,26 +125,48 @@ def _face(family: str, data: bytes, flavor: str, codepoints: list[int]) -> str:
     )
 
 
-def font_style(text: str) -> str:
-    """A `<style>` with the @font-face rules `text` needs, or "" when it has no CJK or emoji."""
-    emoji_font = _font(emoji_source())
-    cjk, emoji = split_chars(text, emoji_font.getBestCmap())
+@dataclass(frozen=True)
+class Faces:
+    """The @font-face rules for a text, and the code points they were cut to."""
+
+    cjk: list[int]
+    emoji: list[int]
+    style: str
+
+
+def font_faces(text: str) -> Faces:
+    """The `<style>` with the @font-face rules `text` needs ("" when it has no CJK or emoji)."""
+    source = emoji_source()
+    cjk, emoji = split_chars(text, _cmap(source))
     faces = []
     if cjk:
         faces.append(
             _face(CJK_FAMILY, *subset(_font(cjk_font_path(), CJK_FAMILY_SC), cjk, False), cjk)
         )
     if emoji:
-        faces.append(_face(EMOJI_FAMILY, *subset(emoji_font, emoji), emoji))
-    return f'<style id="{STYLE_ID}">\n' + "\n".join(faces) + "\n</style>\n" if faces else ""
+        faces.append(_face(EMOJI_FAMILY, *subset(_font(source), emoji), emoji))
+    style = f'<style id="{STYLE_ID}">\n' + "\n".join(faces) + "\n</style>\n" if faces else ""
+    return Faces(cjk, emoji, style)
 
 
-def embed_fonts(page_path: Path) -> int:
-    """Add the font subsets `page_path`'s text needs before its `</head>`; bytes added."""
+def font_style(text: str) -> str:
+    """A `<style>` with the @font-face rules `text` needs, or "" when it has no CJK or emoji."""
+    return font_faces(text).style
+
+
+def embed_fonts(page_path: Path, ahead: Faces | None = None) -> int:
+    """Add the font subsets `page_path`'s text needs before its `</head>`; bytes added.
+
+    `ahead`: faces cut while pandoc wrote the page, from its source's text; used when they were
+    cut to exactly the page's characters, else the page's own are cut now."""
     page = page_path.read_text(encoding="utf-8")
     if f'id="{STYLE_ID}"' in page:
         return 0
-    style = font_style(page_text(page))
+    text = page_text(page)
+    if ahead is not None and split_chars(text) == (ahead.cjk, ahead.emoji):
+        style = ahead.style
+    else:
+        style = font_style(text)
     at = page.lower().find("</head>")
     if not style or at < 0:
         return 0

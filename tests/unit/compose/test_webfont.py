@@ -100,3 +100,35 @@ def test_the_same_text_gives_the_same_bytes_whatever_the_clock_says(monkeypatch)
     first = font_style(text)
     monkeypatch.setattr(head, "timestampNow", lambda: 3_000_086_400)  # a day later
     assert font_style(text) == first
+
+
+def test_faces_cut_ahead_from_the_source_are_used_only_for_exactly_the_pages_characters(tmp_path):
+    """pandoc.html cuts the subsets from report.md while pandoc runs; the page keeps them only
+    when the page's own CJK and emoji are exactly those, else its own are cut."""
+    from takedown.compose.webfont import font_faces
+
+    page = tmp_path / "report.html"
+    exact = font_faces(page_text(PAGE))
+    marked = type(exact)(exact.cjk, exact.emoji, '<style id="takedown-fonts">/*ahead*/</style>')
+    page.write_text(PAGE, encoding="utf-8")
+    embed_fonts(page, marked)
+    assert "/*ahead*/" in page.read_text(encoding="utf-8")
+
+    for source in (page_text(PAGE) + " 多", page_text(PAGE).replace("港", "")):  # more, fewer
+        ahead = font_faces(source)
+        page.write_text(PAGE, encoding="utf-8")
+        embed_fonts(page, ahead)
+        assert page.read_text(encoding="utf-8").count(exact.style) == 1, source
+
+
+def test_the_built_in_html_carries_exactly_its_pages_characters(tmp_path):
+    """Through pandoc: a source whose hidden text has a character the page does not."""
+    from takedown.compose.pandoc import html
+
+    (tmp_path / "report.md").write_text(
+        "---\ntitle: t\n---\n\n香港 🦠\n\n<!-- 隐 -->\n", encoding="utf-8"
+    )
+    opts = {"html": {}}
+    out = html(tmp_path, opts, [tmp_path])
+    cjk_font, cjk_range = _faces(out.read_text(encoding="utf-8"))[CJK_FAMILY]
+    assert set(cjk_font.getBestCmap()) == {ord(c) for c in "香港"}
