@@ -28,6 +28,11 @@ from takedown.pipeline.kernel import ensure_kernel, run_notebook
 # Default budget for one notebook, all its cells together; a profile or --timeout changes it.
 NOTEBOOK_TIMEOUT_S = 600
 LIBRARY_DIR = Path(__file__).resolve().parents[1]
+# What a notebook's work folder holds that is no result: the kernel's runtime files and log, and
+# DuckDB's spill files. DuckDB spills to `.tmp` in its working directory, the work folder, and a
+# kernel shut down without closing its connection leaves them there: 3.8 GB in one cache entry
+# of the networks notebook at 43M tweets.
+NOT_CACHED = shutil.ignore_patterns("runtime", "kernel.log", ".tmp")
 
 
 @dataclass
@@ -220,7 +225,7 @@ def _from_cache(name: str, key: str, entry: Path, work_dir: Path) -> Outcome | N
         return None
     mine = work_dir / name
     try:
-        shutil.copytree(entry, mine, ignore=shutil.ignore_patterns("runtime", "kernel.log"))
+        shutil.copytree(entry, mine, ignore=NOT_CACHED)
     except (FileNotFoundError, shutil.Error):
         shutil.rmtree(mine, ignore_errors=True)
         return None  # replaced under us by a --force run: just run it
@@ -270,7 +275,7 @@ def _publish_entry(work: Path, entry: Path, force: bool) -> None:
         return
     entry.parent.mkdir(parents=True, exist_ok=True)
     staging = entry.parent / f".{entry.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
-    shutil.copytree(work, staging, ignore=shutil.ignore_patterns("runtime", "kernel.log"))
+    shutil.copytree(work, staging, ignore=NOT_CACHED)
     trash = entry.parent / f".{entry.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
     try:
         if entry.exists():
