@@ -31,8 +31,8 @@ test: $(STAMP)
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q tests/unit
+test-fast: $(STAMP)  # the unit tests without the `slow` ones: under 30 s
+	$(BIN)/python -m pytest -q -m "not slow" tests/unit
 
 # Re-resolve requirements.lock from pyproject.toml (needs the network): run after editing deps.
 lock: $(STAMP)

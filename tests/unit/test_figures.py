@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -22,6 +23,7 @@ def _labelled_figure():
     return fig, ax
 
 
+@pytest.mark.slow
 def test_text_is_drawn_as_paths_cjk_and_emoji_included():
     fig, _ = _labelled_figure()
     svg = figure_svg(fig)
@@ -36,6 +38,7 @@ def test_text_is_drawn_as_paths_cjk_and_emoji_included():
     assert "mathdefault" not in svg and "$" not in svg
 
 
+@pytest.mark.slow
 def test_svg_is_repeatable():
     """No date stamp and no random ids: the same figure gives the same bytes."""
     first, _ = _labelled_figure()
@@ -46,6 +49,7 @@ def test_svg_is_repeatable():
     assert "<dc:date>" not in a
 
 
+@pytest.mark.slow
 def test_dense_scatter_is_rasterized_inside_the_svg():
     rng = np.random.default_rng(1)
     fig, ax = plt.subplots()
@@ -60,6 +64,7 @@ def test_dense_scatter_is_rasterized_inside_the_svg():
     assert len(svg) < 400_000, len(svg)
 
 
+@pytest.mark.slow
 def test_vector_scatter_would_be_huge():
     """Why rasterize_dense exists: a tenth of those points as vector markers is larger still."""
     import io
@@ -73,6 +78,7 @@ def test_vector_scatter_would_be_huge():
     assert len(buf.getvalue()) > 500_000
 
 
+@pytest.mark.slow
 def test_note_below_sits_under_the_axis_label_and_inside_the_figure():
     fig, ax = plt.subplots(figsize=(6, 3))
     ax.bar(range(10), range(10))

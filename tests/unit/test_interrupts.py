@@ -38,6 +38,7 @@ def signal_soon(sig: int, delay: float = 0.5) -> threading.Timer:
     return t
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("sig", "line", "code"), [
     (signal.SIGINT, "error: interrupted\n", 130),
     (signal.SIGTERM, "error: terminated\n", 143),

@@ -5,15 +5,16 @@ from __future__ import annotations
 import io
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
 
 from takedown.notebook import log_axis  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("parse_math", [False, True])
 def test_log_axis_labels_are_plain_numbers(parse_math):
     with plt.rc_context({"text.parse_math": parse_math}):
@@ -30,6 +31,7 @@ def test_log_axis_labels_are_plain_numbers(parse_math):
     assert "mathdefault" not in svg.getvalue()
 
 
+@pytest.mark.slow
 def test_default_log_formatter_would_leak_mathtext():
     """The case log_axis exists for: matplotlib's own log labels are mathtext source."""
     with plt.rc_context({"text.parse_math": False}):

@@ -10,13 +10,13 @@ import io
 from datetime import datetime
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
 
 from takedown.notebook import date_axis  # noqa: E402
 
@@ -27,6 +27,7 @@ EDGES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dates", EDGES.values(), ids=EDGES.keys())
 def test_edge_years_draw_and_stay_on_the_axis(dates):
     days = pd.Series(dates)
@@ -41,6 +42,7 @@ def test_edge_years_draw_and_stay_on_the_axis(dates):
     plt.close(fig)
 
 
+@pytest.mark.slow
 def test_ordinary_dates_keep_their_margin():
     days = [datetime(2020, 1, 1), datetime(2020, 3, 1)]
     fig, ax = plt.subplots()

@@ -19,6 +19,7 @@ def test_notebooks_are_numbered_once_each():
     assert {f"{i:02d}" for i in range(1, 13)} <= set(numbers)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_contract(path):
     nb = nbformat.read(path, as_version=4)

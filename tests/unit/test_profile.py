@@ -9,12 +9,14 @@ from takedown.profile import load_profile
 from tests.conftest import ROOT
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["china_052020", "generic"])
 def test_shipped_profiles_validate(name):
     p = load_profile(ROOT / "profiles" / f"{name}.yml")
     assert p.name == name
 
 
+@pytest.mark.slow
 def test_china_profile_carries_published_figures():
     p = load_profile(ROOT / "profiles/china_052020.yml")
     assert p.timezone == "Asia/Shanghai"
@@ -25,6 +27,7 @@ def test_china_profile_carries_published_figures():
     assert got["followers.zero_share"] == 0.785
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "needle"),
     [
@@ -73,6 +76,7 @@ def test_invalid_profile_is_one_line_naming_the_field(tmp_path, text, needle):
     assert "\n" not in msg and str(f) in msg and needle in msg, msg
 
 
+@pytest.mark.slow
 def test_a_profile_nested_100000_levels_deep_is_one_clear_error(tmp_path):
     deep = tmp_path / "deep.yml"
     deep.write_text("name: x\ntitle: " + "[" * 100_000 + "]" * 100_000 + "\n")
@@ -104,6 +108,7 @@ def test_64_levels_still_load_as_yaml(tmp_path):
     assert depth == 63
 
 
+@pytest.mark.slow
 def test_a_30_mb_profile_is_refused_before_it_is_parsed(tmp_path):
     """Issue 20 item 17: a 30 MB profile took over 120 s to load."""
     import time
@@ -116,6 +121,7 @@ def test_a_30_mb_profile_is_refused_before_it_is_parsed(tmp_path):
     assert time.perf_counter() - t0 < 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("zone", ["posix/Europe/Moscow", "right/UTC", "localtime"])
 @pytest.mark.parametrize("field", ["timezone", "source.source_timezone"])
 def test_zones_python_knows_but_duckdb_does_not_are_refused_at_validation(tmp_path, zone, field):
@@ -167,6 +173,7 @@ def test_an_alias_without_its_anchor_is_the_same_one_line(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_keyword_lexicons_are_bounded(tmp_path):
     f = tmp_path / "p.yml"
     many = "".join(f"  t{i}:\n    label: T\n    keywords: [{', '.join(['k'] * 1_000)}]\n"
@@ -182,6 +189,7 @@ def test_keyword_lexicons_are_bounded(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_200_topics_of_30_keywords_still_load(tmp_path):
     f = tmp_path / "p.yml"
     f.write_text("name: p\ntitle: t\ntopics:\n" + "".join(

@@ -52,6 +52,7 @@ def layout(tmp_path: Path) -> dict[str, Path]:
     return {"folder": folder, "outside": outside}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "why"),
     [
@@ -123,6 +124,7 @@ def test_hostile_context_is_refused_at_load_naming_file_and_line(layout, text, w
     assert refusal(path) == f"{path}: line 7: field context.overview.1.text: {why}"
 
 
+@pytest.mark.slow
 def test_an_image_through_a_symlink_out_of_the_folder_is_refused(layout):
     (layout["folder"] / "link.png").symlink_to(layout["outside"] / "secret.png")
     (layout["folder"] / "sub").symlink_to(layout["outside"], target_is_directory=True)
@@ -135,6 +137,7 @@ def test_an_image_through_a_symlink_out_of_the_folder_is_refused(layout):
         )
 
 
+@pytest.mark.slow
 def test_an_image_that_is_not_what_it_says_is_refused(layout):
     folder = layout["folder"]
     (folder / "fake.png").write_text("root:x:0:0\n")
@@ -150,6 +153,7 @@ def test_an_image_that_is_not_what_it_says_is_refused(layout):
         assert refusal(path) == f"{path}: line 7: field context.overview.1.text: {why}"
 
 
+@pytest.mark.slow
 def test_an_image_in_the_profile_folder_is_kept_and_renamed(layout):
     path = write_profile(layout["folder"], "The map: ![Map of the network](map.png)")
     fragments = context_fragments(load_profile(path), path)
@@ -167,6 +171,7 @@ def test_the_line_is_that_of_the_text_key_in_flow_style_too(tmp_path):
     assert refusal(path) == f"{path}: line 5: field context.followers.0.text: {HEADING}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("profile", sorted((ROOT / "profiles").glob("*.yml")), ids=lambda p: p.name)
 def test_shipped_profiles_context_reads_back_unchanged(profile):
     # The Markdown written back is the author's prose: the China profile's paragraphs stay whole.

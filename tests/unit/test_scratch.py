@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from takedown.scratch import exclusive, owned_dir, owner_alive, sweep
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
@@ -62,6 +64,7 @@ def test_unowned_folders_are_left_alone_while_young(tmp_path):
     assert sweep(tmp_path, "run-*", unowned_are_dead=True) == [young]
 
 
+@pytest.mark.slow
 def test_exclusive_makes_the_second_process_wait_and_say_so(tmp_path):
     lock = tmp_path / ".d.lock"
     code = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pypandoc
+import pytest
 
 from takedown.table_widths import PAD, column_groups, column_widths, longest_token, text_width
 from takedown.text import md_table
@@ -43,6 +44,7 @@ def _typst_fractions(md: str) -> list[float]:
     return [float(x.strip().rstrip("%")) / 100 for x in m.group(1).split(",") if x.strip()]
 
 
+@pytest.mark.slow
 def test_top_accounts_table_leaves_room_for_every_number_and_the_cut_hash():
     # Table 2 of the China demo: hashed screen names overprinted the names in Quarto's PDF.
     rows = [{"screen name": HASH, "display name": "Name, with \"quotes\"",
@@ -56,6 +58,7 @@ def test_top_accounts_table_leaves_room_for_every_number_and_the_cut_hash():
         assert share * text_column_chars >= chars + 1, (fractions, need)
 
 
+@pytest.mark.slow
 def test_an_id_column_gets_its_whole_longest_id():
     # engagement.zero_follower_over_10_retweets (41 characters) broke in the second demo's
     # "Findings not available here" table: ids are code spans and never break.

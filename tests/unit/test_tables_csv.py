@@ -22,6 +22,7 @@ def test_formula_cells_get_a_leading_quote_and_numbers_stay_numbers(tmp_path) ->
     assert [r["n"] for r in rows] == ["-5", "1", "2", "3", "4", "5", "6", "7"]
 
 
+@pytest.mark.slow
 def test_a_borrowed_database_writes_the_same_bytes_and_leaves_its_session_alone(tmp_path) -> None:
     """Notebooks write through their own connection's database: same file, nothing left in it."""
     from takedown.db import connect
@@ -39,6 +40,7 @@ def test_a_borrowed_database_writes_the_same_bytes_and_leaves_its_session_alone(
     assert con.execute("SELECT * FROM frame").fetchall() == [(1,)]
 
 
+@pytest.mark.slow
 def test_as_frame_picks_and_renames_like_md_table() -> None:
     df = pd.DataFrame({"a": [1, 2], "b": ["x", "y"], "c": [0.5, 0.25]})
     out = as_frame(df, {"c": "share", "a": "tweets"})
@@ -48,6 +50,7 @@ def test_as_frame_picks_and_renames_like_md_table() -> None:
     assert rows.to_dict("records") == [{"k": "v", "n": 3}]
 
 
+@pytest.mark.slow
 def test_empty_table_writes_its_header(tmp_path) -> None:
     path = write_csv(as_frame(pd.DataFrame({"a": [], "b": []})), tmp_path / "t.csv")
     assert path.read_text().strip() == "a,b"

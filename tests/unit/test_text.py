@@ -6,6 +6,7 @@ import re
 import time
 
 import pypandoc
+import pytest
 from pypdf import PdfReader
 
 from takedown.compose import render
@@ -19,6 +20,7 @@ def test_display_cut_marks_the_cut_and_keeps_short_text():
     assert len(cut) == 300 and cut.endswith("…") and cut[:-1] == "x" * 299
 
 
+@pytest.mark.slow
 def test_md_escape_is_bounded_even_after_escaping():
     out = md_escape("*" * 2_000_000)
     assert out.endswith("…") and len(out) <= 2 * DISPLAY_LIMIT
@@ -32,6 +34,7 @@ def test_table_cells_are_cut_but_the_rows_keep_their_data():
     assert len(rows[0]["description"]) == 1_000_000  # the caller's data is not touched
 
 
+@pytest.mark.slow
 def test_one_megabyte_description_composes_in_seconds(tmp_path):
     desc = ("Patriot. News. #tag @user http://x.example/" + "长" * 40) * 12_000  # ~1 MB
     assert len(desc.encode()) > 1_000_000

@@ -147,6 +147,7 @@ def _squash(s: str) -> str:
     return " ".join(s.split())
 
 
+@pytest.mark.slow
 def test_outputs_exist_and_sources_untouched(report):
     assert sorted(p.name for p in report["out"].iterdir()) == ["report.html", "report.pdf"]
     assert report["unchanged"]
@@ -184,6 +185,7 @@ def test_html_is_self_contained_and_locked_down(report):
     assert len([1 for t, _ in tree.elements if t == "img"]) == 2
 
 
+@pytest.mark.slow
 def test_an_svg_figure_stays_vector_in_both_outputs(report):
     """The notebook's SVG is the figure in the HTML and in the PDF, with no bitmap of it."""
     import base64
@@ -245,6 +247,7 @@ def test_pdf_pages_and_internal_links(report):
     assert "1 / " in report["pdf_text"]  # page footer
 
 
+@pytest.mark.slow
 def test_unknown_cross_reference_fails_and_publishes_nothing(tmp_path):
     root = write_project(tmp_path / "p", "Intro.\n\nAs @fig-nope shows.\n")
     out = tmp_path / "out"
@@ -255,6 +258,7 @@ def test_unknown_cross_reference_fails_and_publishes_nothing(tmp_path):
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_typst_failure_leaves_no_complete_looking_output(tmp_path):
     root = write_project(tmp_path / "p", "{{< embed ../notebooks/nb.ipynb#fig-bad >}}\n")
     broken = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"garbage" * 8).decode()
@@ -266,6 +270,7 @@ def test_typst_failure_leaves_no_complete_looking_output(tmp_path):
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_html_only_and_kept_build_dir(tmp_path):
     root = write_project(tmp_path / "p", "Hello {{< var who >}}.\n", {"who": "世界"})
     build = tmp_path / "build"
@@ -274,6 +279,7 @@ def test_html_only_and_kept_build_dir(tmp_path):
     assert (build / "report.md").is_file()
 
 
+@pytest.mark.slow
 def test_table_cells_cannot_start_typst_headings_or_lists(tmp_path):
     rows = [{"text": t} for t in ("= heading", "- item", "+ one", "/ term: x", "1. first")]
     body = "# Only heading\n\n" + md_table(rows) + "\n: Cells. {#tbl-cells}\n"

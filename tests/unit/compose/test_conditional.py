@@ -148,6 +148,7 @@ def test_hidden_include_and_var_are_never_resolved_in_a_project(tmp_path):
     assert "Share" not in compose(root)
 
 
+@pytest.mark.slow
 def test_one_format_content_reaches_only_that_output(tmp_path):
     root = write_project(
         tmp_path / "p",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 from pypdf import PdfReader
 
 from takedown.compose import md_table, render
 from tests.unit.compose.test_shortcodes import write_project
 
 
+@pytest.mark.slow
 def test_a_hash_in_a_cell_is_cut_and_a_long_token_copies_exactly(tmp_path):
     digest = hashlib.sha256(b"takedown").hexdigest()
     rows = [
@@ -25,6 +27,7 @@ def test_a_hash_in_a_cell_is_cut_and_a_long_token_copies_exactly(tmp_path):
     assert "xxxxxxxx.(method)[x];#yzzzzzzz" in text.replace("\n", "")
 
 
+@pytest.mark.slow
 def test_a_hyphen_in_an_id_stays_a_hyphen_in_the_pdf(tmp_path):
     # The comparison PDF set the version id's first hyphen as a minus (U+2212): a break box put
     # "-0" at the start of a text run, where Typst reads a minus sign.
@@ -39,6 +42,7 @@ def test_a_hyphen_in_an_id_stays_a_hyphen_in_the_pdf(tmp_path):
     assert long in text.replace("\n", "")
 
 
+@pytest.mark.slow
 def test_no_line_ends_after_the_hash_of_a_cjk_hashtag(tmp_path):
     # A narrower text column put "#" at a line end and "新冠肺炎" on the next line, so pdftotext
     # copied "#\n新冠肺炎": the template keeps a CJK hashtag in one box.

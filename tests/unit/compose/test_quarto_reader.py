@@ -50,6 +50,7 @@ def test_source_quarto_reads_differently_is_refused_with_file_line(tmp_path, bod
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_escaped_at_and_dollar_stay_literal_and_comments_vanish(tmp_path):
     html = html_of(
         tmp_path, "Mentions (\\@mention), \\$5 and \\$6, mail a\\@b.org.\n\n<!-- a note -->\n"
@@ -74,6 +75,7 @@ FRONT = (
 )
 
 
+@pytest.mark.slow
 def test_notebook_links_in_side_toc_and_after_first_embed_html_only(tmp_path):
     root = write_project(
         tmp_path / "p",
@@ -110,6 +112,7 @@ def test_pipe_table_caption_label_is_read_as_quarto_reads_it(tmp_path):
     assert "{#tbl-a}" not in html
 
 
+@pytest.mark.slow
 def test_refused_text_from_a_notebook_output_says_so(tmp_path):
     from tests.unit.compose.test_shortcodes import md_out
 

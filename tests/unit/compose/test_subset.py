@@ -117,6 +117,7 @@ def test_cell_options_outside_the_subset_are_named():
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("profile", sorted((ROOT / "profiles").glob("*.yml")), ids=lambda p: p.name)
 def test_profile_context_paragraphs_are_inside_the_subset(profile):
     # Published context is included under each section heading, so it is report source too.

@@ -6,6 +6,7 @@ import base64
 import io
 import re
 
+import pytest
 from fontTools.ttLib import TTFont
 
 from takedown.compose.webfont import (
@@ -45,6 +46,7 @@ def test_characters_split_between_the_cjk_and_the_emoji_font():
     assert [chr(c) for c in emoji] == ["🦠"]  # no digit, '#', dash or quote
 
 
+@pytest.mark.slow
 def test_subsets_hold_exactly_the_characters_used():
     style = font_style(page_text(PAGE))
     faces = _faces(style)
@@ -58,6 +60,7 @@ def test_subsets_hold_exactly_the_characters_used():
     assert len(style) < 20_000  # the full CJK font is 19 MB
 
 
+@pytest.mark.slow
 def test_embed_adds_one_style_before_head_end_and_only_once(tmp_path):
     page = tmp_path / "report.html"
     page.write_text(PAGE, encoding="utf-8")
@@ -75,6 +78,7 @@ def test_a_page_without_cjk_or_emoji_is_left_alone(tmp_path):
     assert "@font-face" not in page.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_colour_emoji_where_installed_else_the_bundled_monochrome_font(monkeypatch):
     from takedown.compose import webfont
     from takedown.fonts import color_emoji_font_path, emoji_font_path
@@ -90,6 +94,7 @@ def test_colour_emoji_where_installed_else_the_bundled_monochrome_font(monkeypat
     assert set(font.getBestCmap()) == {ord("🦠")}
 
 
+@pytest.mark.slow
 def test_the_same_text_gives_the_same_bytes_whatever_the_clock_says(monkeypatch):
     """No save time goes into the fonts (the head table's `modified` kept, as fontTools' own
     subsetter does), so a report composed twice embeds byte-identical fonts."""

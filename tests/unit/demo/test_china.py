@@ -78,6 +78,7 @@ def test_rejects_bad_sizes(tmp_path: Path) -> None:
         demo.generate(tmp_path, accounts=100, tweets=99)
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_other_seed_differs(gen, tmp_path: Path) -> None:
     size = dict(accounts=ACCOUNTS, tweets=TWEETS, block_tweets=gen[2])
     demo.generate(tmp_path / "a", seed=SEED, **size)
@@ -87,6 +88,7 @@ def test_same_seed_same_bytes_other_seed_differs(gen, tmp_path: Path) -> None:
         assert (tmp_path / "b" / name).read_bytes() != (gen[0] / name).read_bytes()
 
 
+@pytest.mark.slow
 def test_headers_and_formats(gen: tuple[Path, dict, int], tweets, users) -> None:
     out, truth = gen[:2]
     for file, cols in ((demo.USERS_FILE, USER_COLUMNS), (demo.TWEETS_FILE, TWEET_COLUMNS)):
@@ -129,6 +131,7 @@ def test_account_fields_repeat_in_tweets_and_no_tweet_before_creation(tweets, us
         assert r["tweet_time"][:10] >= u["account_creation_date"]
 
 
+@pytest.mark.slow
 def test_followers_and_accounts(gen, con) -> None:
     truth = gen[1]
     zero, u8, u10, n = con.execute(
@@ -185,6 +188,7 @@ def test_creation_waves_and_dormancy(gen, con) -> None:
     assert truth["created_after_2019_10_01_share"] > 0.5
 
 
+@pytest.mark.slow
 def test_lexicon_recovers_planted_topics_exactly(gen, tweets) -> None:
     truth = gen[1]
     found = [_topics(r["tweet_text"]) for r in tweets]
@@ -343,6 +347,7 @@ def test_smallest_archive(tmp_path: Path) -> None:
     json.dumps(truth, allow_nan=False)  # strict JSON even when a ratio is undefined
 
 
+@pytest.mark.slow
 def test_default_size_is_fast(tmp_path: Path) -> None:
     start = time.perf_counter()
     truth = demo.generate(tmp_path)

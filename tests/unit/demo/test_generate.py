@@ -41,6 +41,7 @@ def test_operations_are_named_and_synthetic() -> None:
     assert len(prefixes) == len(demo.OPERATIONS)  # distinct archive operation names
 
 
+@pytest.mark.slow
 def test_unknown_operation_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown demo operation 'nope'; choose one of: china"):
         demo.generate(tmp_path / "x", operation="nope")
@@ -52,6 +53,7 @@ def test_unknown_operation_is_one_line_and_writes_nothing(tmp_path: Path) -> Non
     assert not (tmp_path / "y").exists()
 
 
+@pytest.mark.slow
 def test_cli_writes_the_second_operation(tmp_path: Path) -> None:
     res = run_cli("demo", tmp_path, "--operation", "russia", "--accounts", "60", "--tweets", "300")
     assert res.returncode == 0, res.stderr
@@ -69,6 +71,7 @@ def test_size_limits(tmp_path: Path) -> None:
     assert demo.MAX_TWEETS >= 45_000_000
 
 
+@pytest.mark.slow
 def test_blocks_bound_memory() -> None:
     """Ten times the tweets in blocks of 10,000 barely moves peak RSS; the same tweets in one
     block (what the block size protects against) grows it several times as much."""

@@ -41,6 +41,7 @@ def gen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     return op, out, truth, rows
 
 
+@pytest.mark.slow
 def test_every_hostile_case_round_trips(gen) -> None:
     op, _, truth, rows = gen
     cells = {("tweets", r["tweetid"], c): v for r in rows["tweets"] for c, v in r.items()}

@@ -87,6 +87,7 @@ def gen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     return op, out, truth, con
 
 
+@pytest.mark.slow
 def test_truth_has_the_agreed_shape(gen) -> None:
     op, _, truth, _ = gen
     assert set(truth["networks"]) == set(TRACES)
@@ -102,6 +103,7 @@ def test_truth_has_the_agreed_shape(gen) -> None:
             assert len(set(ring["keys"])) == ring["events"]
 
 
+@pytest.mark.slow
 def test_every_event_is_in_the_files(gen) -> None:
     """Each event: one tweet per ring account, all within the window, carrying the event's key
     (in the urls and hashtags columns too where the export has them), and no other tweet of the
@@ -137,6 +139,7 @@ def test_every_event_is_in_the_files(gen) -> None:
                     assert n == len(ring["accounts"]), key
 
 
+@pytest.mark.slow
 def test_background_stays_far_below_the_rings(gen) -> None:
     """The margin: no pair outside a ring shares a retweeted tweet, a link or a replied-to
     tweet within the window; hashtag pairs (heavy posters of the templates' few hashtags, and

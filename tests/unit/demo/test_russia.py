@@ -56,6 +56,7 @@ def _topics(text: str) -> list[str]:
     return [t for t, kws in RUSSIA.keywords.items() if any(k.lower() in low for k in kws)]
 
 
+@pytest.mark.slow
 def test_file_names_follow_the_archive_format(gen) -> None:
     names = sorted(p.name for p in gen[0].iterdir())
     assert names == [
@@ -64,6 +65,7 @@ def test_file_names_follow_the_archive_format(gen) -> None:
     assert gen[1]["files"]["tweets"] == RUSSIA.tweets_file
 
 
+@pytest.mark.slow
 def test_absent_columns_are_absent_from_every_header(gen, tweets, users) -> None:
     out, truth = gen[:2]
     for file, cols in ((RUSSIA.users_file, USER_COLUMNS), (RUSSIA.tweets_file, TWEET_COLUMNS)):
@@ -122,6 +124,7 @@ def test_languages_scripts_and_zero_followers(gen, tweets, users) -> None:
     assert zero == truth["zero_follower_count"] == round(0.31 * ACCOUNTS)
 
 
+@pytest.mark.slow
 def test_topics_and_text_entities(gen, tweets) -> None:
     truth = gen[1]
     found = [_topics(r["tweet_text"]) for r in tweets]
@@ -185,6 +188,7 @@ def test_coordinated_clusters_and_unique_background(gen, tweets) -> None:
     assert all(len({by_id[i] for i in e}) == 1 for e in events)
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes(gen, tmp_path: Path) -> None:
     demo.generate(
         tmp_path, seed=SEED, accounts=ACCOUNTS, tweets=TWEETS, operation="russia",

@@ -35,6 +35,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     return spec, truth, rows
 
 
+@pytest.mark.slow
 def test_sizes_and_files(built) -> None:
     spec, truth, rows = built
     assert len(rows["users"]) == truth["accounts"] == spec.accounts
@@ -105,6 +106,7 @@ def test_bad_spec_names_the_field(change: dict, field: str) -> None:
         demo.load_spec({**TINY, **change})
 
 
+@pytest.mark.slow
 def test_presets_are_specs(tmp_path: Path) -> None:
     """Each preset is the operation of its own spec; a different spec may not take its name."""
     for name, op in demo.OPERATIONS.items():

@@ -48,6 +48,7 @@ def test_groups_of_nothing(con):
     assert c.hashtag_groups(con, c.top_hashtags(con, 0)) == []
 
 
+@pytest.mark.slow
 def test_distinctive_hashtags_per_quarter(con):
     by_q = c.hashtags_by_quarter(con, per_quarter=2)
     got = {q: sorted(g["keyword"]) for q, g in by_q.groupby("quarter")}
@@ -56,6 +57,7 @@ def test_distinctive_hashtags_per_quarter(con):
     assert (by_q["keyness"] > 0).all()
 
 
+@pytest.mark.slow
 def test_tokenize_chinese_and_latin():
     words = c.tokenize("香港的暴徒必须受到法律制裁 #香港 @someone https://t.co/x")
     # jieba's segmentation; single characters (mostly particles such as 的) are left out.

@@ -64,6 +64,7 @@ def test_summarize_known_answers(con):
     )
 
 
+@pytest.mark.slow
 def test_null_lists_are_left_out_of_shares():
     tweets = [
         {"userid": "a", "tweet_time": T, "hashtags": ["x"]},
@@ -75,6 +76,7 @@ def test_null_lists_are_left_out_of_shares():
     assert f["content.with_hashtag_share"].value == 0.5 and f["content.with_hashtag_share"].n == 2
 
 
+@pytest.mark.slow
 def test_no_entities_at_all_is_a_measured_zero_and_no_top():
     con = make_con([], [{"userid": "a", "tweet_time": T}])
     f = by_id(content.summarize(con, PROFILE, coverage(con)))
@@ -105,6 +107,7 @@ def test_absent_column_and_text_is_unavailable_with_reason(con, column, gone):
     assert all(x.available for x in f.values() if x.name not in gone)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("column", "gone"), GONE)
 def test_absent_column_is_extracted_from_the_text(con, column, gone):
     """Without the column, the tweets' text is read by twitter-text's rules instead."""

@@ -131,6 +131,7 @@ def by_id(findings: list[Finding]) -> dict[str, Finding]:
     return {f.id: f for f in findings}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", summarizers())
 def test_full_data_gives_findings(module, dataset):
     found = full(module, dataset)
@@ -151,6 +152,7 @@ def fused_over_fewer_traces(found: Finding, reference: Finding | None) -> bool:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("drop", optional_columns(), ids=lambda tc: f"{tc[0]}.{tc[1]}")
 @pytest.mark.parametrize("module", summarizers())
 def test_an_absent_column_never_becomes_a_number(module, drop, dataset):
@@ -176,6 +178,7 @@ def test_an_absent_column_never_becomes_a_number(module, drop, dataset):
     assert all(f.reason for f in found.values() if not f.available)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", summarizers())
 def test_empty_tables_give_unavailable_or_true_zero_counts(module, dataset):
     con, coverage = connect(dataset, empty=True)

@@ -62,6 +62,7 @@ def coord():
     return make_con([], tw)
 
 
+@pytest.mark.slow
 def test_coordination_clusters(coord):
     summary, members = coordination.clusters(coord, window_minutes=10, min_accounts=5)
     assert summary["cluster"].tolist() == [1, 2]
@@ -75,6 +76,7 @@ def test_coordination_clusters(coord):
     assert "r" not in set(members["userid"])  # the retweet
 
 
+@pytest.mark.slow
 def test_coordination_window_and_k_are_parameters(coord):
     # a 20-minute window admits the chain; k = 4 admits the four accounts
     s, _ = coordination.clusters(coord, window_minutes=20, min_accounts=5)
@@ -84,6 +86,7 @@ def test_coordination_window_and_k_are_parameters(coord):
     assert "one account five times" not in set(s["key"])
 
 
+@pytest.mark.slow
 def test_account_edges_and_layout(coord):
     _, members = coordination.clusters(coord, window_minutes=10, min_accounts=5)
     e = coordination.account_edges(members)
@@ -98,6 +101,7 @@ def test_account_edges_and_layout(coord):
     assert empty.empty and coordination.layout(empty).empty
 
 
+@pytest.mark.slow
 def test_summarize_known_answers(coord):
     f = by_id(coordination.summarize(coord, PROFILE, coverage(coord)))
     assert [i for i, x in f.items() if not x.available] == ["coordination.median_cluster_between"]
@@ -112,6 +116,7 @@ def test_summarize_known_answers(coord):
     assert "within 10 minutes" in f["coordination.clusters"].method
 
 
+@pytest.mark.slow
 def test_no_cluster_is_a_measured_zero_with_no_largest():
     con = make_con([], [{"userid": "a", "tweet_time": "2020-01-01", "tweet_text": "just one"}])
     f = by_id(coordination.summarize(con, PROFILE, coverage(con)))
@@ -121,6 +126,7 @@ def test_no_cluster_is_a_measured_zero_with_no_largest():
     assert not f["coordination.median_cluster_accounts"].available
 
 
+@pytest.mark.slow
 def test_without_is_retweet_the_rt_prefix_marks_retweets(coord):
     """Without the flag, six 'RT @a:' copies must not make a cluster of retweets."""
     for i, acct in enumerate("vwxyz"):
@@ -145,6 +151,7 @@ def test_absent_text_and_empty_tables_are_unavailable(coord):
     assert all(x.reason == "this dataset's tweets file has no rows" for x in f)
 
 
+@pytest.mark.slow
 def test_hash_collisions_change_no_cluster(coord, monkeypatch):
     """Candidates are found by a 64-bit hash of the key; clusters are then made on exact keys.
     A hash that collides all the time (the key's length modulo 3) must give the same answer."""
@@ -156,6 +163,7 @@ def test_hash_collisions_change_no_cluster(coord, monkeypatch):
     assert len(expected[0]) == 4  # two bursts of the police text, the chain, the four accounts
 
 
+@pytest.mark.slow
 def test_members_of_chosen_clusters_only(coord):
     s, everyone = coordination.clusters(coord, window_minutes=10, min_accounts=5)
     assert coordination.table(coord).equals(s)
@@ -165,6 +173,7 @@ def test_members_of_chosen_clusters_only(coord):
     assert coordination.members(coord, []).empty
 
 
+@pytest.mark.slow
 def test_build_leaves_only_the_members_table(coord):
     def temp() -> set[str]:
         sql = "SELECT table_name FROM duckdb_tables() WHERE temporary"
@@ -192,6 +201,7 @@ def _late_copy_burst() -> list[dict[str, Any]]:
             for a, m in zip("abcdef", times, strict=True)]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_a_late_copy_does_not_erase_a_cluster():
     """Regression (issue 16): a burst longer than the window was dropped whole, though five
     accounts posted inside one 10-minute stretch of it."""
@@ -201,6 +211,7 @@ def test_a_late_copy_does_not_erase_a_cluster():
     assert pd.Timestamp(s["end"].iloc[0]) == pd.Timestamp("2020-02-01 06:08", tz="UTC")
 
 
+@pytest.mark.slow
 def test_the_sliding_window_keeps_every_copy_of_a_qualifying_stretch():
     """Planted truth: accounts a-e at minutes 0-8 and b-f at 10-17 overlap in qualifying
     stretches, so all ten copies form one cluster; five accounts spread over 11 minutes do not."""
@@ -218,6 +229,7 @@ def test_the_sliding_window_keeps_every_copy_of_a_qualifying_stretch():
     assert sorted(s["key"]) == sorted([text, spread])
 
 
+@pytest.mark.slow
 def test_two_stretches_bridged_by_a_stray_copy_are_two_clusters():
     """Planted: a-e at minutes 0-8, a stray copy by f at 17, g-k at 26-34. One burst (no gap
     over 10 minutes), two qualifying stretches; f is in neither, so two clusters of five."""
@@ -231,6 +243,7 @@ def test_two_stretches_bridged_by_a_stray_copy_are_two_clusters():
     assert by == {1: "abcde", 2: "ghijk"}
 
 
+@pytest.mark.slow
 def test_ira_sample_has_121_clusters(ira):
     """Regression on the real IRA sample: 118 clusters with whole-burst windows, 121 sliding."""
     s, _ = coordination.clusters(ira, window_minutes=10, min_accounts=5)

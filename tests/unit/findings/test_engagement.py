@@ -98,6 +98,7 @@ def test_null_counts_are_left_out_not_zero():
 COUNT_FINDINGS = ["zero_engagement_share", "zero_engagement_share_all"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("table", "column", "gone"),
     [
@@ -126,6 +127,7 @@ def test_absent_column_is_unavailable_with_reason(eng_con, table, column, gone):
     assert all(x.available for x in rest), [(x.id, x.reason) for x in rest if not x.available]
 
 
+@pytest.mark.slow
 def test_no_engagement_counts_at_all():
     """The second operation's case: no counts, so no '100% drew no like'."""
     con = make_con([{"userid": "a", "account_creation_date": "2019-01-01"}],
@@ -139,6 +141,7 @@ def test_no_engagement_counts_at_all():
     assert f["engagement.retweet_inside_share"].reason == "this dataset holds no retweets"
 
 
+@pytest.mark.slow
 def test_empty_tables_are_unavailable():
     con = make_con([], [])
     f = engagement.summarize(con, PROFILE, coverage(con))
@@ -146,6 +149,7 @@ def test_empty_tables_are_unavailable():
     assert all(x.reason == "this dataset's tweets file has no rows" for x in f)
 
 
+@pytest.mark.slow
 def test_distribution_equals_one_group_by_per_metric():
     """The distribution read from the counts table matches binning every tweet of each metric."""
     t = "2020-01-01"

@@ -86,6 +86,7 @@ def sql() -> duckdb.DuckDBPyConnection:
     return duckdb.connect()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("section", ["hashtags", "hashtags_from_astral", "mentions", "urls"])
 def test_official_conformance_cases(sql, section):
     differ = DIFFERENT.get(section, {})
@@ -102,6 +103,7 @@ def test_official_conformance_cases(sql, section):
     assert len(CASES[section]) - len(differ) >= {"urls": 65}.get(section, 3)
 
 
+@pytest.mark.slow
 def test_hostile_and_edge_texts(sql):
     assert extract(sql, "hashtags", "<script>#x</script> {{< include #a >}} #a'; DROP--") == [
         "x", "a", "a"
@@ -136,6 +138,7 @@ def rows(con, cov) -> list[tuple]:
     return sorted(con.execute(entities.entities_sql(cov)).fetchall())
 
 
+@pytest.mark.slow
 def test_columns_when_present_text_when_absent():
     con = make_con([], TWEETS)
     assert rows(con, coverage(con)) == [
@@ -161,6 +164,7 @@ def test_columns_when_present_text_when_absent():
     )
 
 
+@pytest.mark.slow
 def test_nothing_to_read_and_empty_table():
     con = make_con([], TWEETS)
     for c in ("hashtags", "urls", "user_mentions", "tweet_text"):
@@ -176,6 +180,7 @@ def test_nothing_to_read_and_empty_table():
     assert entities.missing(coverage(empty), "hashtag") == "this dataset's tweets file has no rows"
 
 
+@pytest.mark.slow
 def test_ira_entities_come_from_the_text_and_match_the_reference(ira):
     """The IRA sample has no entity columns: hashtags, mentions and links are read from the
     text, #news leads, and per tweet they equal the reference's (twitter_text_ref.py: a
@@ -222,6 +227,7 @@ def test_ira_entities_come_from_the_text_and_match_the_reference(ira):
     assert min(sum(c.values()) for c in ours.values()) > 3_000  # every kind is really there
 
 
+@pytest.mark.slow
 def test_a_table_when_extracted_a_view_over_columns():
     """Text extraction is materialized once per connection; columns stay a view; either can
     replace the other."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from takedown.findings import coordination, examples
 from takedown.text import md_table
@@ -27,6 +28,7 @@ TWEETS = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_each_account_gets_its_earliest_tweet_in_list_order() -> None:
     ex = examples.accounts(_con(TWEETS), ["u2", "u1", "nobody", "u3"])
     assert ex["key"].tolist() == ["u2", "u1", "u3"]
@@ -35,6 +37,7 @@ def test_each_account_gets_its_earliest_tweet_in_list_order() -> None:
     assert ex["account"].tolist() == ["name_u2", "name_u1", "u3"]
 
 
+@pytest.mark.slow
 def test_ties_in_time_fall_to_the_tweet_id() -> None:
     ex = examples.hashtags(_con(TWEETS), ["b", "a"])
     # "b": tweets 2 and 3 both at 09:00 -> tweet id 2; "a": tweet 2 is earlier than tweet 1
@@ -45,6 +48,7 @@ def test_ties_in_time_fall_to_the_tweet_id() -> None:
     assert two["tweetid"].tolist() == ["2", "3"]
 
 
+@pytest.mark.slow
 def test_mentions_domains_days() -> None:
     con = _con(TWEETS)
     assert examples.mentions(con, ["m1"])["tweetid"].tolist() == ["3"]
@@ -52,12 +56,14 @@ def test_mentions_domains_days() -> None:
     assert examples.days(con, ["2020-01-02", "2020-01-01"])["tweetid"].tolist() == ["1", "2"]
 
 
+@pytest.mark.slow
 def test_topic_weeks_match_keywords_inside_the_week() -> None:
     ex = examples.topic_weeks(_con(TWEETS), [("t", ["LATER", "first"], "2020-01-01")])
     assert ex["tweetid"].tolist() == ["2"]
     assert examples.topic_weeks(_con(TWEETS), [("t", ["later"], "2020-01-03")]).empty
 
 
+@pytest.mark.slow
 def test_cluster_examples_are_its_first_copies() -> None:
     text = "the very same coordinated message"
     tweets = [
@@ -71,6 +77,7 @@ def test_cluster_examples_are_its_first_copies() -> None:
     assert ex["account"].tolist() == ["name_u1", "name_u2"]
 
 
+@pytest.mark.slow
 def test_empty_lists_and_tables() -> None:
     assert examples.accounts(_con(TWEETS), []).empty
     assert examples.accounts(_con([]), ["u1"]).empty
@@ -79,6 +86,7 @@ def test_empty_lists_and_tables() -> None:
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_shown_cuts_and_the_table_escapes_hostile_text() -> None:
     ex = examples.accounts(_con(TWEETS), ["u2", "u3"])
     table = examples.shown(ex, None, budget=60)

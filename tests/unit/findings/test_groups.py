@@ -87,6 +87,7 @@ def test_display_says_not_available_never_zero():
     assert shown["retweet share"].tolist() == ["25.0%", "100.0%", "0.0%", "0.0%"]
 
 
+@pytest.mark.slow
 def test_summarize_by_hand():
     con, cov = make()
     f = by_name(groups.summarize(con, PROFILE, cov))
@@ -107,6 +108,7 @@ def test_summarize_by_hand():
     assert all(x.available for x in f.values())
 
 
+@pytest.mark.slow
 def test_profile_group_by_picks_the_column_and_an_unknown_one_is_an_error():
     con, cov = make()
     f = by_name(groups.summarize(con, Profile(name="t", title="t", group_by=["region"]), cov))
@@ -133,6 +135,7 @@ def test_no_group_column_is_unavailable_with_the_reason():
     assert f["groups"].reason == "group_by in the profile names no column"
 
 
+@pytest.mark.slow
 def test_missing_counts_are_unavailable_and_the_rest_unchanged():
     con, cov = make()
     full = by_name(groups.summarize(con, PROFILE, cov))
@@ -146,6 +149,7 @@ def test_missing_counts_are_unavailable_and_the_rest_unchanged():
         assert f[name].value == full[name].value
 
 
+@pytest.mark.slow
 def test_empty_tables_are_unavailable():
     con, cov = make(users=[], tweets=[])
     f = by_name(groups.summarize(con, PROFILE, cov))
@@ -166,6 +170,7 @@ def test_hours_on_the_clock_shown():
     assert h["tweets"].sum() == len(TWEETS)
 
 
+@pytest.mark.slow
 def test_a_declared_zone_the_data_cannot_check_is_the_clock():
     con, _ = make()
     clk = groups.shown_clock(con, Profile(name="t", title="t", timezone="Asia/Shanghai"))
@@ -187,6 +192,7 @@ def test_render_refuses_an_unknown_group_column_naming_it(tmp_path):
     assert "(userid, follower_count, account_category, region)" in msg and "\n" not in msg
 
 
+@pytest.mark.slow
 def test_ira_account_category_groups_match_the_authors_file(ira, ira_dir, shared_data):
     """The real IRA sample: accounts per account_category equal an independent count of
     authors.csv.gz (FiveThirtyEight's own category per author)."""
@@ -209,6 +215,7 @@ def test_ira_account_category_groups_match_the_authors_file(ira, ira_dir, shared
     )
 
 
+@pytest.mark.slow
 def test_group_like_columns_for_a_draft_profile():
     """Text columns with 2 to MAX_DRAFT_VALUES distinct values; not one value, not ids."""
     con, cov = make()

@@ -9,6 +9,7 @@ import time
 from datetime import date, timedelta
 
 import duckdb
+import pytest
 
 from takedown.findings import keywords, topics
 from takedown.profile import Profile
@@ -48,6 +49,7 @@ def test_raw_text_pattern_matches_exactly_where_lowered_text_holds_the_keyword()
         assert got[0] == got[1], kw
 
 
+@pytest.mark.slow
 def test_lower_is_one_code_point_to_one_and_cased_letters_lie_below_the_bound():
     """What the raw-text patterns rest on, checked for the DuckDB version in use."""
     con = duckdb.connect()
@@ -84,6 +86,7 @@ def _reference_topics(prof: Profile, texts: list[str | None]) -> list[str]:
     ).fetchall()]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_leftmost_keyword_then_earlier_topics_gives_the_first_topic_in_profile_order():
     """Every order and overlap of four topics' keywords, some overlapping across topics."""
     prof = Profile.model_validate({
@@ -121,6 +124,7 @@ def _big_profile(n_topics: int, per_topic: int, groups: int = 0) -> Profile:
     })  # fmt: skip
 
 
+@pytest.mark.slow
 def test_topic_sql_grows_linearly_and_runs_in_seconds_at_200_topics_of_30_keywords():
     """Regression (issue 20 item 14): 200 topics x 30 keywords gave 48 MB of SQL and took 95 s
     on 20k tweets, each topic repeating every earlier topic's keywords."""

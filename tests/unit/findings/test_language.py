@@ -33,6 +33,7 @@ SCRIPT_TWEETS = [
 ]
 
 
+@pytest.mark.slow
 def test_script_classification_and_label_shares():
     con = make_con([], _tweets(SCRIPT_TWEETS))
     by = language.script_by_label(con)
@@ -73,6 +74,7 @@ def test_account_language_shares():
     }
 
 
+@pytest.mark.slow
 def test_summarize_known_answers():
     users = [{"userid": u, "account_creation_date": "2019-01-01", "account_language": lang}
              for u, lang in (("a", "zh-cn"), ("b", ""), ("c", "en"), ("d", "zh-cn"))]  # fmt: skip
@@ -97,6 +99,7 @@ def test_summarize_known_answers():
     assert f["language.profile_languages_share"].value == pytest.approx(7 / 9)
 
 
+@pytest.mark.slow
 def test_one_chinese_tweet_is_no_script_comparison():
     """Han text must be a real share of the dataset (5% or 1,000 tweets) for the subsection."""
     con = make_con([], _tweets([("这是我们的国家", "zh")] + [("hello", "en")] * 99))
@@ -136,6 +139,7 @@ def test_absent_column_is_unavailable_with_reason(table, column, gone):
     assert all(x.value != "none" for x in f.values())
 
 
+@pytest.mark.slow
 def test_labels_present_but_all_empty_are_unavailable_not_none():
     users = [{"userid": "a", "account_creation_date": "2019-01-01", "account_language": ""}]
     con = make_con(users, _tweets([("hello", "")]))
@@ -156,6 +160,7 @@ def test_empty_tables_are_unavailable():
     assert f["language.top_account_language"].reason == "this dataset's users file has no rows"
 
 
+@pytest.mark.slow
 def test_profile_languages_share_known_answer():
     """zh or en: 8 of the 9 tweets; the unlabelled tweet counts in the total, under no language.
 
@@ -176,6 +181,7 @@ def test_profile_languages_share_known_answer():
     assert g.available and g.value == 0.0 and g.n == 9
 
 
+@pytest.mark.slow
 def test_profile_languages_share_unavailable_with_reason():
     con = make_con([], _tweets(SCRIPT_TWEETS))
     f = by_id(language.summarize(con, Profile(name="t", title="t"), coverage(con)))

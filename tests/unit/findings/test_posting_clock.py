@@ -58,6 +58,7 @@ def by_name(con, cov, profile=SHANGHAI):
 # --- summarize --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_office_week_at_utc_plus_8_is_recovered_and_clear():
     f = by_name(*con_of(office_times(8)))
     assert f["best_utc_offset"].value == 8
@@ -77,6 +78,7 @@ def test_office_week_at_utc_plus_8_is_recovered_and_clear():
     assert f["best_utc_offset"].n == 56
 
 
+@pytest.mark.slow
 def test_flat_clock_is_ambiguous():
     rng = np.random.default_rng(7)
     hours = pd.date_range("2020-01-06", periods=8 * 168, freq="h")
@@ -123,6 +125,7 @@ def test_offsets_within_two_points_of_the_best_cannot_be_told_apart():
     assert fit.ambiguous is any(abs(o - 8) >= co.AMBIGUOUS_HOURS for o in fit.indistinguishable)
 
 
+@pytest.mark.slow
 def test_no_timezone_shows_utc_and_computes_no_share():
     f = by_name(*con_of(office_times(8)), profile=Profile(name="t", title="t"))
     assert f["clock_shown"].value == "UTC"
@@ -138,6 +141,7 @@ def test_no_timezone_shows_utc_and_computes_no_share():
         assert f[k].reason == "the profile declares no timezone"
 
 
+@pytest.mark.slow
 def test_declared_zone_without_working_hours_has_no_share():
     p = Profile(name="t", title="t", timezone="Asia/Shanghai")
     f = by_name(*con_of(office_times(8)), profile=p)
@@ -146,6 +150,7 @@ def test_declared_zone_without_working_hours_has_no_share():
     assert f["profile_offset_verdict"].value == "consistent"
 
 
+@pytest.mark.slow
 def test_profile_offset_disagrees_and_follows_daylight_saving():
     summer = office_times(3, start="2020-06-01")
     f = by_name(*con_of(summer), profile=zone("America/New_York"))
@@ -162,6 +167,7 @@ def test_profile_offset_disagrees_and_follows_daylight_saving():
     assert f["profile_offset_agrees"].value is True
 
 
+@pytest.mark.slow
 def test_half_hour_zone_agrees_within_half_an_hour():
     f = by_name(*con_of(office_times(5)), profile=zone("Asia/Kolkata"))
     assert f["profile_utc_offset"].value == "UTC+5:30"
@@ -176,6 +182,7 @@ def test_too_few_days_for_the_fit_or_the_ratio():
     assert f["weekday_weekend_rate_ratio"].reason.startswith("the tweets span 6 days")
 
 
+@pytest.mark.slow
 def test_no_weekend_tweets_leave_the_ratio_unavailable():
     weekdays = [t for t in office_times(0) if pd.Timestamp(t).day_of_week < 5]
     f = by_name(*con_of(weekdays), profile=zone("UTC"))
@@ -189,6 +196,7 @@ def test_empty_tweets_file_is_unavailable():
     assert {x.reason for x in f} == {"this dataset's tweets file has no rows"}
 
 
+@pytest.mark.slow
 def test_fit_is_deterministic_and_the_curve_matches():
     con, cov = con_of(office_times(8))
     a = pc.summarize(con, SHANGHAI, cov)
@@ -225,6 +233,7 @@ def test_daily_includes_zero_days():
     assert d.loc[pd.to_datetime(d["day"]) == pd.Timestamp("2020-01-06"), "n"].item() == 4
 
 
+@pytest.mark.slow
 def test_day_hour_counts_and_week_matrix():
     weekday, counts = co.day_hour_counts(con_of(TINY)[0])
     # UTC days: Sat 01-04, Sun 01-05, Mon 01-06, Sat 02-01
@@ -313,6 +322,7 @@ def _direct(con, tz: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return grid, days
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("tz", "times"),
     [
@@ -345,6 +355,7 @@ def test_local_clock_from_buckets_equals_tweet_by_tweet(tz, times):
     assert (s.k, s.n) == (k, n)
 
 
+@pytest.mark.slow
 def test_tweets_are_bucketed_once_per_connection():
     con, cov = con_of(office_times(8))
     first = pc.summarize(con, SHANGHAI, cov)

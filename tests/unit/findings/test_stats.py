@@ -15,6 +15,7 @@ def test_share_rejects_empty():
         share(0, 0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_quantile_of_counts_equals_duckdb_quantile_cont(seed):
     rng = np.random.default_rng(seed)

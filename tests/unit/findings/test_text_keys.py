@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from takedown.findings import coordination, text_keys
 from takedown.findings.networks import summary
@@ -37,6 +38,7 @@ def _rows(con) -> pd.DataFrame:
     return df
 
 
+@pytest.mark.slow
 def test_rows_leave_out_retweets_and_empty_text_and_null_short_keys():
     con = _con()
     text_keys.ensure(con, FLAG)
@@ -46,6 +48,7 @@ def test_rows_leave_out_retweets_and_empty_text_and_null_short_keys():
     assert keys["a"] == keys["b"] and pd.isna(keys["c"])
 
 
+@pytest.mark.slow
 def test_shared_file_gives_the_same_rows_and_is_written_once(tmp_path: Path, monkeypatch):
     own = _con()
     text_keys.ensure(own, FLAG)
@@ -64,6 +67,7 @@ def test_shared_file_gives_the_same_rows_and_is_written_once(tmp_path: Path, mon
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no lock or partial file left
 
 
+@pytest.mark.slow
 def test_ensure_reuses_a_shared_view_but_not_one_of_another_rule(tmp_path: Path):
     con = _con()
     text_keys.share(con, FLAG, "fp1", tmp_path)
@@ -75,12 +79,14 @@ def test_ensure_reuses_a_shared_view_but_not_one_of_another_rule(tmp_path: Path)
     assert sorted(_rows(con)["userid"]) == ["a", "b", "c"]  # d's text starts "RT @" either way
 
 
+@pytest.mark.slow
 def test_another_dataset_gets_another_file(tmp_path: Path):
     a = text_keys.share(_con(), FLAG, "fp1", tmp_path)
     b = text_keys.share(_con(), FLAG, "fp2", tmp_path)
     assert a != b and a.exists() and b.exists()
 
 
+@pytest.mark.slow
 def test_two_notebooks_at_once_write_one_file(tmp_path: Path):
     paths: list[Path] = []
     cons = [_con(), _con()]
@@ -97,6 +103,7 @@ def test_two_notebooks_at_once_write_one_file(tmp_path: Path):
         assert len(_rows(c)) == 3
 
 
+@pytest.mark.slow
 def test_clusters_and_co_tweet_are_the_same_with_the_shared_file(tmp_path: Path):
     """The findings do not depend on where the keys came from."""
     tweets = [

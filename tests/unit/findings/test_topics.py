@@ -55,6 +55,7 @@ def test_topic_assignment_first_match_case_insensitive_literal():
     assert o["share"].sum() == pytest.approx(1.0)
 
 
+@pytest.mark.slow
 def test_group_flags_count_any_group_keyword_whatever_the_assigned_topic():
     """Every mix of three topics' keywords, group {a, c} around b: brute force against SQL."""
     prof = _profile({"a": ["alpha"], "b": ["beta"], "c": ["gamma"]},
@@ -84,6 +85,7 @@ def test_topics_without_a_lexicon_are_all_other():
     assert topics.overall(con)["topic"].tolist() == ["other"]
 
 
+@pytest.mark.slow
 def test_monthly_shares_sum_to_one_and_daily_fills_days():
     prof = _profile({"hk": ["hk"], "tw": ["tw"]})
     tweets = [
@@ -214,6 +216,7 @@ def test_no_lexicon_makes_every_topic_finding_unavailable():
     assert all(not x.available and x.reason == "the profile defines no topic lexicon" for x in f)
 
 
+@pytest.mark.slow
 def test_absent_text_and_empty_tables_are_unavailable():
     prof = _profile({"hk": ["hong kong"]}, None)
     con = _con(["hong kong"])

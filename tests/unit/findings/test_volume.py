@@ -7,6 +7,7 @@ from datetime import date
 import duckdb
 import numpy as np
 import pandas as pd
+import pytest
 
 from takedown.db import measure_coverage
 from takedown.findings import volume
@@ -63,6 +64,7 @@ def test_summary_of_three_days():
     assert f["top_spike_day"].reason == f["spike_count"].reason
 
 
+@pytest.mark.slow
 def test_no_spike_is_a_measured_zero_and_no_top_spike():
     rows = [("a", f"2020-01-{d:02d} 12:00", "x") for d in range(1, 31) for _ in range(10)]
     f = by_name(*make(rows))
@@ -79,6 +81,7 @@ def test_spike_count_over_a_month():
     assert f["peak_day"].value == "2020-01-15" and f["peak_day_accounts"].value == 2
 
 
+@pytest.mark.slow
 def test_topics_need_lexicons_and_text():
     f = by_name(*make(THREE))
     assert f["topics_available"].reason == "the profile defines no topic keywords"
@@ -123,6 +126,7 @@ def _series(counts: list[int]) -> pd.DataFrame:
                          "tweets": counts})  # fmt: skip
 
 
+@pytest.mark.slow
 def test_spikes_rank_by_excess_and_floor_the_baseline():
     """Planted truth in the counter-example's shape: a quiet start where one day has 14 tweets
     over a baseline of 0, and later a busy level of 300 a day with one day of 1,430."""
@@ -155,6 +159,7 @@ def test_noise_makes_no_spike():
         assert s.empty, (level, s)
 
 
+@pytest.mark.slow
 def test_the_ira_busiest_day_leads_the_spikes(ira):
     """Regression (issue 16): ranked by ratio, 14 tweets over a baseline of 0 ranked "14.0" and
     the busiest day, 2016-10-06 with 1,430 tweets, was not among the 20 listed."""

@@ -20,6 +20,7 @@ def _ingest(tmp_path, tweets: int):
     return ds
 
 
+@pytest.mark.slow
 def test_each_ingest_is_a_read_only_version_behind_current(tmp_path):
     a = _ingest(tmp_path, 10)
     home = tmp_path / "data" / "d"
@@ -37,6 +38,7 @@ def test_each_ingest_is_a_read_only_version_behind_current(tmp_path):
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["d"]
 
 
+@pytest.mark.slow
 def test_a_pinned_version_survives_a_new_ingest_until_released(tmp_path):
     a = _ingest(tmp_path, 10)
     home = tmp_path / "data" / "d"
@@ -48,6 +50,7 @@ def test_a_pinned_version_survives_a_new_ingest_until_released(tmp_path):
     assert not folder.exists()
 
 
+@pytest.mark.slow
 def test_same_content_reuses_its_version(tmp_path):
     _ingest(tmp_path, 10)
     first = resolve_dataset(tmp_path / "data" / "d")
@@ -56,6 +59,7 @@ def test_same_content_reuses_its_version(tmp_path):
     assert resolve_dataset(tmp_path / "data" / "d") == first
 
 
+@pytest.mark.slow
 def test_data_id_names_the_folder_not_the_pointer(tmp_path):
     _ingest(tmp_path, 10)
     home = tmp_path / "data" / "d"
@@ -65,6 +69,7 @@ def test_data_id_names_the_folder_not_the_pointer(tmp_path):
     assert data_id(resolve_dataset(home)) != v1.name
 
 
+@pytest.mark.slow
 def test_a_folder_from_before_versions_is_still_read_and_then_replaced(tmp_path):
     a = _ingest(tmp_path, 10)
     home = tmp_path / "data" / "d"
@@ -76,6 +81,7 @@ def test_a_folder_from_before_versions_is_still_read_and_then_replaced(tmp_path)
     assert (old / "current").is_symlink() and load_dataset(old).fingerprint == a.fingerprint
 
 
+@pytest.mark.slow
 def test_a_missing_current_version_says_reingest(tmp_path):
     _ingest(tmp_path, 10)
     home = tmp_path / "data" / "d"

@@ -9,6 +9,7 @@ import pytest
 from takedown.ingest.limits import long_row, long_row_error
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("gz", [False, True])
 def test_long_row_finds_the_first_line_over_the_limit(tmp_path, gz):
     body = b"h\n" + b"short\n" * 3000 + b"y" * 3_000_000 + b"\n" + b"z" * 5_000_000 + b"\n"

@@ -78,6 +78,7 @@ def test_booleans(raw, b):
     assert norm("is_retweet", raw) == (b, None)
 
 
+@pytest.mark.slow
 def test_absent_coordinates_are_null_and_numbers_parse():
     assert norm("latitude", "absent") == (None, None)
     assert norm("latitude", "22.3") == (22.3, None)
@@ -97,6 +98,7 @@ def convert(value: str | None, fmt: str | None, tz: str = "UTC") -> tuple:
     return con.execute(f"SELECT {v}, {r} FROM (SELECT CAST(? AS VARCHAR) AS x)", [value]).fetchone()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("raw", "fmt", "tz", "expected"),
     [

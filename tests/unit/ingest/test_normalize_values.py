@@ -61,6 +61,7 @@ def test_longitude_range_is_180():
     assert norm("longitude", "181")[0] is None
 
 
+@pytest.mark.slow
 def test_length_first_time_parse_equals_trying_every_format_in_order():
     """time_sql's shortcut by length (issue 11) gives exactly the old ordered-list result."""
     import itertools

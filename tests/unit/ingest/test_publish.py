@@ -22,6 +22,7 @@ def _ingest(tmp_path: Path, tweets: int) -> Path:
     return tmp_path / "data" / "d"
 
 
+@pytest.mark.slow
 def test_a_versions_link_to_another_disk_is_never_pruned_through(tmp_path):
     """Reported: with versions/ a symlink, sibling folders on the other disk were deleted."""
     home = _ingest(tmp_path, 10)
@@ -38,6 +39,7 @@ def test_a_versions_link_to_another_disk_is_never_pruned_through(tmp_path):
     assert tree(disk) == before
 
 
+@pytest.mark.slow
 def test_a_users_folder_inside_versions_is_never_pruned(tmp_path):
     """Reported: a user's own folder inside versions/ was deleted."""
     home = _ingest(tmp_path, 10)
@@ -53,6 +55,7 @@ def test_a_users_folder_inside_versions_is_never_pruned(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_pruning_a_version_keeps_a_file_the_user_put_into_it(tmp_path):
     home = _ingest(tmp_path, 10)
     old = resolve_dataset(home)
@@ -63,6 +66,7 @@ def test_pruning_a_version_keeps_a_file_the_user_put_into_it(tmp_path):
     assert old.name not in read_store(home).versions  # the folder is the user's now
 
 
+@pytest.mark.slow
 def test_a_listed_version_replaced_by_a_symlink_is_not_followed(tmp_path):
     home = _ingest(tmp_path, 10)
     with pinned(home) as old:  # a render reads it: the next ingest leaves it listed
@@ -78,6 +82,7 @@ def test_a_listed_version_replaced_by_a_symlink_is_not_followed(tmp_path):
     assert old.name not in read_store(home).versions
 
 
+@pytest.mark.slow
 def test_only_listed_versions_are_pruned_and_each_once(tmp_path):
     home = _ingest(tmp_path, 10)
     first = resolve_dataset(home)
@@ -87,6 +92,7 @@ def test_only_listed_versions_are_pruned_and_each_once(tmp_path):
     assert not list((home / "versions").glob(".*"))  # no readers lock left beside it
 
 
+@pytest.mark.slow
 def test_reingesting_over_an_edited_version_sets_it_aside_and_lands_a_fresh_one(tmp_path):
     home = _ingest(tmp_path, 10)
     v = resolve_dataset(home)

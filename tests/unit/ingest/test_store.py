@@ -54,6 +54,7 @@ def test_an_unrelated_folder_named_like_the_dataset_is_refused_and_kept(tmp_path
     assert tree(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_every_ingest_writes_the_marker_with_name_format_and_versions(tmp_path):
     raw = make_archive(tmp_path / "in", users=3, tweets=10)
     ingest([raw], "d", tmp_path / "data")
@@ -73,6 +74,7 @@ def _as_older_takedown_left_it(tmp_path: Path) -> Path:
     return home
 
 
+@pytest.mark.slow
 def test_a_versioned_folder_of_an_older_takedown_is_adopted_and_users_files_stay(tmp_path):
     home = _as_older_takedown_left_it(tmp_path)
     old = resolve_dataset(home)
@@ -87,6 +89,7 @@ def test_a_versioned_folder_of_an_older_takedown_is_adopted_and_users_files_stay
     assert list(read_store(home).versions) == [resolve_dataset(home).name]
 
 
+@pytest.mark.slow
 def test_a_current_link_to_a_folder_that_does_not_prove_itself_is_refused(tmp_path):
     home = _as_older_takedown_left_it(tmp_path)
     real = resolve_dataset(home)
@@ -100,6 +103,7 @@ def test_a_current_link_to_a_folder_that_does_not_prove_itself_is_refused(tmp_pa
     assert tree(home) == before
 
 
+@pytest.mark.slow
 def test_a_folder_from_before_versions_with_a_users_file_is_refused_and_kept(tmp_path):
     raw = make_archive(tmp_path / "in", users=3, tweets=10)
     ingest([raw], "d", tmp_path / "data")
@@ -112,6 +116,7 @@ def test_a_folder_from_before_versions_with_a_users_file_is_refused_and_kept(tmp
     assert tree(flat) == before
 
 
+@pytest.mark.slow
 def test_a_folder_from_before_versions_whose_files_were_edited_is_refused(tmp_path):
     raw = make_archive(tmp_path / "in", users=3, tweets=10)
     ingest([raw], "d", tmp_path / "data")
@@ -127,12 +132,14 @@ def test_a_folder_from_before_versions_whose_files_were_edited_is_refused(tmp_pa
     assert tree(flat) == before
 
 
+@pytest.mark.slow
 def test_an_empty_folder_is_taken(tmp_path):
     (tmp_path / "data" / "d").mkdir(parents=True)
     ingest([make_archive(tmp_path / "in", tweets=10)], "d", tmp_path / "data")
     assert load_dataset(tmp_path / "data" / "d").counts.tweets == 10
 
 
+@pytest.mark.slow
 def test_a_damaged_store_file_is_one_line_and_nothing_is_touched(tmp_path):
     raw = make_archive(tmp_path / "in", users=3, tweets=10)
     ingest([raw], "d", tmp_path / "data")

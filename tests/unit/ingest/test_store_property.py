@@ -135,6 +135,7 @@ def _run(tmp_path: Path, ops: list[str], user_folder_first: bool) -> None:
         shutil.rmtree(root)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

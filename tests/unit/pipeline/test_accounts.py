@@ -7,6 +7,7 @@ import csv
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from takedown.pipeline.accounts import write_accounts
 
@@ -51,6 +52,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+@pytest.mark.slow
 def test_one_row_per_account_and_the_tweets_add_up(tmp_path: Path) -> None:
     data = _dataset(tmp_path / "data")
     rows = _rows(write_accounts(data, data / "clusters.parquet", tmp_path))

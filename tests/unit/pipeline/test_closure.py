@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 import takedown
 from takedown.pipeline.closure import closure, closure_hash, notebook_sources
 from takedown.pipeline.execute import LIBRARY_DIR
@@ -21,18 +23,21 @@ def test_the_executor_hashes_the_package_the_kernels_import():
     assert LIBRARY_DIR == PKG
 
 
+@pytest.mark.slow
 def test_followers_closure_holds_its_modules_and_not_the_composer():
     files = _rel(closure(notebook_sources(ROOT / "notebooks/02_followers.ipynb"), PKG), PKG)
     assert {"notebook.py", "findings/followers.py", "findings/stats.py", "text.py"} <= files
     assert "findings/topics.py" not in files
 
 
+@pytest.mark.slow
 def test_no_notebook_loads_the_composer_or_the_pipeline():
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
         files = _rel(closure(notebook_sources(nb), PKG), PKG)
         assert not [f for f in files if f.startswith(("compose/", "pipeline/", "cli"))], nb.name
 
 
+@pytest.mark.slow
 def test_a_new_import_in_a_finding_module_changes_only_that_notebooks_key(tmp_path):
     pkg = tmp_path / "takedown"
     shutil.copytree(PKG, pkg, ignore=shutil.ignore_patterns("__pycache__"))
@@ -100,6 +105,7 @@ def test_notebooks_are_read_without_nbformat_exactly_as_nbformat_reads_them(tmp_
     assert notebook_cells(tmp_path / "multi.ipynb")[1] == ("code", "x = 1\ny")
 
 
+@pytest.mark.slow
 def test_imports_are_found_in_every_kind_of_block_as_a_full_walk_finds_them():
     """closure reads statements only (fast); it must find every import ast.walk finds."""
     import ast
@@ -135,6 +141,7 @@ def test_imports_are_found_in_every_kind_of_block_as_a_full_walk_finds_them():
         assert {id(n) for n in _statements(tree) if isinstance(n, kinds)} == walked, path
 
 
+@pytest.mark.slow
 def test_keys_read_with_one_shared_memo_are_the_keys_read_alone():
     """A render reads the library once for all its notebooks' keys: the same keys."""
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))

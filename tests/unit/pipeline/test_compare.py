@@ -236,6 +236,7 @@ def _report(out: Path, dataset: str, manifest: dict) -> None:
     (folder / "findings.json").write_text('{"findings": []}', encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_every_compare_error_names_its_dataset(tmp_path):
     """Issue 20 item 20: whatever compare cannot read is one line naming the dataset."""
     out, data = tmp_path / "reports", tmp_path / "data"
@@ -253,6 +254,7 @@ def test_every_compare_error_names_its_dataset(tmp_path):
     assert "KeyError" in str(exc.value) or "manifest" in str(exc.value)
 
 
+@pytest.mark.slow
 def test_a_profile_without_a_clock_is_compared_on_utc_and_says_so(tmp_path):
     """A profile that declares no timezone (generic.yml) drew None into the overlay's zone."""
     from takedown.ingest.dataset import load_dataset

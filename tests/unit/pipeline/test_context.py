@@ -98,6 +98,7 @@ def test_an_image_swapped_for_a_symlink_after_load_is_not_copied(tmp_path):
     assert not (gen / "context_media").exists()
 
 
+@pytest.mark.slow
 def test_a_bad_context_stops_render_before_any_notebook(tmp_path):
     # issue 20 item 20: the error named report/_generated/... and came after every notebook ran.
     data = tmp_path / "data"

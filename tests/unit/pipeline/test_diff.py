@@ -37,6 +37,7 @@ def test_diff_rows():
     assert diff(a, a)[0]["change"] == ""
 
 
+@pytest.mark.slow
 def test_cli_diff_and_bad_input(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a/findings.json").write_text(json.dumps(doc(accounts=100, zero_share=0.5)))
@@ -74,6 +75,7 @@ def one_line_error(r) -> str:
     return lines[0]
 
 
+@pytest.mark.slow
 def test_a_fifo_is_refused_at_once(tmp_path):
     (tmp_path / "a.json").write_text(json.dumps(doc(accounts=1)))
     os.mkfifo(tmp_path / "f.json")
@@ -81,6 +83,7 @@ def test_a_fifo_is_refused_at_once(tmp_path):
     assert "f.json: not a regular file" in line
 
 
+@pytest.mark.slow
 def test_dev_zero_is_refused_without_reading_it(tmp_path):
     (tmp_path / "a.json").write_text(json.dumps(doc(accounts=1)))
     line = one_line_error(cli("diff", tmp_path / "a.json", "/dev/zero", timeout=30))
@@ -95,6 +98,7 @@ def test_an_oversized_findings_file_is_refused_before_reading(tmp_path):
         load_findings(big)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "finding",
     [
@@ -122,6 +126,7 @@ def test_huge_numbers_differ_without_overflow():
     assert diff(a, b)[0]["change"] == "+2e+300 (+200.0%)"
 
 
+@pytest.mark.slow
 def test_escape_sequences_in_values_reach_the_terminal_escaped(tmp_path):
     evil = {"findings": [{"id": "x.a", "value": "\x1b]0;owned\x07\x1b[31mred", "unit": "text"}]}
     (tmp_path / "a.json").write_text(json.dumps(doc(accounts=1)))

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from takedown.pipeline.workers import descendants
 from tests.unit.pipeline.test_zygote import PROBE, gone_within, notebook
 
@@ -30,6 +32,7 @@ time.sleep(600)
 """
 
 
+@pytest.mark.slow
 def test_two_renders_share_the_zygote_and_workers_and_die_with_their_process(tmp_path: Path):
     src = notebook(tmp_path / "probe.ipynb", PROBE)
     proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(src), str(tmp_path)],

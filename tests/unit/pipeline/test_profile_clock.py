@@ -7,6 +7,7 @@ from datetime import datetime
 
 import duckdb
 import numpy as np
+import pytest
 import yaml
 
 from takedown.findings import clock_fit
@@ -31,6 +32,7 @@ def _draft(con: duckdb.DuckDBPyConnection, langs: list[str]) -> tuple[dict, dict
     return facts, yaml.safe_load(text) or {}, text
 
 
+@pytest.mark.slow
 def test_clear_working_day_at_plus_8_drafts_its_zone_and_hours():
     # Mon-Fri 00:00-09:00 UTC (08:00-17:00 at UTC+8), every 10 minutes; one tweet a night hour.
     office = f"""SELECT d + INTERVAL (m * 10) MINUTE AS t FROM {DAYS}, range(54) r(m)
@@ -46,6 +48,7 @@ def test_clear_working_day_at_plus_8_drafts_its_zone_and_hours():
     assert "NOT DRAFTED" not in text
 
 
+@pytest.mark.slow
 def test_flat_clock_drafts_no_timezone_and_no_working_hours():
     flat = f"SELECT d + INTERVAL (m * 10) MINUTE AS t FROM {DAYS}, range(144) r(m)"
     facts, values, text = _draft(_con(flat), ["ru"])
@@ -59,6 +62,7 @@ def test_flat_clock_drafts_no_timezone_and_no_working_hours():
         assert f"UTC{o:+d} " in text or (o == 0 and "UTC " in text)
 
 
+@pytest.mark.slow
 def test_round_the_clock_shifts_with_a_peak_draft_no_zone():
     """Twice as busy 12:00-18:00 UTC, yet a full night: a peak is not a working day."""
     shifts = f"""SELECT d + INTERVAL (m * 10) MINUTE AS t FROM {DAYS}, range(144) r(m)

@@ -21,6 +21,7 @@ from tests.conftest import make_archive
 WINTER = datetime(2020, 2, 11, 12)
 
 
+@pytest.mark.slow
 def test_zone_preferences():
     assert pick_zone(8, WINTER, ["zh", "en"])[0] == "Asia/Shanghai"
     assert pick_zone(8, WINTER, [])[0] == "Asia/Shanghai"
@@ -88,6 +89,7 @@ def dataset(tmp_path: Path) -> tuple[Path, str]:
     return data, "tiny"
 
 
+@pytest.mark.slow
 def test_draft_validates_and_refuses_overwrite(dataset, tmp_path):
     data, name = dataset
     out = tmp_path / "profiles" / "tiny.yml"
@@ -113,6 +115,7 @@ def test_draft_of_a_missing_dataset_leaves_no_folder(tmp_path):
     assert not (tmp_path / "new").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)], ids=["022", "077", "002"]
 )
@@ -129,6 +132,7 @@ def test_draft_is_an_ordinary_file_under_the_umask(dataset, tmp_path, umask, mod
     assert [p.name for p in out.parent.iterdir()] == ["tiny.yml"]
 
 
+@pytest.mark.slow
 def test_a_larger_operations_text_facts_come_from_a_stated_sample(dataset, tmp_path):
     """Above DRAFT_TEXT_SAMPLE tweets the scripts, hashtags and terms are read from the first
     tweets in hash order (the same every time) and the draft says so; the clock and languages
@@ -156,6 +160,7 @@ def test_a_larger_operations_text_facts_come_from_a_stated_sample(dataset, tmp_p
     assert "in a sample of" not in draft_text(name, whole, created=WINTER)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["032020", "2020", "1e3", "true"])
 def test_a_dataset_named_like_a_number_drafts_a_profile_of_that_name(tmp_path, name):
     # The archive's release 032020: YAML would read an unquoted 032020 as a number (octal).

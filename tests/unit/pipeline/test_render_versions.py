@@ -47,6 +47,7 @@ def _render(tmp_path: Path) -> None:
            cache_dir=tmp_path / "cache")  # fmt: skip
 
 
+@pytest.mark.slow
 def test_render_refuses_a_tweets_file_cut_inside_a_version(tmp_path):
     """Reported: tweets.parquet cut from 2,000 rows to 8 rendered as 8 tweets."""
     v = resolve_dataset(_ingested(tmp_path))
@@ -61,6 +62,7 @@ def test_render_refuses_a_tweets_file_cut_inside_a_version(tmp_path):
     assert not (tmp_path / "reports" / "d").exists() or not list((tmp_path / "reports/d").iterdir())
 
 
+@pytest.mark.slow
 def test_render_refuses_an_edit_that_keeps_size_and_mtime(tmp_path):
     v = resolve_dataset(_ingested(tmp_path))
     pq = v / "tweets.parquet"
@@ -77,6 +79,7 @@ def test_render_refuses_an_edit_that_keeps_size_and_mtime(tmp_path):
         _render(tmp_path)
 
 
+@pytest.mark.slow
 def test_render_refuses_a_hand_made_version(tmp_path):
     """Reported: a hand-made versions/fakefakefake was accepted."""
     home = _ingested(tmp_path)
@@ -87,6 +90,7 @@ def test_render_refuses_a_hand_made_version(tmp_path):
         _render(tmp_path)
 
 
+@pytest.mark.slow
 def test_render_refuses_an_edited_dataset_json(tmp_path):
     """Reported: an edited dataset.json was rendered (from the cache)."""
     v = resolve_dataset(_ingested(tmp_path))
@@ -98,6 +102,7 @@ def test_render_refuses_an_edited_dataset_json(tmp_path):
         _render(tmp_path)
 
 
+@pytest.mark.slow
 def test_a_copied_data_folder_still_verifies_by_its_checksums(tmp_path):
     """New inodes (a backup restored, a copy): the stat differs, the sha256 still matches."""
     home = _ingested(tmp_path)
@@ -106,6 +111,7 @@ def test_a_copied_data_folder_still_verifies_by_its_checksums(tmp_path):
         assert folder == resolve_dataset(tmp_path / "copy" / "d")
 
 
+@pytest.mark.slow
 def test_versions_are_read_only(tmp_path):
     v = resolve_dataset(_ingested(tmp_path))
     assert oct(v.stat().st_mode)[-3:] == "555"
@@ -125,6 +131,7 @@ def _version(reports: Path, name: str, **over) -> Path:
     return d
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bad", ["{}", "[]", "folder", "fifo", "not json"])
 def test_a_bad_manifest_is_skipped_with_a_warning_naming_it(tmp_path, bad):
     reports = tmp_path / "reports"
@@ -148,6 +155,7 @@ def test_a_bad_manifest_is_skipped_with_a_warning_naming_it(tmp_path, bad):
     assert warning.endswith("; skipped")
 
 
+@pytest.mark.slow
 def test_escape_sequences_in_a_manifest_are_shown_escaped(tmp_path):
     reports = tmp_path / "reports"
     _version(reports, "20200101T000000Z-aaaa", code_version="\x1b]0;owned\x07\x1b[2J",

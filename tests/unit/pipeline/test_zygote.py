@@ -70,6 +70,7 @@ def gone_within(pids: list[int], seconds: float) -> bool:
     return not any(alive(p) for p in pids)
 
 
+@pytest.mark.slow
 def test_each_notebook_gets_a_fresh_forked_kernel_with_the_stack_imported(tmp_path, monkeypatch):
     monkeypatch.setenv("PROBE_ENV", "from-the-worker")
     src = notebook(tmp_path / "probe.ipynb", 'print("first")', PROBE)
@@ -96,6 +97,7 @@ def test_each_notebook_gets_a_fresh_forked_kernel_with_the_stack_imported(tmp_pa
     assert [o.get("text") for o in out.cells[-2].outputs] == ["first\n"]
 
 
+@pytest.mark.slow
 def test_fork_and_scratch_kernels_give_the_same_outputs(tmp_path, monkeypatch):
     monkeypatch.setenv("PROBE_ENV", "x")
     src = notebook(tmp_path / "probe.ipynb", PROBE)
@@ -116,6 +118,7 @@ def test_fork_and_scratch_kernels_give_the_same_outputs(tmp_path, monkeypatch):
     assert outputs(tmp_path / "f/out.ipynb") == outputs(tmp_path / "s/out.ipynb")
 
 
+@pytest.mark.slow
 def test_a_failing_cell_and_a_timeout_are_reported_as_with_a_plain_kernel(tmp_path):
     fails = notebook(tmp_path / "fails.ipynb", "raise ValueError('boom')")
     hangs = notebook(tmp_path / "hangs.ipynb", "#| label: fig-hangs\nimport time\ntime.sleep(600)")
@@ -148,6 +151,7 @@ def zygote_and_kernel(tmp_path: Path) -> tuple[subprocess.Popen, int, int]:
     return zygote, standin.pid, kernel
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("victim", ["stand-in", "zygote"])
 def test_a_forked_kernel_dies_with_its_stand_in_and_with_the_zygote(tmp_path, victim):
     zygote, standin, kernel = zygote_and_kernel(tmp_path)
@@ -158,6 +162,7 @@ def test_a_forked_kernel_dies_with_its_stand_in_and_with_the_zygote(tmp_path, vi
         _kill_all(zygote, standin, kernel)
 
 
+@pytest.mark.slow
 def test_a_terminate_sent_to_the_stand_in_ends_the_kernel(tmp_path):
     zygote, standin, kernel = zygote_and_kernel(tmp_path)
     try:
@@ -167,6 +172,7 @@ def test_a_terminate_sent_to_the_stand_in_ends_the_kernel(tmp_path):
         _kill_all(zygote, standin, kernel)
 
 
+@pytest.mark.slow
 def test_the_zygote_dies_with_the_process_that_started_it(tmp_path):
     """kill -9 of a render takes its zygote along, and the zygote its kernels."""
     script = (

@@ -59,6 +59,7 @@ def _id(rows: list[dict], userid: str, minute: int) -> str:
                     if r["userid"] == userid and r["tweet_time"] == at(minute)))  # fmt: skip
 
 
+@pytest.mark.slow
 def test_each_community_shows_the_items_most_of_its_accounts_shared(built):
     con, cov, res = built
     com = res.communities.set_index("userid")["community"]
@@ -78,6 +79,7 @@ def test_each_community_shows_the_items_most_of_its_accounts_shared(built):
     assert ex["why"].isna().all()
 
 
+@pytest.mark.slow
 def test_a_crowd_above_the_cap_and_a_post_outside_the_window_are_not_shared(built):
     con, _, res = built
     tops = ce.top_items(con, res)
@@ -86,6 +88,7 @@ def test_a_crowd_above_the_cap_and_a_post_outside_the_window_are_not_shared(buil
     assert ring["accounts"].tolist() == [3]  # n1 an hour later is not in the community
 
 
+@pytest.mark.slow
 def test_a_community_without_a_shared_item_says_why(built):
     con, cov, res = built
     lonely = pd.DataFrame({"userid": ["c2", "c3"], "community": [3, 3]})
@@ -97,6 +100,7 @@ def test_a_community_without_a_shared_item_says_why(built):
     assert shown.iloc[-1][ce.HEADER] == f"3 · {ce.NO_ITEM}"
 
 
+@pytest.mark.slow
 def test_the_shown_table_escapes_hostile_text(built):
     con, cov, res = built
     text = md_table(ce.shown(ce.compute(con, res, cov)), code=("tweet id",))
@@ -105,6 +109,7 @@ def test_the_shown_table_escapes_hostile_text(built):
     assert "1 · co\\-tweet\\: “ring a message number 0 today ringa cmd…”" in text
 
 
+@pytest.mark.slow
 def test_no_community_no_examples():
     con = net_con([{"userid": "a", "tweet_time": at(0), "tweet_text": "alone and unshared"}])
     cov = coverage(con)
@@ -112,6 +117,7 @@ def test_no_community_no_examples():
     assert ce.compute(con, res, cov).empty
 
 
+@pytest.mark.slow
 def test_carries_agrees_with_each_trace_events(built):
     """The example lookup's rule is the trace's: over every tweet, the (item, account, time)
     it marks are exactly the trace's events (retweets left out where the trace does)."""

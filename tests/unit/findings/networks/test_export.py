@@ -70,6 +70,7 @@ def test_edges_and_nodes_csv_have_gephis_columns_and_no_formula(built, tmp_path)
     assert nodes["'+d"]["groups"] == ""
 
 
+@pytest.mark.slow
 def test_groups_are_empty_where_the_profile_and_data_define_none(built, tmp_path):
     con, res = built
     paths = export.write(con, res, tmp_path)
@@ -79,6 +80,7 @@ def test_groups_are_empty_where_the_profile_and_data_define_none(built, tmp_path
     assert {d["groups"] for _, d in g.nodes(data=True)} == {""}
 
 
+@pytest.mark.slow
 def test_a_group_value_that_is_a_formula_never_starts_its_cell(built, tmp_path):
     con, res = built
     con.execute("UPDATE users SET party = '=1+1' WHERE userid = '+d'")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pandas as pd
+import pytest
 
 from takedown.findings.networks import fusion
 from takedown.findings.networks.pairs import (
@@ -83,6 +84,7 @@ def test_communities_are_seeded_and_numbered_by_size():
     assert fusion.largest_component(e.iloc[:9]) == 4
 
 
+@pytest.mark.slow
 def test_a_dense_trace_stops_shuffling_once_it_has_enough_null_weights(monkeypatch):
     rows = [(f"k{i % 3}", u, at(7 * i + j)) for i in range(12) for j, u in enumerate("abcd")]
     con = _events(rows)
@@ -110,6 +112,7 @@ def _dense(accounts: int = 500, items: int = 12, posts: int = 30) -> duckdb.Duck
     return con
 
 
+@pytest.mark.slow
 def test_a_sampled_null_finds_the_full_nulls_threshold(monkeypatch):
     """A dense trace shuffles a seeded sample of its accounts: the threshold and the scaled
     chance must be what shuffling every account gives, or the reader's strong pairs change."""
@@ -126,6 +129,7 @@ def test_a_sampled_null_finds_the_full_nulls_threshold(monkeypatch):
     assert again == part  # seeded
 
 
+@pytest.mark.slow
 def test_an_item_most_accounts_posted_is_left_out_and_counted():
     """1,200 accounts all post #common within minutes (1.4 million pairs, none of them telling),
     and two of them also share a rare item: only the rare item joins a pair. Below the floor

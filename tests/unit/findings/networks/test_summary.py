@@ -3,6 +3,8 @@ and the same on every run."""
 
 from __future__ import annotations
 
+import pytest
+
 from takedown.findings.networks import summary
 from tests.unit.findings.networks.tiny_net import at, net_con
 from tests.unit.findings.tiny import absent, by_id, coverage
@@ -21,6 +23,7 @@ def _ring() -> list[dict]:
     return rows
 
 
+@pytest.mark.slow
 def test_a_retweet_ring_is_measured_and_fused():
     con = net_con(_ring())
     res = summary.compute(con, coverage(con), 10, rounds=2)
@@ -37,6 +40,7 @@ def test_a_retweet_ring_is_measured_and_fused():
     assert f["networks.window_minutes"].value == 10
 
 
+@pytest.mark.slow
 def test_findings_are_the_same_on_every_run():
     runs = []
     for _ in range(2):
@@ -47,6 +51,7 @@ def test_findings_are_the_same_on_every_run():
     assert runs[0] == runs[1]
 
 
+@pytest.mark.slow
 def test_traces_without_their_column_are_unavailable_not_zero():
     con = net_con(_ring())
     for col in ("retweet_tweetid", "retweet_userid", "in_reply_to_tweetid"):

@@ -18,6 +18,7 @@ def _pairs(con, trace: str, window: int = 10, cap: int = 500) -> dict[tuple[str,
     return {(a, b): w for a, b, w in rows}
 
 
+@pytest.mark.slow
 def test_co_retweet_counts_distinct_tweets_within_the_window():
     con = net_con([
         {"userid": "a", "tweet_time": at(0), "retweet_tweetid": "1", "is_retweet": True},
@@ -62,6 +63,7 @@ def test_co_link_leaves_out_retweets_and_empty_links():
     assert _pairs(con, "co_link") == {("a", "b"): 1}
 
 
+@pytest.mark.slow
 def test_co_hashtag_and_sequences():
     con = net_con([
         {"userid": "a", "tweet_time": at(0), "hashtags": ["HK", "police"]},
@@ -75,6 +77,7 @@ def test_co_hashtag_and_sequences():
     assert _pairs(con, "co_hashtag_seq") == {("a", "b"): 1}
 
 
+@pytest.mark.slow
 def test_co_reply_and_co_tweet():
     con = net_con([
         {"userid": "a", "tweet_time": at(0), "in_reply_to_tweetid": "9", "tweet_text": "@x Support the police now"},
@@ -85,6 +88,7 @@ def test_co_reply_and_co_tweet():
     assert _pairs(con, "co_tweet") == {("a", "b"): 1}
 
 
+@pytest.mark.slow
 def test_the_cap_leaves_out_crowded_posts_and_counts_them():
     rows = [{"userid": f"u{i}", "tweet_time": at(i % 3), "hashtags": ["mass"]} for i in range(6)]
     rows += [{"userid": "a", "tweet_time": at(100), "hashtags": ["rare"]},
@@ -114,6 +118,7 @@ def test_a_trace_without_its_column_is_unavailable_with_the_reason(trace, column
     assert column in src.reason and "not in this dataset" in src.reason
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("trace", ["co_link", "co_hashtag"])
 def test_without_the_entity_column_links_and_hashtags_come_from_the_text(trace):
     """Issue 16 item 3 through to the networks: the lists findings.entities extracts."""

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from takedown.pipeline.archive import fanout
 
 
+@pytest.mark.slow
 def test_an_operation_process_that_ends_mid_operation_is_that_rows_reason(tmp_path: Path):
     """fanout keeps one operation process per worker thread; one that dies is that operation's
     failed row, and the next operation gets a new process."""
