@@ -118,7 +118,9 @@ def execute_all(
     outcomes: dict[str, Outcome] = {}
     pending: list[tuple[Path, str, Path]] = []
     with ExitStack() as stack:
-        zygote: list[str | None] = []  # started at the first miss, importing while we check
+        zygote: list[
+            str | None
+        ] = []  # the render's (kept.early_zygote), else started at the first miss
         for nb in notebooks:
             key = keys[nb.stem] if keys else cache_key(nb, run.data_id, profile, memo)
             entry = run.cache_dir / "notebooks" / f"{nb.stem}-{key[:20]}"

@@ -69,7 +69,8 @@ def early_zygote() -> Iterator[None]:
 
 
 def zygote() -> AbstractContextManager[str | None]:
-    """The kept zygote's name for a render's block, else a zygote of the block's own."""
+    """The zygote kept for this block (the archive's, or the render's early one), else one of
+    the block's own (execute_all called without either)."""
     if "zygote" in _KEPT:
         return nullcontext(_KEPT["zygote"])
     return kernel_zygote()
