@@ -42,9 +42,11 @@ def render(
     ] = 600,
 ) -> None:
     """Run every finding notebook and compose a new versioned HTML + PDF report."""
-    from takedown.pipeline.render import render as run_render
+    from takedown.pipeline.kept import started_zygote
 
-    with errors():
+    with errors(), started_zygote():  # its imports overlap everything below
+        from takedown.pipeline.render import render as run_render
+
         t0 = time.perf_counter()
 
         def done(o) -> None:

@@ -20,6 +20,7 @@ from takedown.pipeline.workers import stop_pool, worker_pool
 
 _STACK = ExitStack()
 _KEPT: dict[str, Any] = {}
+_EARLY: list[tuple[ExitStack, str | None]] = []  # a zygote started before its render (started_zygote)
 
 
 def _init_worker(parent: int) -> None:
@@ -53,14 +54,37 @@ def release() -> None:
 
 
 @contextmanager
+def started_zygote() -> Iterator[None]:
+    """A zygote started now, for the render this block runs: `early_zygote` adopts it, and the
+    block kills it if no render did (a warm render, an error before the notebooks). The `render`
+    command enters it first, so the zygote's imports (2.5 s on one core) overlap all of the
+    render's own checks and imports (0.5 s or more before the notebooks are even listed)."""
+    if "zygote" in _KEPT or _EARLY:
+        yield
+        return
+    stack = ExitStack()
+    try:
+        _EARLY.append((stack, stack.enter_context(kernel_zygote())))
+        yield
+    finally:
+        _EARLY.clear()
+        stack.close()  # a no-op once adopted: the render's block closed it already
+
+
+@contextmanager
 def early_zygote() -> Iterator[None]:
-    """One render's zygote, started now and used by its execute_all (via `zygote`) until the
-    block ends: its imports (2.5 s on one core) overlap the render's own checks and imports
-    instead of following them. A no-op where a kept zygote exists (the archive's)."""
+    """One render's zygote, used by its execute_all (via `zygote`) and killed when the block
+    ends: the one `started_zygote` started for it, else one started now, so that its imports
+    overlap the render's own checks. A no-op where a kept zygote exists (the archive's)."""
     if "zygote" in _KEPT:
         yield
         return
-    with kernel_zygote() as name:
+    with ExitStack() as owned:
+        if _EARLY:
+            stack, name = _EARLY.pop()
+            owned.push(stack)  # this block owns it now: it dies when the block ends
+        else:
+            name = owned.enter_context(kernel_zygote())
         _KEPT["zygote"] = name
         try:
             yield
