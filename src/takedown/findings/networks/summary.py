@@ -7,6 +7,7 @@ exports from the same `Result`, so nothing is scanned twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -82,27 +83,45 @@ class Result:
 
 def compute(
     con: duckdb.DuckDBPyConnection, coverage: Coverage, window_minutes: int, cap: int = CAP,
-    rounds: int = fusion.NULL_ROUNDS,
+    rounds: int = fusion.NULL_ROUNDS, text_keys: Callable[[], None] | None = None,
 ) -> Result:  # fmt: skip
-    """Every trace this dataset supports, its null, the fused network and its communities."""
+    """Every trace this dataset supports, its null, the fused network and its communities.
+
+    co-tweet is computed last, after `text_keys` (the notebook's share of the render's text
+    keys): at tens of millions of tweets the render is still hashing them, and the other traces'
+    work (a minute at 45M) overlaps that instead of waiting for it. Every result is seeded by
+    hash, so the order changes nothing; res.traces keeps TRACES' order.
+    """
     res = Result(window_minutes, cap, rounds)
     entities.create_view(con, coverage)  # hashtags and links: the columns, or the text
-    for name in traces.TRACES:
+    done: dict[str, Trace] = {}
+    for name in sorted(traces.TRACES, key=lambda t: t == "co_tweet"):
         src = traces.source(name, coverage)
         if src.sql is None:
             res.unavailable[name] = src.reason or "its column is not in this dataset"
             continue
-        events = traces.build_events(con, src)
-        p = build_pairs(con, events, f"net_pairs_{name}", window_minutes, cap)
-        null = fusion.null_threshold(con, events, window_minutes, cap, rounds, pairs=p.edges)
-        edges = con.execute(
-            f"SELECT a, b, weight FROM {p.table} WHERE weight >= ? ORDER BY a, b", [null.threshold]
-        ).df()  # only these: a dense trace has tens of millions of pairs
-        res.traces[name] = Trace(src, p, null, edges)
+        if name == "co_tweet" and text_keys is not None:
+            text_keys()
+        done[name] = _trace(con, src, window_minutes, cap, rounds)
+    res.traces = {t: done[t] for t in traces.TRACES if t in done}
+    res.unavailable = {t: res.unavailable[t] for t in traces.TRACES if t in res.unavailable}
     tables = {t: r.pairs.table for t, r in res.traces.items()}
     res.fused = fusion.fuse(con, tables, {t: r.null.threshold for t, r in res.traces.items()})
     res.communities = fusion.communities(res.fused)
     return res
+
+
+def _trace(
+    con: duckdb.DuckDBPyConnection, src: traces.Source, window_minutes: int, cap: int, rounds: int
+) -> Trace:
+    """One trace: its events, pairs, null and the edges at or above the null's threshold."""
+    events = traces.build_events(con, src)
+    p = build_pairs(con, events, f"net_pairs_{src.trace}", window_minutes, cap)
+    null = fusion.null_threshold(con, events, window_minutes, cap, rounds, pairs=p.edges)
+    edges = con.execute(
+        f"SELECT a, b, weight FROM {p.table} WHERE weight >= ? ORDER BY a, b", [null.threshold]
+    ).df()  # only these: a dense trace has tens of millions of pairs
+    return Trace(src, p, null, edges)
 
 
 def method(name: str, res: Result, tr: Trace | None = None) -> str:

@@ -72,3 +72,43 @@ def test_node_groups_name_the_attributes_or_say_why_the_column_is_empty():
     why = "the users file of this dataset has no rows"
     g = summary.groups_finding([], why)
     assert not g.available and g.reason == why
+
+
+def _ring_and_copies() -> list[dict]:
+    """The retweet ring, plus a, b and c posting one text of their own within minutes."""
+    text = "the same words posted by three accounts"
+    return _ring() + [{"userid": u, "tweet_time": at(9000 + j), "is_retweet": False,
+                       "tweet_text": text} for j, u in enumerate("abc")]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_co_tweet_comes_last_after_its_text_keys_and_changes_nothing():
+    """The notebook passes its share of the render's text keys: the other traces run first
+    (the render may still be hashing the texts), and the findings are those of the usual order."""
+    con = net_con(_ring_and_copies())
+    seen: list[set[str]] = []
+
+    def text_keys() -> None:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        seen.append({t for t in tables if t.startswith("net_ev_")})
+
+    res = summary.compute(con, coverage(con), 10, text_keys=text_keys)
+    assert len(seen) == 1  # called once, just before co-tweet
+    assert "net_ev_co_retweet" in seen[0] and "net_ev_co_tweet" not in seen[0]
+    assert list(res.traces) == [t for t in summary.traces.TRACES if t in res.traces]
+    assert list(res.traces)[0] == "co_tweet"
+    plain = net_con(_ring_and_copies())
+    again = summary.compute(plain, coverage(plain), 10)
+    assert [x.model_dump() for x in summary.summarize(res)] == [
+        x.model_dump() for x in summary.summarize(again)
+    ]
+    assert by_id(summary.summarize(res))["networks.co_tweet_edges"].value == 3
+
+
+@pytest.mark.slow
+def test_no_text_keys_are_asked_for_where_co_tweet_cannot_run():
+    con = net_con(_ring())
+    absent(con, "tweets", "tweet_text")
+    calls: list[int] = []
+    res = summary.compute(con, coverage(con), 10, text_keys=lambda: calls.append(1))
+    assert not calls and "co_tweet" in res.unavailable
