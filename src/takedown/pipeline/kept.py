@@ -20,7 +20,8 @@ from takedown.pipeline.workers import stop_pool, worker_pool
 
 _STACK = ExitStack()
 _KEPT: dict[str, Any] = {}
-_EARLY: list[tuple[ExitStack, str | None]] = []  # a zygote started before its render (started_zygote)
+# A zygote started before its render (started_zygote), waiting for the render to adopt it.
+_EARLY: list[tuple[ExitStack, str | None]] = []
 
 
 def _init_worker(parent: int) -> None:
