@@ -50,3 +50,46 @@ def test_two_renders_share_the_zygote_and_workers_and_die_with_their_process(tmp
     assert a["pid"] != b["pid"] and a["ppid"] == b["ppid"]  # fresh forks of the one zygote
     assert a["pandas_preloaded"] and b["pandas_preloaded"]
     assert tree and gone_within(tree, 10)  # the zygote and the workers went with the process
+
+
+def _zygotes() -> list[int]:
+    """This process's zygotes (kernel.kernel_zygote runs zygote.py)."""
+    import os
+
+    out = []
+    for pid in descendants(os.getpid()):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(part.endswith(b"zygote.py") for part in cmd):
+            out.append(pid)
+    return out
+
+
+@pytest.mark.slow
+def test_a_zygote_started_before_its_render_is_adopted_and_dies_with_the_render_block():
+    from takedown.pipeline import kept
+
+    with kept.started_zygote():
+        early = _zygotes()
+        assert len(early) == 1  # running while the render imports and checks
+        with kept.early_zygote():
+            with kept.zygote() as name:
+                assert name is not None and name.startswith("@takedown-zygote-")
+            assert _zygotes() == early  # adopted: no second zygote
+        assert gone_within(early, 10)  # the render's block killed it, before the outer one ends
+    assert not kept._EARLY and "zygote" not in kept._KEPT
+
+
+@pytest.mark.slow
+def test_a_zygote_no_render_adopted_is_killed_when_the_command_ends():
+    """A warm render (nothing to run) or an error before the notebooks."""
+    from takedown.pipeline import kept
+
+    with pytest.raises(RuntimeError), kept.started_zygote():
+        early = _zygotes()
+        assert len(early) == 1
+        raise RuntimeError("the dataset was not found")
+    assert gone_within(early, 10)
+    assert not kept._EARLY
