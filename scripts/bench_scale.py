@@ -128,13 +128,11 @@ def bench_size(name: str, work: Path, keep: bool, render_only: bool = False) -> 
     tweets, accounts = SIZES[name]
     base = work / name
     row: dict = {"size": name, "tweets": tweets, "accounts": accounts}
-    if render_only:
-        if not (base / "data" / "bench" / "current").exists():
-            sys.exit(f"--render-only: {base / 'data' / 'bench'} holds no ingested dataset; "
-                     "run once with --keep first")  # fmt: skip
-        row["scan_s"] = scan_all(base / "data" / "bench")
-    else:
+    if not render_only:
         _ingest_size(name, base, row)
+    elif not (base / "data" / "bench" / "current").exists():
+        sys.exit(f"--render-only: {base / 'data' / 'bench'} holds no ingested dataset; "
+                 "run once with --keep first")  # fmt: skip
     _render_size(base, row)
     if not keep and not render_only:
         shutil.rmtree(base)
@@ -164,12 +162,13 @@ def _ingest_size(name: str, base: Path, row: dict) -> None:
     took, rss, _ = takedown("ingest", str(raw), "--dataset", "bench", "--data-dir", str(data))
     row.update(ingest_s=took, ingest_rss=rss)
     baseline("polars_s", polars_copy)
-    row["scan_s"] = scan_all(data / "bench")
 
 
 def _render_size(base: Path, row: dict) -> None:
-    """A cold render (fresh cache and reports folder), then a warm one."""
+    """A full scan of the data (the cold render's baseline), a cold render (fresh cache and
+    reports folder), then a warm one."""
     data, reports, cache = base / "data", base / "reports", base / "cache"
+    row["scan_s"] = scan_all(data / "bench")
     print(f"[{row['size']}] render cold, then warm ...", flush=True)
     shutil.rmtree(reports, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)

@@ -4,6 +4,7 @@ process, each notebook still gets a fresh kernel, and all of it dies with the pr
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -54,8 +55,6 @@ def test_two_renders_share_the_zygote_and_workers_and_die_with_their_process(tmp
 
 def _zygotes() -> list[int]:
     """This process's zygotes (kernel.kernel_zygote runs zygote.py)."""
-    import os
-
     out = []
     for pid in descendants(os.getpid()):
         try:
