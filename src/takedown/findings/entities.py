@@ -152,9 +152,10 @@ def missing(coverage: Coverage, kind: str) -> str | None:
     return f"{why}, and there is no tweet text to extract them from"
 
 
-def lists_sql(coverage: Coverage) -> str:
-    """SQL of (tweetid, userid, hashtags, urls, user_mentions): one row per tweet, each list from
-    its column or extracted from the text (NULL where neither holds anything for the tweet)."""
+def lists_sql(coverage: Coverage, relation: str = "tweets") -> str:
+    """SQL of (tweetid, userid, hashtags, urls, user_mentions): one row per tweet of `relation`
+    (the tweets, or a few of them), each list from its column or extracted from the text (NULL
+    where neither holds anything for the tweet)."""
     src = {k: source(coverage, k) for k in COLUMNS}
     text = "tweet_text"
     free = "free"
@@ -168,9 +169,9 @@ def lists_sql(coverage: Coverage) -> str:
         f" AS {COLUMNS[k]}"
         for k in ("hashtag", "url", "mention")
     ]
-    inner = "SELECT * FROM tweets"
+    inner = f"SELECT * FROM {relation}"
     if "text" in src.values():
-        inner = f"SELECT *, {without_urls_sql(text)} AS {free} FROM tweets"
+        inner = f"SELECT *, {without_urls_sql(text)} AS {free} FROM {relation}"
     return f"SELECT tweetid, userid, {', '.join(cols)} FROM ({inner})"
 
 

@@ -20,7 +20,7 @@ from takedown.findings.contract import Coverage
 from takedown.findings.networks import traces
 from takedown.findings.networks.figures import SHORT
 from takedown.findings.networks.pairs import common_limit, temp_table_exists
-from takedown.findings.networks.summary import Result
+from takedown.findings.networks.summary import Result, Trace
 from takedown.findings.text_keys import MIN_CHARS, NORMALIZE_SQL
 from takedown.text import HASH_SHOWN, cut_words
 
@@ -57,16 +57,30 @@ def _events(con: duckdb.DuckDBPyConnection, src: traces.Source) -> str:
     return traces.build_events(con, src)
 
 
+def _keys(con: duckdb.DuckDBPyConnection, trace: Trace, events: str) -> str:
+    """The hashed items (k) of the trace's pairs: those two or more accounts posted, and not
+    common (pairs.shared_events kept them), else worked out again from the events."""
+    if trace.pairs.keys and temp_table_exists(con, trace.pairs.keys):
+        return trace.pairs.keys
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE net_ex_keys AS SELECT hash(key) AS k FROM {events}
+            GROUP BY key HAVING count(DISTINCT userid) BETWEEN 2 AND {common_limit(events)}"""
+    )
+    return "net_ex_keys"
+
+
 def _trace_top(con: duckdb.DuckDBPyConnection, name: str, res: Result) -> pd.DataFrame:
-    """One trace's best item per community (SQL over the trace's events)."""
+    """One trace's best item per community (SQL over the trace's events). Only the items of the
+    trace's pairs can be shared, so the rest are dropped first: at 45 million tweets most links
+    and retweeted tweets have one account, and ranking them took seconds per trace."""
     events = _events(con, res.traces[name].source)
+    keys = _keys(con, res.traces[name], events)
     w = int(res.window_minutes) * 60
     frame = f"ORDER BY s RANGE BETWEEN {w} PRECEDING AND {w} FOLLOWING"
     return con.execute(
         f"""WITH mine AS (SELECT e.key, e.userid, e.t, CAST(epoch(e.t) AS BIGINT) AS s, m.community
                           FROM {events} e JOIN net_ex_members m USING (userid)
-                          WHERE e.key NOT IN (SELECT key FROM {events} GROUP BY key
-                                              HAVING count(DISTINCT userid) > {common_limit(events)})),
+                          WHERE hash(e.key) IN (SELECT k FROM {keys})),
                  crowd AS (SELECT key, userid, t, count(*) OVER (PARTITION BY key {frame}) AS n
                            FROM (SELECT key, userid, t, CAST(epoch(t) AS BIGINT) AS s
                                  FROM {events} SEMI JOIN (SELECT DISTINCT key FROM mine) USING (key))),
@@ -127,45 +141,64 @@ def pick(
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _with_lists(trace: str, coverage: Coverage) -> str:
-    """The tweets `t` joined to the items `x`, with the entity lists carries() reads: straight
-    from the columns where the archive has them, else from the entities table."""
-    on = "ON CAST(t.userid AS VARCHAR) = x.userid AND t.tweet_time = x.x_t"
-    kind = "url" if trace == "co_link" else "hashtag"
-    if traces.with_entities(coverage, kind) == traces.DIRECT:
-        return f"{traces.DIRECT} t {on}"
-    return f"""tweets t {on}
-               LEFT JOIN (SELECT tweetid AS e_tweetid, hashtags AS e_hashtags, urls AS e_urls
-                          FROM {entities.VIEW}) e ON e.e_tweetid = t.tweetid"""
+POSTS = "net_ex_posts"  # the tweets posted by a shown item's account at its time, with lists
+
+
+def _posts(con: duckdb.DuckDBPyConnection, coverage: Coverage) -> None:
+    """Write temp table POSTS: the tweets posted at a shown item's time (net_ex_items) by a shown
+    item's account (the filters reach the scan: a join on the pair would read every column of
+    every tweet), with the entity lists carries() reads (e_hashtags, e_urls) from the columns or,
+    where the archive lacks them, extracted from these few tweets' text. One scan of the tweets
+    for every trace: at 45 million tweets each scan takes seconds."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {POSTS}_raw AS
+            SELECT * FROM tweets WHERE tweet_time IN (SELECT x_t FROM net_ex_items)
+                                   AND CAST(userid AS VARCHAR) IN (SELECT userid FROM net_ex_items)"""
+    )
+    cols = {k: entities.source(coverage, k) for k in ("hashtag", "url")}
+    if all(v == "column" for v in cols.values()):
+        lists = f"SELECT *, hashtags AS e_hashtags, urls AS e_urls FROM {POSTS}_raw"
+    else:
+        lists = f"""SELECT p.*, l.hashtags AS e_hashtags, l.urls AS e_urls FROM {POSTS}_raw p
+                    LEFT JOIN ({entities.lists_sql(coverage, f"{POSTS}_raw")}) l
+                    ON l.tweetid = p.tweetid"""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {POSTS} AS {lists}")
+    con.execute(f"DROP TABLE {POSTS}_raw")
 
 
 def _tweets(
     con: duckdb.DuckDBPyConnection, coverage: Coverage, shown: pd.DataFrame
 ) -> dict[tuple[str, str, str], dict[str, object]]:
     """The tweet (the first by tweet id) carrying each shown item, by its account at its time:
-    one small query per trace."""
-    entities.ensure_view(con)
+    the few candidate posts are read once (_posts), then one small query per trace."""
     con.execute(traces.URL_MACRO)
-    out: dict[tuple[str, str, str], dict[str, object]] = {}
-    for trace, part in shown.groupby("trace", sort=True):
-        con.register("net_ex_items", part[["key", "userid", "t"]].rename(columns={"t": "x_t"}))
-        try:
-            got = con.execute(
-                f"""SELECT x.key, x.userid, {examples.TWEET_ID} AS tweetid,
-                           {examples.ACCOUNT} AS account, t.tweet_time, t.tweet_text
-                    FROM net_ex_items x
-                    JOIN {_with_lists(str(trace), coverage)}
-                    WHERE {carries(str(trace), coverage)}
-                    QUALIFY row_number() OVER (PARTITION BY x.key, x.userid
-                                               ORDER BY t.tweetid) = 1"""
-            ).df()
-        finally:
-            con.unregister("net_ex_items")
-        for r in got.itertuples():
-            out[(str(trace), r.key, r.userid)] = {"tweetid": r.tweetid, "account": r.account,
-                                                   "tweet_time": r.tweet_time,
-                                                   "tweet_text": r.tweet_text}  # fmt: skip
-    return out
+    items = shown[["trace", "key", "userid", "t"]].rename(columns={"t": "x_t"})
+    con.register("net_ex_items", items)
+    try:
+        _posts(con, coverage)
+        got = pd.concat(
+            [_carrier(con, str(trace), coverage) for trace in sorted(set(items["trace"]))]
+        )
+    finally:
+        con.unregister("net_ex_items")
+        con.execute(f"DROP TABLE IF EXISTS {POSTS}")
+    return {(r.trace, r.key, r.userid): {"tweetid": r.tweetid, "account": r.account,
+                                         "tweet_time": r.tweet_time, "tweet_text": r.tweet_text}
+            for r in got.itertuples()}  # fmt: skip
+
+
+def _carrier(con: duckdb.DuckDBPyConnection, trace: str, coverage: Coverage) -> pd.DataFrame:
+    """Per shown item of `trace`: the first post (by tweet id) of its account at its time that
+    carries it."""
+    return con.execute(
+        f"""SELECT x.trace, x.key, x.userid, {examples.TWEET_ID} AS tweetid,
+                   {examples.ACCOUNT} AS account, t.tweet_time, t.tweet_text
+            FROM net_ex_items x JOIN {POSTS} t
+            ON CAST(t.userid AS VARCHAR) = x.userid AND t.tweet_time = x.x_t
+            WHERE x.trace = ? AND {carries(trace, coverage)}
+            QUALIFY row_number() OVER (PARTITION BY x.key, x.userid ORDER BY t.tweetid) = 1""",
+        [trace],
+    ).df()
 
 
 def compute(con: duckdb.DuckDBPyConnection, res: Result, coverage: Coverage) -> pd.DataFrame:

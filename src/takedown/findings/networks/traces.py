@@ -13,6 +13,7 @@ import duckdb
 from takedown.findings import entities, text_keys
 from takedown.findings.contract import Coverage
 from takedown.findings.coordination import retweet_rule
+from takedown.findings.networks.pairs import two_accounts
 from takedown.findings.text_keys import MIN_CHARS, NORMALIZE_SQL
 
 TRACES: tuple[str, ...] = (
@@ -218,7 +219,7 @@ def _candidates(con: duckdb.DuckDBPyConnection, keys: str, times: str) -> None:
             SELECT DISTINCT th FROM {keys} WHERE h IN (
                 SELECT h FROM {keys} WHERE h IS NOT NULL AND userid IS NOT NULL
                        AND tweet_time IS NOT NULL
-                GROUP BY h HAVING count(DISTINCT userid) >= 2)
+                GROUP BY h HAVING {two_accounts(con, keys)})
             AND userid IS NOT NULL AND tweet_time IS NOT NULL"""
     )
     con.execute(

@@ -12,7 +12,7 @@ from takedown.findings.networks import community_examples as ce
 from takedown.findings.networks import summary, traces
 from takedown.text import md_table
 from tests.unit.findings.networks.tiny_net import at, net_con
-from tests.unit.findings.tiny import coverage
+from tests.unit.findings.tiny import absent, coverage
 
 HOSTILE = "=cmd|' /C calc'!A0 {{< var x >}} <b>**bold**</b> 中文 😀"
 
@@ -80,12 +80,45 @@ def test_each_community_shows_the_items_most_of_its_accounts_shared(built):
 
 
 @pytest.mark.slow
+def test_lists_extracted_from_the_text_give_the_same_examples():
+    """Without hashtags and urls columns, the lists are extracted from the text of the few posts
+    looked up, and the link and hashtag examples are those the columns give."""
+    rows = [{k: v for k, v in r.items() if k not in ("hashtags", "urls")}
+            | ({"tweet_text": f"{r['tweet_text']} {r['urls'][0]}"} if r.get("urls") else {})
+            for r in _rings()]  # fmt: skip
+    con = net_con(rows)
+    con.execute("ALTER TABLE tweets ADD COLUMN user_screen_name VARCHAR")
+    for col in ("hashtags", "urls"):
+        absent(con, "tweets", col)
+    cov = coverage(con)
+    assert entities.source(cov, "url") == entities.source(cov, "hashtag") == "text"
+    ex = ce.compute(con, ce_res := summary.compute(con, cov, 10, cap=3, rounds=1), cov)
+    assert ce_res.communities["community"].max() == 2
+    lists = ex[ex["trace"].isin(["co_link", "co_hashtag"])]
+    got = [(r.community, r.trace, r.item, r.tweetid) for r in lists.itertuples()]
+    first = _id(rows, "a1", 0)
+    assert got == [(1, "co_link", "example.com/a0", first), (1, "co_hashtag", "ringa", first)]
+
+
+@pytest.mark.slow
 def test_a_crowd_above_the_cap_and_a_post_outside_the_window_are_not_shared(built):
     con, _, res = built
     tops = ce.top_items(con, res)
     assert "crowd" not in set(tops["key"])  # 4 posts in a minute, cap 3: left out
     ring = tops[(tops["trace"] == "co_hashtag") & (tops["community"] == 1)]
     assert ring["accounts"].tolist() == [3]  # n1 an hour later is not in the community
+
+
+@pytest.mark.slow
+def test_the_items_are_those_of_the_pairs_with_or_without_their_keys_table(built):
+    """top_items starts from the items the pairs kept (pairs.keys); without that table it works
+    them out again from the events, to the same answer."""
+    con, _, res = built
+    want = ce.top_items(con, res)
+    assert set(want["trace"]) == {"co_tweet", "co_link", "co_hashtag", "co_retweet"}
+    for t in res.traces.values():
+        con.execute(f"DROP TABLE {t.pairs.keys}")
+    pd.testing.assert_frame_equal(ce.top_items(con, res), want)
 
 
 @pytest.mark.slow

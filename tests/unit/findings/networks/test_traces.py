@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from takedown.findings.networks import traces
+from takedown.findings.networks import pairs, traces
 from takedown.findings.networks.pairs import build_pairs
 from tests.unit.findings.networks.tiny_net import at, net_con
 from tests.unit.findings.tiny import absent, coverage
@@ -158,3 +158,19 @@ def test_co_tweet_keeps_the_events_of_shared_texts_and_every_post_time():
     assert got == [("support the police now", "a"), ("support the police now", "b")]
     times = con.execute(f"SELECT userid, t FROM {events}_times ORDER BY t").fetchall()
     assert [u for u, _ in times] == ["a", "b", "a"]
+
+
+@pytest.mark.parametrize("account_hash", ["hash(userid)", "0"])  # "0": every account collides
+def test_a_co_tweet_text_needs_two_accounts_whatever_their_hashes(monkeypatch, account_hash):
+    """Two accounts are told apart by their ids' hashes only where no two accounts share one."""
+    monkeypatch.setattr(pairs, "ACCOUNT_HASH", account_hash)
+    con = net_con([
+        {"userid": "a", "tweet_time": at(0), "tweet_text": "one account posts this twice"},
+        {"userid": "a", "tweet_time": at(1), "tweet_text": "one account posts this twice"},
+        {"userid": "a", "tweet_time": at(5), "tweet_text": "two accounts post this one"},
+        {"userid": "b", "tweet_time": at(6), "tweet_text": "two accounts post this one"},
+    ])  # fmt: skip
+    events = traces.build_events(con, traces.source("co_tweet", coverage(con)))
+    got = con.execute(f"SELECT DISTINCT key FROM {events}").fetchall()
+    assert got == [("two accounts post this one",)]
+    assert _pairs(con, "co_tweet") == {("a", "b"): 1}  # the pairs' own test of two accounts
