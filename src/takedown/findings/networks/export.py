@@ -20,6 +20,7 @@ import pandas as pd
 from takedown.findings.networks.summary import Result
 from takedown.ingest.normalize import lit, q
 from takedown.ingest.rejects import neutralize
+from takedown.tables_csv import ROW, in_order
 
 NODE_COLUMNS = ("Id", "Label", "handle", "created", "tweets", "community", "groups", "traces")
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -92,14 +93,16 @@ def write(
 def _csv(
     con: duckdb.DuckDBPyConnection, df: pd.DataFrame, path: Path, text: tuple[str, ...]
 ) -> None:
-    """COPY to CSV with the text columns neutralized against formula injection."""
-    con.register("net_export_df", df)
+    """COPY to CSV with the text columns neutralized against formula injection, in the frame's
+    row order."""
+    con.register("net_export_df", in_order(df))
     cols = ", ".join(
         f"{neutralize(f'CAST({q(c)} AS VARCHAR)')} AS {q(c)}" if c in text else q(c)
         for c in df.columns
     )
     con.execute(
-        f"COPY (SELECT {cols} FROM net_export_df) TO {lit(path.as_posix())} (HEADER, DELIMITER ',')"
+        f"COPY (SELECT {cols} FROM net_export_df ORDER BY {ROW}) TO {lit(path.as_posix())} "
+        "(HEADER, DELIMITER ',')"
     )
     con.unregister("net_export_df")
 

@@ -117,3 +117,17 @@ def test_an_empty_network_writes_headers_only(tmp_path):
     paths = export.write(con, res, tmp_path)
     assert paths["edges"].read_text().strip() == "Source,Target,Weight"
     assert nx.read_graphml(paths["graphml"]).number_of_nodes() == 0
+
+
+@pytest.mark.slow
+def test_a_large_edge_list_keeps_the_fused_order(tmp_path):
+    """edges.csv lists the fused edges in (Source, Target) order, however many there are (a COPY
+    of the frame alone wrote 2,048-row chunks out of order at 234,000 edges)."""
+    from takedown.db import connect
+
+    n = 300_000
+    a = [f"u{i:07d}" for i in range(n)]
+    frame = pd.DataFrame({"Source": a, "Target": a, "Weight": 1.0, "co_link": 1})
+    export._csv(connect(), frame, tmp_path / "edges.csv", text=("Source", "Target"))
+    back = pd.read_csv(tmp_path / "edges.csv")
+    assert back["Source"].tolist() == a
