@@ -107,8 +107,7 @@ def carries(trace: str, coverage: Coverage) -> str:
         "co_tweet": f"t.tweet_text IS NOT NULL AND {NORMALIZE_SQL} = x.key "
         f"AND length(x.key) >= {MIN_CHARS}",
         "co_reply": "CAST(t.in_reply_to_tweetid AS VARCHAR) = x.key",
-        # net_url is a subquery macro, which a lambda cannot hold: a correlated subquery
-        "co_link": "x.key IN (SELECT net_url(u) FROM (SELECT unnest(coalesce(e_urls, [])) AS u))",
+        "co_link": "list_contains(list_transform(coalesce(e_urls, []), lambda u: net_url(u)), x.key)",
         "co_hashtag": f"list_contains({tags}, x.key)",
         "co_hashtag_seq": f"array_to_string(list_filter({tags}, lambda h: h <> ''), ' ') = x.key",
     }[trace]

@@ -37,19 +37,17 @@ TRACKING = (
 
 # A link normalized in SQL: scheme and `www.` dropped, host lowercased (the path keeps its case:
 # short links are case-sensitive), fragment and tracking parameters dropped, trailing slashes
-# dropped. Shortened links are not expanded: there is no network at run time.
-URL_MACRO = rf"""CREATE OR REPLACE TEMP MACRO net_url(u) AS (
-    WITH s AS (SELECT regexp_replace(regexp_replace(regexp_replace(trim(u),
-                   '^[A-Za-z][A-Za-z0-9+.-]*://', ''), '^[Ww][Ww][Ww]\.', ''), '#.*$', '') AS v),
-         p AS (SELECT lower(regexp_extract(v, '^[^/?]*')) AS host,
-                      regexp_replace(regexp_extract(v, '^[^?]*'), '^[^/?]*', '') AS path,
-                      list_filter(string_split(regexp_extract(v, '\?(.*)$', 1), '&'),
-                                  lambda x: x <> '' AND NOT regexp_matches(lower(x),
-                                      '^({TRACKING})(=|$)')) AS q
-               FROM s)
-    SELECT nullif(regexp_replace(host || path, '/+$', '')
-                  || CASE WHEN len(q) > 0 THEN '?' || array_to_string(q, '&') ELSE '' END, '')
-    FROM p)"""
+# dropped. Shortened links are not expanded: there is no network at run time. One regex splits
+# the link into host, path and query (a link holds no space or line break); the tracking
+# parameters' regex runs only on links with a query.
+URL_PARTS = r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)?(?:[Ww][Ww][Ww]\.)?([^/?#]*)([^?#]*)(?:\?([^#]*))?"
+URL_MACRO = rf"""CREATE OR REPLACE TEMP MACRO net_url_query(q) AS coalesce(nullif('?' ||
+    array_to_string(list_filter(string_split(q, '&'), lambda x: x <> '' AND NOT regexp_matches(
+        lower(x), '^({TRACKING})(=|$)')), '&'), '?'), '');
+CREATE OR REPLACE TEMP MACRO net_url_join(p) AS nullif(rtrim(lower(p.host) || p.path, '/')
+    || CASE WHEN p.query = '' THEN '' ELSE net_url_query(p.query) END, '');
+CREATE OR REPLACE TEMP MACRO net_url(u) AS
+    net_url_join(regexp_extract(trim(u), '{URL_PARTS}', ['host', 'path', 'query']));"""
 
 
 CANDIDATES = "net_ev_co_tweet_candidates"  # th of tweets whose key hash two accounts posted
