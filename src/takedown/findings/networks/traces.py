@@ -65,6 +65,9 @@ class Source:
     # and key), and the FROM ... WHERE of the tweets whose th is in CANDIDATES, keyed again.
     retweets: str | None = None
     narrowed: str | None = None
+    # Keys made by an expression DuckDB would copy into the filters pushed below it (net_url's
+    # regex ran three times per link: 84.6 s at 45M tweets, against 15.8 s materialized first).
+    materialize: bool = False
 
 
 # The tweets with their entity lists, from the archive's columns or extracted from the text
@@ -115,7 +118,8 @@ def source(trace: str, coverage: Coverage) -> Source:
     why = entities.missing(coverage, kind)
     with_lists = own.replace("FROM tweets", f"FROM {with_entities(coverage, kind)}", 1)
     how = _list_method(trace) + "; " + entities.method(coverage, kind)
-    return Source(trace, None if why else _list_sql(trace, with_lists), why, how)
+    sql = None if why else _list_sql(trace, with_lists)
+    return Source(trace, sql, why, how, materialize=trace == "co_link")
 
 
 def _tweet_source(coverage: Coverage, own: str) -> Source:
@@ -200,8 +204,9 @@ def build_events(con: duckdb.DuckDBPyConnection, src: Source) -> str:
         sql = keyed(f"FROM {CANDIDATES}_rows")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {table} AS
+            WITH ev AS {"MATERIALIZED" if src.materialize else ""} ({sql})
             SELECT DISTINCT CAST(key AS VARCHAR) AS key, CAST(userid AS VARCHAR) AS userid, t
-            FROM ({sql}) WHERE key IS NOT NULL AND userid IS NOT NULL AND t IS NOT NULL"""
+            FROM ev WHERE key IS NOT NULL AND userid IS NOT NULL AND t IS NOT NULL"""
     )
     if src.retweets:
         con.execute(f"DROP TABLE {CANDIDATES}")
