@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import sys
 import tempfile
@@ -44,10 +43,9 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float
     by its parent (workers, kernels, the zygote and its forks), so RUSAGE_CHILDREN holds them
     all. On a shared machine CPU seconds move far less with the load than wall time does.
     """
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = measure.children_cpu()
     took, rss, _ = measure.run(cmd, env)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    CPU["last"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    CPU["last"] = measure.children_cpu() - before
     return took, rss
 
 

@@ -20,13 +20,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from measure import GIB, ROOT, run
+from measure import GIB, ROOT, children_cpu, run
 
 PY = sys.executable
 
@@ -177,12 +176,9 @@ def _render_size(base: Path, row: dict) -> None:
     render = ("render", "bench", "--data-dir", str(data), "--out", str(reports),
               "--profile", str(ROOT / "profiles/china_052020.yml"),
               "--engine", "builtin")  # fmt: skip  # its targets are the built-in composer's
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = children_cpu()  # the tree's CPU moves with the work far more than its wall time
     took, rss, _ = takedown(*render, env=env)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # Every process of a render is waited for (see bench_render.run), so its whole tree's CPU
-    # seconds are here: they move with the work far more than with the machine's speed.
-    row["cold_cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    row["cold_cpu_s"] = children_cpu() - before
     manifest = _latest_manifest(reports / "bench")
     slow = max(manifest["notebooks"], key=lambda n: n["seconds"])
     row.update(cold_s=took, cold_rss=rss, slowest=slow["name"], slowest_s=slow["seconds"])

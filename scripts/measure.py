@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -47,6 +48,14 @@ def peak_rss(proc: subprocess.Popen, every: float = 0.1) -> list[int]:
 
     threading.Thread(target=sample, daemon=True).start()
     return peak
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every child process waited for so far: a render waits for
+    all of its own (workers, kernels, the zygote and its forks), so a difference across a run
+    is its whole tree's."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:

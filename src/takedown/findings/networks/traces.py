@@ -6,8 +6,7 @@ A trace whose column is absent (or empty in every row) is unavailable, with the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import duckdb
@@ -17,6 +16,7 @@ from takedown.findings.contract import Coverage
 from takedown.findings.coordination import retweet_rule
 from takedown.findings.networks.pairs import two_accounts
 from takedown.findings.text_keys import MIN_CHARS, NORMALIZE_SQL
+from takedown.ingest.plan import parse_once
 
 TRACES: tuple[str, ...] = (
     "co_tweet", "co_retweet", "co_link", "co_hashtag", "co_hashtag_seq", "co_reply",
@@ -205,7 +205,7 @@ def build_events(con: duckdb.DuckDBPyConnection, src: Source) -> str:
                 SELECT tweet_text, userid, tweet_time {src.narrowed}"""
         )
         sql = keyed(f"FROM {CANDIDATES}_rows")
-    with _pushdown(con, not src.no_pushdown):
+    with parse_once(con) if src.no_pushdown else nullcontext():
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE {table} AS
                 SELECT DISTINCT CAST(key AS VARCHAR) AS key, CAST(userid AS VARCHAR) AS userid, t
@@ -215,19 +215,6 @@ def build_events(con: duckdb.DuckDBPyConnection, src: Source) -> str:
         con.execute(f"DROP TABLE {CANDIDATES}")
         con.execute(f"DROP TABLE {CANDIDATES}_rows")
     return table
-
-
-@contextmanager
-def _pushdown(con: duckdb.DuckDBPyConnection, on: bool) -> Iterator[None]:
-    """DuckDB's filter pushdown as it is, or off for the statements inside."""
-    if on:
-        yield
-        return
-    con.execute("SET disabled_optimizers = 'filter_pushdown'")
-    try:
-        yield
-    finally:
-        con.execute("RESET disabled_optimizers")
 
 
 def _candidates(con: duckdb.DuckDBPyConnection, keys: str, times: str) -> None:
