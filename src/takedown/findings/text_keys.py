@@ -85,6 +85,19 @@ def _drop(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP {kind} {RELATION}")
 
 
+def _write(con: duckdb.DuckDBPyConnection, retweet_sql: str, path: Path, folder: Path) -> None:
+    """The rows of select_sql to `path`: with the regex in polars above text_keys_polars.MIN_ROWS
+    tweets, where it saves a third of the pass's CPU, else in DuckDB."""
+    from takedown.findings import text_keys_polars
+
+    [(tweets,)] = con.execute("SELECT count(*) FROM tweets").fetchall()
+    if tweets >= text_keys_polars.MIN_ROWS:
+        text_keys_polars.copy(con, retweet_sql, path, folder)
+        return
+    quoted = path.as_posix().replace("'", "''")
+    con.execute(f"COPY ({select_sql(retweet_sql)}) TO '{quoted}' (FORMAT parquet)")
+
+
 def share(con: duckdb.DuckDBPyConnection, retweet_sql: str, fingerprint: str, folder: Path) -> Path:
     """Write (once per dataset fingerprint and rule) the Parquet file of text_keys under
     `folder`, and make text_keys a view of it. Another notebook of the same render that needs it
@@ -95,8 +108,7 @@ def share(con: duckdb.DuckDBPyConnection, retweet_sql: str, fingerprint: str, fo
         with exclusive(folder / f"text-keys-{key}.lock"):
             if not path.exists():
                 tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-                quoted = tmp.as_posix().replace("'", "''")
-                con.execute(f"COPY ({select_sql(retweet_sql)}) TO '{quoted}' (FORMAT parquet)")
+                _write(con, retweet_sql, tmp, folder)
                 os.replace(tmp, path)
     _drop(con)
     quoted = path.as_posix().replace("'", "''")

@@ -1,0 +1,120 @@
+"""text_keys_polars: the same text-key rows as DuckDB's one pass, with the regex in polars.
+
+Each test compares the file polars writes with the one DuckDB's select_sql writes, on the
+normalization tests' traps, on random strings of the risky pieces, and on code points whose
+Unicode class the two engines read differently (the guard's reason to exist).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from takedown.findings import coordination, text_keys, text_keys_polars
+from tests.unit.findings.test_coordination_normalize import PIECES, TRAPS
+
+FLAG = coordination.RETWEET_FLAG
+NEWER = "\u1c89"  # CYRILLIC CAPITAL LETTER TJE (Unicode 16): a letter to polars, not to RE2 here
+pytestmark = pytest.mark.slow  # each runs both engines over a table (the guard: 1-2 s, once)
+ROWS = "SELECT th, h, userid, tweet_time FROM read_parquet(?) ORDER BY th"
+
+
+def _con(texts: list[str | None]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(
+        """CREATE TABLE tweets AS
+           SELECT CAST(i AS VARCHAR) AS tweetid, CAST(i % 3 AS VARCHAR) AS userid,
+                  TIMESTAMPTZ '2020-01-01 00:00:00+00' + INTERVAL (i) MINUTE AS tweet_time,
+                  t AS tweet_text, i % 5 = 4 AS is_retweet
+           FROM (SELECT unnest($1) AS t, generate_subscripts($1, 1) AS i)""",
+        [texts],
+    )
+    return con
+
+
+_GUARDS = Path(tempfile.mkdtemp(prefix="regex-guard-"))  # one guard for the module's tests
+
+
+def _both(tmp: Path, texts: list[str | None]) -> tuple[list, list]:
+    """(DuckDB's rows, polars' rows) of the same texts."""
+    con = _con(texts)
+    duck, rust = tmp / "duck.parquet", tmp / "rust.parquet"
+    con.execute(f"COPY ({text_keys.select_sql(FLAG)}) TO '{duck}' (FORMAT parquet)")
+    text_keys_polars.copy(con, FLAG, rust, _GUARDS)
+    return (con.execute(ROWS, [str(duck)]).fetchall(), con.execute(ROWS, [str(rust)]).fetchall())
+
+
+def test_the_same_rows_as_duckdb_on_the_traps(tmp_path: Path):
+    texts = [*TRAPS, None, f"ab{NEWER}cd and more words here", f"{NEWER} Support the police!"]
+    duck, rust = _both(tmp_path, texts)
+    assert rust == duck
+    assert sum(h is not None for _, h, _, _ in duck) >= 15  # not vacuous: many traps have a key
+
+
+def test_the_guard_keys_a_disputed_code_point_as_duckdb_does(tmp_path: Path):
+    """Without the guard, polars' key of a text with U+1C89 differs from DuckDB's."""
+    import polars as pl
+
+    text = f"ab{NEWER}cd and more words here"
+    con = duckdb.connect()
+    duck_key = con.execute(f"SELECT {text_keys.NORMALIZE_SQL} FROM (SELECT ? AS tweet_text)",
+                           [text]).fetchall()[0][0]  # fmt: skip
+    low = con.execute("SELECT lower(?)", [text]).fetchall()[0][0]
+    rust_key = pl.Series([low]).str.replace_all(text_keys_polars.PATTERN, " ").str.strip_chars(" ")
+    assert rust_key[0] != duck_key  # the engines disagree on it...
+    assert any(a <= ord(NEWER) <= b for a, b in text_keys_polars.differing(con))
+    duck, rust = _both(tmp_path, [text])  # ...and the file still holds DuckDB's key
+    assert rust == duck
+
+
+def test_the_guard_is_computed_once_per_versions(tmp_path: Path, monkeypatch):
+    con = duckdb.connect()
+    first = text_keys_polars.guard(con, tmp_path)
+    assert first is not None and first.startswith("[\\x{")
+
+    def again(_con):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(text_keys_polars, "differing", again)
+    assert text_keys_polars.guard(con, tmp_path) == first
+    assert [p.name for p in tmp_path.iterdir()][0].startswith("regex-guard-duckdb-")
+
+
+def test_no_rows_writes_an_empty_file_of_the_same_columns(tmp_path: Path):
+    duck, rust = _both(tmp_path, [None, None, None])
+    assert duck == rust == []
+
+
+def test_share_takes_polars_above_min_rows(tmp_path: Path, monkeypatch):
+    texts = ["Support the police now!", "support THE police now", "short", None] * 5
+    own = _con(texts)
+    text_keys.ensure(own, FLAG)
+    expected = own.execute(f"SELECT * FROM {text_keys.RELATION} ORDER BY th").fetchall()
+    called = []
+    real = text_keys_polars.copy
+    monkeypatch.setattr(text_keys_polars, "MIN_ROWS", 10)
+    monkeypatch.setattr(text_keys_polars, "copy", lambda *a: called.append(1) or real(*a))
+    con = _con(texts)
+    text_keys.share(con, FLAG, "fp", tmp_path)
+    assert called == [1]
+    assert con.execute(f"SELECT * FROM {text_keys.RELATION} ORDER BY th").fetchall() == expected
+
+
+@pytest.mark.slow
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    st.lists(
+        st.lists(st.sampled_from([*PIECES, NEWER, "\U0002ebf0"]), max_size=12).map("".join),
+        min_size=1,
+        max_size=40,
+    )  # fmt: skip
+)
+def test_the_same_rows_as_duckdb_on_random_strings(tmp_path: Path, texts):
+    duck, rust = _both(tmp_path, texts)
+    assert rust == duck
