@@ -2,7 +2,7 @@
 
 Each test compares the file polars writes with the one DuckDB's select_sql writes, on the
 normalization tests' traps, on random strings of the risky pieces, and on code points whose
-Unicode class the two engines read differently (the guard's reason to exist).
+Unicode class the two engines' own tables read differently.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from tests.unit.findings.test_coordination_normalize import PIECES, TRAPS
 
 FLAG = coordination.RETWEET_FLAG
 NEWER = "\u1c89"  # CYRILLIC CAPITAL LETTER TJE (Unicode 16): a letter to polars, not to RE2 here
-pytestmark = pytest.mark.slow  # each runs both engines over a table (the guard: 1-2 s, once)
+pytestmark = pytest.mark.slow  # each runs both engines over a table
 ROWS = "SELECT th, h, userid, tweet_time FROM read_parquet(?) ORDER BY th"
 
 
@@ -37,7 +37,7 @@ def _con(texts: list[str | None]) -> duckdb.DuckDBPyConnection:
     return con
 
 
-_GUARDS = Path(tempfile.mkdtemp(prefix="regex-guard-"))  # one guard for the module's tests
+_CLASSES = Path(tempfile.mkdtemp(prefix="re2-classes-"))  # spelled once for the module
 
 
 def _both(tmp: Path, texts: list[str | None]) -> tuple[list, list]:
@@ -45,7 +45,7 @@ def _both(tmp: Path, texts: list[str | None]) -> tuple[list, list]:
     con = _con(texts)
     duck, rust = tmp / "duck.parquet", tmp / "rust.parquet"
     con.execute(f"COPY ({text_keys.select_sql(FLAG)}) TO '{duck}' (FORMAT parquet)")
-    text_keys_polars.copy(con, FLAG, rust, _GUARDS)
+    text_keys_polars.copy(con, FLAG, rust, _CLASSES)
     return (con.execute(ROWS, [str(duck)]).fetchall(), con.execute(ROWS, [str(rust)]).fetchall())
 
 
@@ -56,33 +56,29 @@ def test_the_same_rows_as_duckdb_on_the_traps(tmp_path: Path):
     assert sum(h is not None for _, h, _, _ in duck) >= 15  # not vacuous: many traps have a key
 
 
-def test_the_guard_keys_a_disputed_code_point_as_duckdb_does(tmp_path: Path):
-    """Without the guard, polars' key of a text with U+1C89 differs from DuckDB's."""
+def test_rusts_own_tables_would_key_a_newer_letter_otherwise(tmp_path: Path):
+    """With Rust's own \\p{L}, a text holding U+1C89 gets another key than DuckDB's; the
+    classes spelled as RE2 reads them give DuckDB's."""
     import polars as pl
 
     text = f"ab{NEWER}cd and more words here"
     con = duckdb.connect()
     duck_key = con.execute(f"SELECT {text_keys.NORMALIZE_SQL} FROM (SELECT ? AS tweet_text)",
                            [text]).fetchall()[0][0]  # fmt: skip
-    low = con.execute("SELECT lower(?)", [text]).fetchall()[0][0]
-    rust_key = pl.Series([low]).str.replace_all(text_keys_polars.PATTERN, " ").str.strip_chars(" ")
-    assert rust_key[0] != duck_key  # the engines disagree on it...
-    assert any(a <= ord(NEWER) <= b for a, b in text_keys_polars.differing(con))
-    duck, rust = _both(tmp_path, [text])  # ...and the file still holds DuckDB's key
+    low = pl.Series([con.execute("SELECT lower(?)", [text]).fetchall()[0][0]])
+    own_tables = text_keys.NORMALIZE_PATTERN.replace(r"\s", r"[\t\n\f\r ]").replace(
+        r"\w", "[0-9A-Za-z_]"
+    )
+    assert low.str.replace_all(own_tables, " ").str.strip_chars(" ")[0] != duck_key
+    spelled = text_keys_polars.pattern(con, tmp_path)
+    assert low.str.replace_all(spelled, " ").str.strip_chars(" ")[0] == duck_key
+    duck, rust = _both(tmp_path, [text])
     assert rust == duck
 
 
-def test_the_guard_is_computed_once_per_versions(tmp_path: Path, monkeypatch):
-    con = duckdb.connect()
-    first = text_keys_polars.guard(con, tmp_path)
-    assert first is not None and first.startswith("[\\x{")
-
-    def again(_con):
-        raise AssertionError("computed again")
-
-    monkeypatch.setattr(text_keys_polars, "differing", again)
-    assert text_keys_polars.guard(con, tmp_path) == first
-    assert [p.name for p in tmp_path.iterdir()][0].startswith("regex-guard-duckdb-")
+def test_the_pattern_spells_every_class(tmp_path: Path):
+    spelled = text_keys_polars.pattern(duckdb.connect(), tmp_path)
+    assert r"\p{" not in spelled and r"\w" not in spelled and r"\s" not in spelled
 
 
 def test_no_rows_writes_an_empty_file_of_the_same_columns(tmp_path: Path):
