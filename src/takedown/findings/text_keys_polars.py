@@ -13,12 +13,12 @@ Only DuckDB lowercases and hashes, so the file is the one text_keys.select_sql w
 from __future__ import annotations
 
 import itertools
-import os
 from functools import partial
 from pathlib import Path
 
 import duckdb
 
+from takedown.db import connect
 from takedown.findings import rust_classes
 from takedown.findings.polars_batches import BATCH, mapped
 from takedown.findings.text_keys import KEY_HASH, MIN_CHARS, NORMALIZE_PATTERN, SPACE
@@ -73,7 +73,7 @@ def copy(con: duckdb.DuckDBPyConnection, retweet_sql: str, path: Path, folder: P
         con.execute(f"COPY ({select_sql(retweet_sql)}) TO '{quoted}' (FORMAT parquet)")
         return
     stream = pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], batches))
-    out = duckdb.connect(config={"threads": os.cpu_count() or 2})
+    out = connect()  # a second database: `con` is busy streaming the batches
     try:
         out.register("keyed", stream)
         out.execute(
