@@ -11,6 +11,7 @@ own, with no cache folder, computes it in memory (`ensure`): the same rows eithe
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -66,11 +67,18 @@ def _set_rule(con: duckdb.DuckDBPyConnection, retweet_sql: str) -> None:
 
 def ensure(con: duckdb.DuckDBPyConnection, retweet_sql: str) -> str:
     """The relation text_keys on this connection: the shared file's view if `share` made one
-    with this rule, else a temp table computed here."""
+    with this rule, else a temp table computed here (with polars' regex where _large)."""
     if _rule(con) == select_sql(retweet_sql):
         return RELATION
     _drop(con)
-    con.execute(f"CREATE TEMP TABLE {RELATION} AS {select_sql(retweet_sql)}")
+    if _large(con):  # the same rows through polars' regex, by way of a file
+        with tempfile.TemporaryDirectory(prefix="text-keys-") as folder:
+            path = Path(folder) / "keys.parquet"
+            _write(con, retweet_sql, path, Path(folder))
+            quoted = path.as_posix().replace("'", "''")
+            con.execute(f"CREATE TEMP TABLE {RELATION} AS SELECT * FROM read_parquet('{quoted}')")
+    else:
+        con.execute(f"CREATE TEMP TABLE {RELATION} AS {select_sql(retweet_sql)}")
     _set_rule(con, retweet_sql)
     return RELATION
 
@@ -85,13 +93,20 @@ def _drop(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP {kind} {RELATION}")
 
 
-def _write(con: duckdb.DuckDBPyConnection, retweet_sql: str, path: Path, folder: Path) -> None:
-    """The rows of select_sql to `path`: with the regex in polars above text_keys_polars.MIN_ROWS
-    tweets, where it saves a third of the pass's CPU, else in DuckDB."""
+def _large(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the tweets are many enough for polars' regex (text_keys_polars.MIN_ROWS)."""
     from takedown.findings import text_keys_polars
 
     [(tweets,)] = con.execute("SELECT count(*) FROM tweets").fetchall()
-    if tweets >= text_keys_polars.MIN_ROWS:
+    return tweets >= text_keys_polars.MIN_ROWS
+
+
+def _write(con: duckdb.DuckDBPyConnection, retweet_sql: str, path: Path, folder: Path) -> None:
+    """The rows of select_sql to `path`: with the regex in polars above text_keys_polars.MIN_ROWS
+    tweets, where it saves a third of the pass's CPU, else in DuckDB."""
+    if _large(con):
+        from takedown.findings import text_keys_polars
+
         text_keys_polars.copy(con, retweet_sql, path, folder)
         return
     quoted = path.as_posix().replace("'", "''")

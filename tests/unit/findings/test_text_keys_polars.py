@@ -101,6 +101,21 @@ def test_share_takes_polars_above_min_rows(tmp_path: Path, monkeypatch):
     assert con.execute(f"SELECT * FROM {text_keys.RELATION} ORDER BY th").fetchall() == expected
 
 
+def test_ensure_takes_polars_above_min_rows(monkeypatch):
+    texts = ["Support the police now!", "support THE police now", "short", None] * 5
+    own = _con(texts)
+    text_keys.ensure(own, FLAG)
+    expected = own.execute(f"SELECT * FROM {text_keys.RELATION} ORDER BY th").fetchall()
+    called = []
+    real = text_keys_polars.copy
+    monkeypatch.setattr(text_keys_polars, "MIN_ROWS", 10)
+    monkeypatch.setattr(text_keys_polars, "copy", lambda *a: called.append(1) or real(*a))
+    con = _con(texts)
+    assert text_keys.ensure(con, FLAG) == text_keys.RELATION
+    assert called == [1]
+    assert con.execute(f"SELECT * FROM {text_keys.RELATION} ORDER BY th").fetchall() == expected
+
+
 @pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow,
           HealthCheck.function_scoped_fixture])  # fmt: skip
