@@ -86,7 +86,8 @@ def test_no_rows_writes_an_empty_file_of_the_same_columns(tmp_path: Path):
     assert duck == rust == []
 
 
-def test_share_takes_polars_above_min_rows(tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize("way", ["share", "ensure"])
+def test_share_and_ensure_take_polars_above_min_rows(tmp_path: Path, monkeypatch, way):
     texts = ["Support the police now!", "support THE police now", "short", None] * 5
     own = _con(texts)
     text_keys.ensure(own, FLAG)
@@ -96,22 +97,10 @@ def test_share_takes_polars_above_min_rows(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(text_keys_polars, "MIN_ROWS", 10)
     monkeypatch.setattr(text_keys_polars, "copy", lambda *a: called.append(1) or real(*a))
     con = _con(texts)
-    text_keys.share(con, FLAG, "fp", tmp_path)
-    assert called == [1]
-    assert con.execute(f"SELECT * FROM {text_keys.RELATION} ORDER BY th").fetchall() == expected
-
-
-def test_ensure_takes_polars_above_min_rows(monkeypatch):
-    texts = ["Support the police now!", "support THE police now", "short", None] * 5
-    own = _con(texts)
-    text_keys.ensure(own, FLAG)
-    expected = own.execute(f"SELECT * FROM {text_keys.RELATION} ORDER BY th").fetchall()
-    called = []
-    real = text_keys_polars.copy
-    monkeypatch.setattr(text_keys_polars, "MIN_ROWS", 10)
-    monkeypatch.setattr(text_keys_polars, "copy", lambda *a: called.append(1) or real(*a))
-    con = _con(texts)
-    assert text_keys.ensure(con, FLAG) == text_keys.RELATION
+    if way == "share":
+        text_keys.share(con, FLAG, "fp", tmp_path)
+    else:
+        assert text_keys.ensure(con, FLAG) == text_keys.RELATION
     assert called == [1]
     assert con.execute(f"SELECT * FROM {text_keys.RELATION} ORDER BY th").fetchall() == expected
 
