@@ -72,9 +72,11 @@ def ensure(con: duckdb.DuckDBPyConnection, retweet_sql: str) -> str:
         return RELATION
     _drop(con)
     if _large(con):  # the same rows through polars' regex, by way of a file
+        from takedown.findings import text_keys_polars
+
         with tempfile.TemporaryDirectory(prefix="text-keys-") as folder:
             path = Path(folder) / "keys.parquet"
-            _write(con, retweet_sql, path, Path(folder))
+            text_keys_polars.copy(con, retweet_sql, path, Path(folder))
             quoted = path.as_posix().replace("'", "''")
             con.execute(f"CREATE TEMP TABLE {RELATION} AS SELECT * FROM read_parquet('{quoted}')")
     else:

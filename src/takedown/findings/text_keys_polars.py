@@ -21,7 +21,7 @@ import duckdb
 from takedown.db import connect
 from takedown.findings import rust_classes
 from takedown.findings.polars_batches import BATCH, mapped
-from takedown.findings.text_keys import KEY_HASH, MIN_CHARS, NORMALIZE_PATTERN, SPACE
+from takedown.findings.text_keys import KEY_HASH, MIN_CHARS, NORMALIZE_PATTERN, SPACE, select_sql
 
 MIN_ROWS = 2_000_000  # tweets; below this DuckDB's own pass costs about the same
 LETTERS = r"\p{L}\p{N}"
@@ -56,26 +56,33 @@ def _keyed(rust_pattern: str, batch):
 
 def copy(con: duckdb.DuckDBPyConnection, retweet_sql: str, path: Path, folder: Path) -> None:
     """Write to `path` the rows of text_keys.select_sql(retweet_sql), with the regex in polars."""
-    import pyarrow as pa
-
     rust_pattern = pattern(con, folder)  # before the reader: the connection then streams it
     reader = con.sql(
         f"""SELECT hash(tweetid) AS th, lower(tweet_text) AS low, userid, tweet_time FROM tweets
             WHERE tweet_text IS NOT NULL AND NOT coalesce(({retweet_sql}), false)"""
     ).to_arrow_reader(BATCH)
+    try:
+        wrote = _write(reader, rust_pattern, path)
+    finally:
+        reader.close()  # the connection is free again, whatever happened
+    if not wrote:  # no row: DuckDB writes the empty file with the right schema
+        quoted = path.as_posix().replace("'", "''")
+        con.execute(f"COPY ({select_sql(retweet_sql)}) TO '{quoted}' (FORMAT parquet)")
+
+
+def _write(reader, rust_pattern: str, path: Path) -> bool:
+    """The keyed batches of `reader`, hashed, to `path`; False (nothing written) without one."""
+    import pyarrow as pa
+
     batches = mapped(reader, partial(_keyed, rust_pattern))
     first = next(batches, None)
-    quoted = path.as_posix().replace("'", "''")
-    if first is None:  # no row: DuckDB writes the empty file with the right schema
-        from takedown.findings.text_keys import select_sql
-
-        reader.close()
-        con.execute(f"COPY ({select_sql(retweet_sql)}) TO '{quoted}' (FORMAT parquet)")
-        return
+    if first is None:
+        return False
     stream = pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], batches))
-    out = connect()  # a second database: `con` is busy streaming the batches
+    out = connect()  # a second database: the first is busy streaming the batches
     try:
         out.register("keyed", stream)
+        quoted = path.as_posix().replace("'", "''")
         out.execute(
             f"""COPY (SELECT th, CASE WHEN length(key) >= {MIN_CHARS} THEN {KEY_HASH} END AS h,
                              userid, tweet_time FROM keyed)
@@ -83,3 +90,4 @@ def copy(con: duckdb.DuckDBPyConnection, retweet_sql: str, path: Path, folder: P
         )
     finally:
         out.close()
+    return True

@@ -86,6 +86,20 @@ def test_no_rows_writes_an_empty_file_of_the_same_columns(tmp_path: Path):
     assert duck == rust == []
 
 
+def test_a_failure_leaves_the_connection_usable(tmp_path: Path, monkeypatch):
+    def broken(*_a):
+        raise RuntimeError("polars failed")
+
+    monkeypatch.setattr(text_keys_polars, "_keyed", broken)
+    monkeypatch.setattr(text_keys_polars, "BATCH", 1)  # the reader still holds rows on failure
+    con = _con(["Support the police now!"] * 20_000)  # batches of 2,048 rows at the least
+    with pytest.raises(Exception, match="polars failed") as failed:
+        text_keys_polars.copy(con, FLAG, tmp_path / "keys.parquet", _CLASSES)
+    # while the traceback lives (a kernel keeps the last one), so do its frames' objects
+    assert failed.tb is not None
+    assert con.sql("SELECT count(*) FROM tweets").fetchall() == [(20_000,)]
+
+
 @pytest.mark.parametrize("way", ["share", "ensure"])
 def test_share_and_ensure_take_polars_above_min_rows(tmp_path: Path, monkeypatch, way):
     texts = ["Support the police now!", "support THE police now", "short", None] * 5
