@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
+if TYPE_CHECKING:  # pyarrow is imported only where a large table is scanned
+    import pyarrow as pa
 
 BATCH = 500_000  # rows per polars call: large enough that its per-call cost vanishes
 
