@@ -72,14 +72,26 @@ def _first(
 ) -> pd.DataFrame:
     """Per key of example_keys, the tweets that can be among its first `per_key`: ranked by
     time, id and account only, so the scan carries no text (at tens of millions of tweets that
-    is most of the cost); ties there are kept, and the text breaks them in `pick`."""
+    is most of the cost); ties there are kept, and the text breaks them in `pick`.
+
+    For one tweet per key an aggregate finds it: rows tied on (time, id, account) are the same
+    tweet, and a window over a popular key's millions of rows cost as much as the scan (at 45
+    million tweets, the five top domains' first links: 29.0 s of CPU against 16.1 s)."""
+    rows = f"""(SELECT k.rank, k.key, t.tweetid, t.userid, t.tweet_time FROM (
+                    SELECT tweetid, userid, tweet_time, CAST({value_sql} AS VARCHAR) AS example_value
+                    FROM {source}) t
+                JOIN example_keys k ON t.example_value = k.key)"""
+    if per_key == 1:
+        first = "(tweet_time, tweetid, userid)"
+        return con.execute(
+            f"""SELECT rank, any_value(key) AS key, min_by(tweetid, {first}) AS tweetid,
+                       min_by(userid, {first}) AS userid
+                FROM {rows} GROUP BY rank"""
+        ).df()
     return con.execute(
-        f"""SELECT k.rank, k.key, t.tweetid, t.userid FROM (
-                SELECT tweetid, userid, tweet_time, CAST({value_sql} AS VARCHAR) AS example_value
-                FROM {source}) t
-            JOIN example_keys k ON t.example_value = k.key
-            QUALIFY rank() OVER (PARTITION BY k.rank
-                                 ORDER BY t.tweet_time, t.tweetid, t.userid) <= {int(per_key)}"""
+        f"""SELECT rank, key, tweetid, userid FROM {rows}
+            QUALIFY rank() OVER (PARTITION BY rank
+                                 ORDER BY tweet_time, tweetid, userid) <= {int(per_key)}"""
     ).df()
 
 

@@ -104,3 +104,28 @@ def test_an_id_the_ira_adapter_made_up_is_not_shown_as_a_tweet_id() -> None:
     ex = examples.accounts(con, ["u1", "u2"])
     assert ex["tweetid"].isna().tolist() == [True, False]
     assert examples.shown(ex, None)["tweet id"].tolist()[1] == "u2-real"
+
+
+LISTS = [
+    {"userid": f"u{i}", "tweet_time": f"2020-01-0{1 + i % 5} 0{i % 10}:00", "tweet_text": f"t{i}",
+     "hashtags": [["Tag", "tag"], ["tag"], ["TAG", "other"], [], ["x'y"]][i % 5],
+     "user_mentions": [["m1"], ["M1", "m2"], [], ["m2"], ["x'y"]][i % 5],
+     "urls": [[" https://WWW.Example.com/a "], ["http://m.example.com"], ["https://mobile.Other.org/p?q=1"],
+              ["https://user@example.com:8080/x", "https://notexample.com.evil/x"], ["https://x'y.com"]][i % 5]}
+    for i in range(20)
+]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_one_per_key_is_the_first_of_the_window_ranking() -> None:
+    """per_key=1 takes an aggregate, per_key>1 a window: the first row of the one is the other,
+    with ties in time and a tweet listing the same hashtag twice."""
+    tweets = [*LISTS, {"userid": "u0", "tweet_time": "2020-01-01 00:00", "tweet_text": "tie",
+                       "hashtags": ["tag", "tag"]}]  # fmt: skip
+    con = _con(tweets)
+    source = "(SELECT *, unnest(hashtags) AS h FROM tweets)"
+    keys = ["tag", "Tag", "TAG", "other", "x'y"]
+    one = examples.pick(con, keys, "h", source, 1)
+    two = examples.pick(con, keys, "h", source, 2)
+    assert one.reset_index(drop=True).equals(two.groupby("rank").head(1).reset_index(drop=True))
+    assert len(two) > len(one) >= 4
