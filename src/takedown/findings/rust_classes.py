@@ -28,17 +28,13 @@ def ranges(con: duckdb.DuckDBPyConnection, re2_class: str) -> list[tuple[int, in
     """The code points DuckDB's RE2 matches with `re2_class` (a bracketed class), as ranges."""
     quoted = re2_class.replace("'", "''")
     rows = con.execute(
-        f"""SELECT c FROM range({CODE_POINTS}) t(c)
-            WHERE (c < 55296 OR c > 57343) AND regexp_matches(chr(CAST(c AS INTEGER)), '^{quoted}$')
-            ORDER BY c"""
+        f"""SELECT min(c), max(c) FROM (
+                SELECT c, c - row_number() OVER (ORDER BY c) AS run FROM range({CODE_POINTS}) t(c)
+                WHERE (c < 55296 OR c > 57343)
+                  AND regexp_matches(chr(CAST(c AS INTEGER)), '^{quoted}$'))
+            GROUP BY run ORDER BY 1"""
     ).fetchall()
-    out: list[tuple[int, int]] = []
-    for (c,) in rows:
-        if out and out[-1][1] == c - 1:
-            out[-1] = (out[-1][0], c)
-        else:
-            out.append((c, c))
-    return out
+    return [(int(a), int(b)) for a, b in rows]
 
 
 def spelled(con: duckdb.DuckDBPyConnection, re2_class: str, folder: Path) -> str:
