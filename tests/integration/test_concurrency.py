@@ -330,7 +330,11 @@ def test_killed_compare_leaves_no_worker_and_no_scratch(two_rendered, sig):
 
 
 def wait_for_forked_kernel(proc: subprocess.Popen[str], timeout: float = 300) -> dict[int, str]:
-    """The render's process tree once a kernel forked from its zygote runs (issue 18 item 4)."""
+    """The render's process tree, read once, when it holds a kernel forked from the zygote.
+
+    One read: a tiny dataset's kernel lives for a fraction of a second, and a second read of the
+    tree could come after it (issue 18 item 4).
+    """
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout:
         tree = process_tree(proc.pid)
@@ -339,8 +343,8 @@ def wait_for_forked_kernel(proc: subprocess.Popen[str], timeout: float = 300) ->
                 zygote = b"zygote.py\0serve" in Path(f"/proc/{pid}/cmdline").read_bytes()
             except OSError:
                 continue
-            if zygote and process_tree(pid):  # a kernel below the zygote
-                return process_tree(proc.pid)
+            if zygote and set(process_tree(pid)) & set(tree):  # a kernel below the zygote
+                return tree
         assert proc.poll() is None, f"render ended before a kernel started: {proc.stderr.read()}"
         time.sleep(0.05)
     raise AssertionError("no forked kernel started")

@@ -51,16 +51,36 @@ def kill_workers(pids: list[int]) -> None:
 
 
 def descendants(pid: int) -> list[int]:
-    """Every process below pid, children first (Linux /proc)."""
+    """Every process below pid, each before its own children (Linux /proc).
+
+    Parents are read from every process's stat, not from /proc/PID/task/*/children: the kernel
+    builds that file by walking a list that a child's exit can shift mid-read, and it then
+    skips live children (a forked kernel went unseen in CI).
+    """
+    kids = _children_by_parent()
     out: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            kids = [int(k) for k in (task / "children").read_text().split()]
-        except (OSError, ValueError):
-            continue
-        for kid in kids:
-            out += [kid, *descendants(kid)]
+    stack = list(reversed(kids.get(pid, [])))
+    while stack:
+        kid = stack.pop()
+        out.append(kid)
+        stack += reversed(kids.get(kid, []))
     return out
+
+
+def _children_by_parent() -> dict[int, list[int]]:
+    """Each live process's parent, from one pass over /proc."""
+    kids: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        kids.setdefault(ppid, []).append(int(entry.name))
+    for pids in kids.values():
+        pids.sort()
+    return kids
 
 
 def _running(pid: int) -> bool:
