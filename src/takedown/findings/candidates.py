@@ -98,8 +98,7 @@ def hashtags_by_quarter(con: duckdb.DuckDBPyConnection, per_quarter: int = 8) ->
             FROM (SELECT tweetid, userid, unnest(hashtags) AS tag,
                          strftime(date_trunc('quarter', tweet_time), '%Y-Q') ||
                          quarter(tweet_time) AS quarter
-                  FROM tweet_entities JOIN (SELECT tweetid, tweet_time FROM tweets) USING (tweetid)
-                  WHERE tweet_time IS NOT NULL)
+                  FROM tweet_entities WHERE tweet_time IS NOT NULL)
             WHERE regexp_full_match(tag, '{WORD}')"""
     )
     return _ranked(con, per_quarter)

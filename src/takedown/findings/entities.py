@@ -153,9 +153,10 @@ def missing(coverage: Coverage, kind: str) -> str | None:
 
 
 def lists_sql(coverage: Coverage, relation: str = "tweets") -> str:
-    """SQL of (tweetid, userid, hashtags, urls, user_mentions): one row per tweet of `relation`
-    (the tweets, or a few of them), each list from its column or extracted from the text (NULL
-    where neither holds anything for the tweet)."""
+    """SQL of (tweetid, userid, tweet_time, hashtags, urls, user_mentions): one row per tweet of
+    `relation` (the tweets, or a few of them), each list from its column or extracted from the
+    text (NULL where neither holds anything for the tweet). The time lets the example picker
+    find a list's first tweet without joining every tweet back."""
     src = {k: source(coverage, k) for k in COLUMNS}
     text = "tweet_text"
     free = "free"
@@ -172,7 +173,7 @@ def lists_sql(coverage: Coverage, relation: str = "tweets") -> str:
     inner = f"SELECT * FROM {relation}"
     if "text" in src.values():
         inner = f"SELECT *, {without_urls_sql(text)} AS {free} FROM {relation}"
-    return f"SELECT tweetid, userid, {', '.join(cols)} FROM ({inner})"
+    return f"SELECT tweetid, userid, tweet_time, {', '.join(cols)} FROM ({inner})"
 
 
 def create_view(con: duckdb.DuckDBPyConnection, coverage: Coverage | None = None) -> str:

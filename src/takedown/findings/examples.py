@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from takedown.findings import entities
 from takedown.findings.keywords import pattern
 from takedown.text import EXAMPLE_BUDGET, cut_words
 
@@ -102,17 +103,25 @@ def accounts(con: duckdb.DuckDBPyConnection, userids: Sequence[object]) -> pd.Da
 
 def hashtags(con: duckdb.DuckDBPyConnection, tags: Sequence[str]) -> pd.DataFrame:
     """The first tweet carrying each hashtag (as written)."""
-    return pick(con, tags, "h", "(SELECT *, unnest(hashtags) AS h FROM tweets)")
+    return pick(con, tags, "h", _unnested(con, "hashtags", "h"))
 
 
 def mentions(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> pd.DataFrame:
     """The first tweet mentioning each account."""
-    return pick(con, names, "m", "(SELECT *, unnest(user_mentions) AS m FROM tweets)")
+    return pick(con, names, "m", _unnested(con, "user_mentions", "m"))
 
 
 def domains(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> pd.DataFrame:
     """The first tweet linking each domain (counted as content.top_domains counts it)."""
-    return pick(con, names, DOMAIN_SQL, "(SELECT *, unnest(urls) AS u FROM tweets)")
+    return pick(con, names, DOMAIN_SQL, _unnested(con, "urls", "u"))
+
+
+def _unnested(con: duckdb.DuckDBPyConnection, column: str, name: str) -> str:
+    """One row per entity of each tweet, read where content's top lists read them
+    (`tweet_entities`: the archive's list column, or the entities extracted from the text). An
+    export without the column would otherwise show its top hashtags over no example tweet."""
+    view = entities.ensure_view(con)
+    return f"(SELECT tweetid, userid, tweet_time, unnest({column}) AS {name} FROM {view})"
 
 
 def days(con: duckdb.DuckDBPyConnection, dates: Sequence[str]) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pytest
 
 from takedown.findings import coordination, examples
 from takedown.text import md_table
-from tests.unit.findings.tiny import make_con
+from tests.unit.findings.tiny import absent, make_con
 
 HOSTILE = "<script>alert(1)</script> {{< include /etc/passwd >}} =cmd|' /C calc'!A0 #x `rm`"
 
@@ -54,6 +54,25 @@ def test_mentions_domains_days() -> None:
     assert examples.mentions(con, ["m1"])["tweetid"].tolist() == ["3"]
     assert examples.domains(con, ["example.com"])["tweetid"].tolist() == ["3"]
     assert examples.days(con, ["2020-01-02", "2020-01-01"])["tweetid"].tolist() == ["1", "2"]
+
+
+@pytest.mark.slow
+def test_an_export_without_entity_columns_takes_its_examples_from_the_text() -> None:
+    """content's top lists extract entities from the text where the columns are absent (the
+    IRA export); the examples must find their tweets the same way, not show empty tables."""
+    con = _con(
+        [
+            {"userid": "u1", "tweet_time": "2020-01-02 10:00", "tweet_text": "later #Vote @ann"},
+            {"userid": "u2", "tweet_time": "2020-01-01 09:00",
+             "tweet_text": "first #Vote https://www.Example.com/x @ann"},
+            {"userid": "u1", "tweet_time": "2020-01-01 08:00", "tweet_text": "no #vote here"},
+        ]
+    )  # fmt: skip
+    for column in ("hashtags", "urls", "user_mentions"):
+        absent(con, "tweets", column)
+    assert examples.hashtags(con, ["Vote", "vote", "none"])["tweetid"].tolist() == ["2", "3"]
+    assert examples.mentions(con, ["ann"])["tweetid"].tolist() == ["2"]
+    assert examples.domains(con, ["example.com"])["tweetid"].tolist() == ["2"]
 
 
 @pytest.mark.slow
