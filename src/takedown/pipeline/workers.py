@@ -53,9 +53,9 @@ def kill_workers(pids: list[int]) -> None:
 def descendants(pid: int) -> list[int]:
     """Every process below pid, each before its own children (Linux /proc).
 
-    Parents are read from every process's stat, not from /proc/PID/task/*/children: the kernel
-    builds that file by walking a list that a child's exit can shift mid-read, and it then
-    skips live children (a forked kernel went unseen in CI).
+    Parents are read from every process's stat, not from /proc/PID/task/*/children: by
+    proc_tid_children(5) a child exiting while that file is read can make live children be
+    omitted, and a render's tree read that way once missed a live forked kernel in CI.
     """
     kids = _children_by_parent()
     out: list[int] = []

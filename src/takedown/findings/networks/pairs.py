@@ -73,6 +73,7 @@ def _account_counts(con: duckdb.DuckDBPyConnection, rows: str) -> tuple[int, int
 
 
 def _two_accounts(accounts: int, hashes: int) -> str:
+    """two_accounts' SQL, from counts already taken."""
     if accounts == hashes:
         return f"min({ACCOUNT_HASH}) <> max({ACCOUNT_HASH})"
     return "count(DISTINCT userid) >= 2"
