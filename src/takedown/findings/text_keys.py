@@ -77,8 +77,9 @@ def ensure(con: duckdb.DuckDBPyConnection, retweet_sql: str) -> str:
         with tempfile.TemporaryDirectory(prefix="text-keys-") as folder:
             path = Path(folder) / "keys.parquet"
             text_keys_polars.copy(con, retweet_sql, path, Path(folder))
-            quoted = path.as_posix().replace("'", "''")
-            con.execute(f"CREATE TEMP TABLE {RELATION} AS SELECT * FROM read_parquet('{quoted}')")
+            con.execute(
+                f"CREATE TEMP TABLE {RELATION} AS SELECT * FROM read_parquet({sql_path(path)})"
+            )
     else:
         con.execute(f"CREATE TEMP TABLE {RELATION} AS {select_sql(retweet_sql)}")
     _set_rule(con, retweet_sql)
@@ -93,6 +94,11 @@ def _drop(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
     for (kind,) in kinds:
         con.execute(f"DROP {kind} {RELATION}")
+
+
+def sql_path(path: Path) -> str:
+    """A file's path as a DuckDB string literal."""
+    return "'" + path.as_posix().replace("'", "''") + "'"
 
 
 def _large(con: duckdb.DuckDBPyConnection) -> bool:
@@ -111,8 +117,7 @@ def _write(con: duckdb.DuckDBPyConnection, retweet_sql: str, path: Path, folder:
 
         text_keys_polars.copy(con, retweet_sql, path, folder)
         return
-    quoted = path.as_posix().replace("'", "''")
-    con.execute(f"COPY ({select_sql(retweet_sql)}) TO '{quoted}' (FORMAT parquet)")
+    con.execute(f"COPY ({select_sql(retweet_sql)}) TO {sql_path(path)} (FORMAT parquet)")
 
 
 def share(con: duckdb.DuckDBPyConnection, retweet_sql: str, fingerprint: str, folder: Path) -> Path:
@@ -128,7 +133,6 @@ def share(con: duckdb.DuckDBPyConnection, retweet_sql: str, fingerprint: str, fo
                 _write(con, retweet_sql, tmp, folder)
                 os.replace(tmp, path)
     _drop(con)
-    quoted = path.as_posix().replace("'", "''")
-    con.execute(f"CREATE TEMP VIEW {RELATION} AS SELECT * FROM read_parquet('{quoted}')")
+    con.execute(f"CREATE TEMP VIEW {RELATION} AS SELECT * FROM read_parquet({sql_path(path)})")
     _set_rule(con, retweet_sql)
     return path

@@ -21,7 +21,14 @@ import duckdb
 from takedown.db import connect
 from takedown.findings import rust_classes
 from takedown.findings.polars_batches import BATCH, mapped
-from takedown.findings.text_keys import KEY_HASH, MIN_CHARS, NORMALIZE_PATTERN, SPACE, select_sql
+from takedown.findings.text_keys import (
+    KEY_HASH,
+    MIN_CHARS,
+    NORMALIZE_PATTERN,
+    SPACE,
+    select_sql,
+    sql_path,
+)
 
 MIN_ROWS = 2_000_000  # tweets; below this DuckDB's own pass costs about the same
 LETTERS = r"\p{L}\p{N}"
@@ -66,8 +73,7 @@ def copy(con: duckdb.DuckDBPyConnection, retweet_sql: str, path: Path, folder: P
     finally:
         reader.close()  # the connection is free again, whatever happened
     if not wrote:  # no row: DuckDB writes the empty file with the right schema
-        quoted = path.as_posix().replace("'", "''")
-        con.execute(f"COPY ({select_sql(retweet_sql)}) TO '{quoted}' (FORMAT parquet)")
+        con.execute(f"COPY ({select_sql(retweet_sql)}) TO {sql_path(path)} (FORMAT parquet)")
 
 
 def _write(reader, rust_pattern: str, path: Path) -> bool:
@@ -82,11 +88,10 @@ def _write(reader, rust_pattern: str, path: Path) -> bool:
     out = connect()  # a second database: the first is busy streaming the batches
     try:
         out.register("keyed", stream)
-        quoted = path.as_posix().replace("'", "''")
         out.execute(
             f"""COPY (SELECT th, CASE WHEN length(key) >= {MIN_CHARS} THEN {KEY_HASH} END AS h,
                              userid, tweet_time FROM keyed)
-                TO '{quoted}' (FORMAT parquet)"""
+                TO {sql_path(path)} (FORMAT parquet)"""
         )
     finally:
         out.close()
