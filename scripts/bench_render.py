@@ -6,6 +6,8 @@
                                                        # the compose ratio quarto/builtin
                                                        # (quarto: a `quarto` on PATH)
   python scripts/bench_render.py --quick               # cold and warm only (no edited render)
+  python scripts/bench_render.py --pairs 12            # issue 18's cold ratio: 12 pairs of a
+                                                       # bare notebook then a cold render
 The warm render names the cold one's version (nothing changed); "warm, composed anew" renders
 from the same notebook cache into an empty reports folder, so it composes. Also renders cold once
 with every kernel started from scratch (TAKEDOWN_FORK_KERNELS=0, the way before the kernel
@@ -182,6 +184,8 @@ def main() -> None:
     )
     ap.add_argument("--quick", action="store_true", help="skip the one-edited-notebook render")
     ap.add_argument("--repeat", type=int, default=1, help="cold/warm/scratch rounds to time")
+    ap.add_argument("--pairs", type=int, default=0,
+                    help="only N pairs of (bare notebook, cold render), and their ratios")  # fmt: skip
     args = ap.parse_args()
     engines = ["builtin", "quarto"] if args.engine == "both" else [args.engine]
     if "quarto" in engines and shutil.which("quarto") is None:
@@ -192,6 +196,9 @@ def main() -> None:
     ingest_data(args.tweets, args.accounts, raw, data)
     shutil.rmtree(cache, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp())
+    if args.pairs:
+        cold_pairs(args.pairs, data, out, cache, tmp)
+        return
     ref = baseline(tmp)
     print(f"baseline (1 bare notebook): {ref:7.1f} s")
 
@@ -240,6 +247,30 @@ def main() -> None:
         )
     if len(per_engine) == 2:
         print_compose_ratio(per_engine)
+
+
+def cold_pairs(n: int, data: Path, out: Path, cache: Path, tmp: Path) -> None:
+    """n pairs: a bare notebook, then a cold render (empty cache) just after it; each cold
+    render as a ratio to its own baseline, then their spread (issue 18: at most 3.5x). The pair
+    shares the machine's state of the moment, which moves both by a second or more."""
+    render = [PY, "-m", "takedown.cli", "render", "bench", "--data-dir", str(data), "--out",
+              str(out), "--profile", str(ROOT / "profiles/china_052020.yml"), "--force"]  # fmt: skip
+    ratios = []
+    for i in range(n):
+        shutil.rmtree(cache, ignore_errors=True)
+        ref = baseline(tmp)
+        ref_cpu = CPU["last"]
+        cold, _ = run(render, {"TAKEDOWN_CACHE_DIR": str(cache)})
+        ratios.append(cold / ref)
+        print(f"pair {i + 1:2}: baseline {ref:5.2f} s (CPU {ref_cpu:5.2f})  cold {cold:6.2f} s "
+              f"(CPU {CPU['last']:5.1f})  ratio {cold / ref:4.2f}  load "
+              + " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)  # fmt: skip
+    ratios.sort()
+    mean = sum(ratios) / n
+    print(
+        f"cold/baseline over {n} pairs: min {ratios[0]:.2f}  median {ratios[n // 2]:.2f}  "
+        f"mean {mean:.2f}  max {ratios[-1]:.2f}  over 3.5: {sum(r > 3.5 for r in ratios)}"
+    )
 
 
 def print_compose_ratio(per_engine: dict) -> None:

@@ -7,6 +7,7 @@ import csv
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.conftest import make_archive, run_cli, tweet_row, user_row, write_csv
@@ -98,3 +99,22 @@ def test_empty_column_name_in_header_is_one_clear_line(tmp_path, header_end, hin
     assert r.returncode != 0 and len(lines) == 1, r.stderr
     assert f"{OP}_tweets_csv_hashed.csv" in lines[0] and "empty column name" in lines[0]
     assert hint in lines[0] and "Traceback" not in r.stderr
+
+
+def test_a_row_of_19_mb_is_kept_whole(tmp_path):
+    """The CSV buffer is set apart from the longest row a reader accepts (limits.CSV_ROW_OPTIONS):
+    a row longer than DuckDB's default line limit, within ours, still reads as one whole row."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_csv(raw / f"{OP}_users_csv_hashed.csv", [user_row(0), user_row(1)])
+    rows = [tweet_row(i, i % 2) for i in range(6)]
+    rows[3]["tweet_text"] = "x" * 19_000_000
+    write_csv(raw / f"{OP}_tweets_csv_hashed.csv", rows)
+    r = _ingest(tmp_path, raw)
+    assert r.returncode == 0, r.stderr
+    tw = _tweets_record(tmp_path / "data")
+    assert (tw["rows_read"], tw["rows_kept"], tw["rows_rejected"]) == (6, 6, 0)
+    lengths = duckdb.sql(
+        f"SELECT length(tweet_text) FROM '{tmp_path / 'data/d/tweets.parquet'}' ORDER BY tweetid"
+    ).fetchall()
+    assert lengths[3] == (19_000_000,)

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from takedown.ingest.discover import ArchiveFile, read_header
+from takedown.ingest.limits import CSV_ROW_OPTIONS
 from takedown.ingest.normalize import TIME_FORMATS, _typed, lit, q, source_time
 from takedown.schema import USER_COLUMNS
 
@@ -56,7 +57,7 @@ def users_from_tweets(
     files = "[" + ", ".join(lit(p.as_posix()) for p in tweets_csvs) + "]"
     src = (
         f"read_csv({files}, all_varchar=true, header=true, union_by_name=true, delim=',', "
-        "quote='\"', escape='\"', ignore_errors=true, max_line_size=20000000)"
+        f"quote='\"', escape='\"', ignore_errors=true, {CSV_ROW_OPTIONS})"
     )
     # Rows whose time does not parse still make their account; the tweets pass rejects them.
     return (

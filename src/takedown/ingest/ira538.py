@@ -21,6 +21,7 @@ from takedown.errors import IngestError
 from takedown.ingest.derive import archive_file, users_from_tweets, utc_text, write_csv
 from takedown.ingest.discover import COLUMN_ALIASES, ArchiveFile, read_header
 from takedown.ingest.languages import iso_case_sql
+from takedown.ingest.limits import CSV_ROW_OPTIONS
 from takedown.ingest.normalize import lit, q
 
 ORIGINAL = frozenset({"external_author_id", "author", "content", "publish_date"})
@@ -38,7 +39,7 @@ def _raw_header(path: Path) -> set[str]:
 def _csv(path: Path) -> str:
     return (
         f"read_csv({lit(path.as_posix())}, all_varchar=true, header=true, delim=',', "
-        "quote='\"', escape='\"', max_line_size=20000000)"
+        f"quote='\"', escape='\"', {CSV_ROW_OPTIONS})"
     )
 
 

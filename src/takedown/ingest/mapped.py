@@ -23,7 +23,7 @@ from takedown.ingest.fields import (
     split_path,
     struct_sql,
 )
-from takedown.ingest.limits import MAX_ROW_BYTES, long_row_error
+from takedown.ingest.limits import CSV_ROW_OPTIONS, MAX_ROW_BYTES, long_row_error
 from takedown.ingest.normalize import REJECT, lit, q, source_time
 from takedown.profile_source import FileMapping, Source
 from takedown.schema import LIST_COLUMNS, TIME_COLUMNS, TWEET_COLUMNS, USER_COLUMNS
@@ -48,7 +48,7 @@ def reader(path: Path) -> str:
         delim = "\\t" if ".tsv" in name else ","
         return (
             f"read_csv({p}, all_varchar=true, header=true, delim={lit(delim)}, quote='\"', "
-            f"escape='\"', max_line_size={MAX_ROW_BYTES})"
+            f"escape='\"', {CSV_ROW_OPTIONS})"
         )
     raise IngestError(
         f"{path}: unknown export type; use .csv, .tsv, .jsonl, .json or .parquet (or .gz of them)"

@@ -19,6 +19,7 @@ import duckdb
 
 from takedown.errors import IngestError
 from takedown.ingest.discover import ArchiveFile
+from takedown.ingest.limits import CSV_ROW_OPTIONS
 from takedown.ingest.normalize import kept_select, lit, rejected_select
 from takedown.ingest.plan import counted, csv_rows, parse_once
 
@@ -80,7 +81,7 @@ def read_csv_sql(f: ArchiveFile, paths: list[str] | None = None, filename: str =
     named = f", filename={lit(filename)}" if filename else ""
     return (
         f"read_csv({files}, columns={cols}, header=true, auto_detect=false, "
-        f"delim=',', quote='\"', escape='\"', store_rejects=true, max_line_size=20000000, "
+        f"delim=',', quote='\"', escape='\"', store_rejects=true, {CSV_ROW_OPTIONS}, "
         f"null_padding=false, encoding='utf-8'{named})"
     )
 
