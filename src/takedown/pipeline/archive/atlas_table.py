@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from takedown.compose.escape import md_escape
+from takedown.table_widths import column_widths
 
 CORE = (
     ("overview.accounts", "Accounts"),
@@ -85,19 +86,29 @@ TABLES = (
 )  # fmt: skip
 
 
-def _row(op: dict[str, Any], cols: tuple, link: bool) -> list[str]:
-    """One operation's cells; a failed operation without a report says where and why."""
-    name = md_escape(op["name"])
-    lead = [name]
+def _row(op: dict[str, Any], cols: tuple, link: bool, shown: bool = False) -> list[str]:
+    """One operation's cells; a failed operation without a report says where and why. `shown`:
+    the text a reader sees (unescaped, the link as its word), which sizes the columns."""
+    esc = str if shown else md_escape
+    lead = [esc(op["name"])]
     if link:
-        lead.append(f"[report]({op['link']})" if op.get("link") else "none")
+        to = "report" if shown else f"[report]({op.get('link')})"
+        lead.append(to if op.get("link") else "none")
     if not op.get("core"):
-        why = md_escape(f"failed at {op['stage']}: {op['reason']}")
+        why = esc(f"failed at {op['stage']}: {op['reason']}")
         return lead + [why] + [""] * (len(cols) - 1)
-    cells = [md_escape(cell(fid, op["core"][fid])) for fid, _ in cols]
+    cells = [esc(cell(fid, op["core"][fid])) for fid, _ in cols]
     if op["status"] == "failed":
-        cells[-1] += " " + md_escape(f"(report incomplete: {op['reason']})")
+        cells[-1] += " " + esc(f"(report incomplete: {op['reason']})")
     return lead + cells
+
+
+def _separator(head: list[str], ops: list[dict[str, Any]], cols: tuple, link: bool) -> str:
+    """The dash line, sized from what each column shows: with equal dashes every column got an
+    equal share, and a name like venezuela_201901_1 ran into the next column in the PDF."""
+    shown = [_row(op, cols, link, shown=True) for op in ops]
+    widths = column_widths([[h, *(r[j] for r in shown)] for j, h in enumerate(head)])
+    return "|" + "|".join("-" * w for w in widths) + "|"
 
 
 def markdown_tables(ops: list[dict[str, Any]]) -> str:
@@ -105,7 +116,7 @@ def markdown_tables(ops: list[dict[str, Any]]) -> str:
     out = []
     for i, (label, caption, cols) in enumerate(TABLES):
         head = ["Operation"] + (["Report"] if i == 0 else []) + [lab for _, lab in cols]
-        lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * len(head)) + "|"]
+        lines = ["| " + " | ".join(head) + " |", _separator(head, ops, cols, i == 0)]
         lines += ["| " + " | ".join(_row(op, cols, i == 0)) + " |" for op in ops]
         out.append("\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n\n")
     return "\n".join(out)  # each part ends in its caption line and a blank line

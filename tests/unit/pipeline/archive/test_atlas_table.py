@@ -48,3 +48,19 @@ def test_csv_neutralizes_formula_cells(tmp_path):
     assert rows[0]["followers.zero_share.low"] == "0.72"
     assert rows[0]["coordination.clusters.reason"] == "no text"
     assert len(CORE) * 5 + 5 == len(rows[0])
+
+
+def test_each_column_is_sized_for_what_it_shows():
+    """Equal dashes gave each of 7 columns a seventh of the line, and an operation's name ran
+    into the Report column in the PDF: the Operation column now holds its longest name."""
+    from takedown.table_widths import PAD, text_width
+
+    names = ["ira", "venezuela_201901_1", "saudi_arabia_082019"]
+    ops = [{"name": n, "status": "rendered", "link": f"{n}/v/report.html",
+            "core": core_of(FINDINGS, {})} for n in names]  # fmt: skip
+    size_table = markdown_tables(ops).split("\n\n")[0].splitlines()
+    head, dashes = size_table[0], size_table[1].strip("|").split("|")
+    assert head.startswith("| Operation | Report |") and len(dashes) == 7
+    assert len(dashes[0]) >= text_width("saudi_arabia_082019") + PAD
+    assert len(dashes[1]) >= text_width("report") + PAD  # the link's word, not its Markdown
+    assert len(dashes[1]) < len(dashes[0])
