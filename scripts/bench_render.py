@@ -204,9 +204,7 @@ def main() -> None:
 
     per_engine = {}
     for engine in engines:
-        render = [PY, "-m", "takedown.cli", "render", "bench", "--data-dir", str(data),
-                  "--out", str(out), "--profile", str(ROOT / "profiles/china_052020.yml"),
-                  "--engine", engine]  # fmt: skip
+        render = render_command(data, out, engine)
         env = {"TAKEDOWN_CACHE_DIR": str(cache / engine)}
         for round_ in range(args.repeat):
             shutil.rmtree(cache / engine, ignore_errors=True)
@@ -249,12 +247,22 @@ def main() -> None:
         print_compose_ratio(per_engine)
 
 
+def render_command(data: Path, out: Path, engine: str) -> list[str]:
+    """The render every measurement here times: the bench dataset, the China demo's profile."""
+    return [PY, "-m", "takedown.cli", "render", "bench", "--data-dir", str(data), "--out",
+            str(out), "--profile", str(ROOT / "profiles/china_052020.yml"), "--engine", engine]  # fmt: skip
+
+
+def _load() -> str:
+    """The machine's load averages (1, 5, 15 min), printed beside the times: it is shared."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def cold_pairs(n: int, data: Path, out: Path, cache: Path, tmp: Path) -> None:
     """n pairs: a bare notebook, then a cold render (empty cache) just after it; each cold
     render as a ratio to its own baseline, then their spread (issue 18: at most 3.5x). The pair
     shares the machine's state of the moment, which moves both by a second or more."""
-    render = [PY, "-m", "takedown.cli", "render", "bench", "--data-dir", str(data), "--out",
-              str(out), "--profile", str(ROOT / "profiles/china_052020.yml"), "--force"]  # fmt: skip
+    render = [*render_command(data, out, "builtin"), "--force"]
     ratios = []
     for i in range(n):
         shutil.rmtree(cache, ignore_errors=True)
@@ -263,8 +271,7 @@ def cold_pairs(n: int, data: Path, out: Path, cache: Path, tmp: Path) -> None:
         cold, _ = run(render, {"TAKEDOWN_CACHE_DIR": str(cache)})
         ratios.append(cold / ref)
         print(f"pair {i + 1:2}: baseline {ref:5.2f} s (CPU {ref_cpu:5.2f})  cold {cold:6.2f} s "
-              f"(CPU {CPU['last']:5.1f})  ratio {cold / ref:4.2f}  load "
-              + " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)  # fmt: skip
+              f"(CPU {CPU['last']:5.1f})  ratio {cold / ref:4.2f}  load {_load()}", flush=True)  # fmt: skip
     ratios.sort()
     mean = sum(ratios) / n
     print(
@@ -292,8 +299,7 @@ def _report_round(
     """One line per render: wall and CPU seconds, each as a ratio to the bare notebook's."""
     print(f"[{engine} round {round_ + 1}] baseline: wall {ref:6.1f} s, CPU {cpu['baseline']:5.1f} s"
           f"; findings.json forked vs from scratch: {'identical' if same else 'DIFFERENT'}")  # fmt: skip
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"    load average now: {load}")
+    print(f"    load average now: {_load()}")
     names = {"cold": "cold", "warm": "warm (unchanged: names the version)",
              "composed": "warm, composed anew", "scratch": "cold, kernels from scratch"}  # fmt: skip
     for key, label in names.items():

@@ -13,6 +13,11 @@ from takedown.schema import ColumnCoverage, Coverage
 DEFAULT_MEMORY_LIMIT = os.environ.get("TAKEDOWN_MEMORY_LIMIT", "3GB")
 
 
+def sql_string(text: str) -> str:
+    """Text as a DuckDB string literal (a path, a pattern, a label): quotes doubled."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def connect(
     temp_dir: Path | None = None,
     *,

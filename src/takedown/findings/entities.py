@@ -32,6 +32,7 @@ from typing import Literal
 
 import duckdb
 
+from takedown.db import sql_string
 from takedown.findings.text_keys import SPACE
 from takedown.findings.tlds import TLDS
 from takedown.schema import Coverage
@@ -84,9 +85,7 @@ _LAST_LABEL = r"(?i)^https?://[^/?#:]*?([^./?#:]+)(?:[:/?#]|$)"  # the host's to
 _TLD = "(?:xn--[-0-9a-z]+|" + "|".join(sorted(TLDS)) + ")"
 
 
-def _q(pattern: str) -> str:
-    """A pattern as a SQL string literal."""
-    return "'" + pattern.replace("'", "''") + "'"
+_q = sql_string  # a pattern as a SQL string literal
 
 
 def _checked(text: str, pattern: str, end: str, keep: Callable[[str, str], str]) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from takedown.db import sql_string
 from takedown.findings import entities
 from takedown.findings.keywords import pattern
 from takedown.text import EXAMPLE_BUDGET, cut_words
@@ -159,8 +160,8 @@ def topic_weeks(
     return pick(con, [w[0] for w in weeks], "topic_key", "(" + " UNION ALL ".join(parts) + ")")
 
 
-def _lit(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
+def _lit(text: object) -> str:
+    return sql_string(str(text))
 
 
 def shown(examples: pd.DataFrame, key: str | None, budget: int = EXAMPLE_BUDGET) -> pd.DataFrame:

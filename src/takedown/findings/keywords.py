@@ -19,6 +19,7 @@ import re
 
 import duckdb
 
+from takedown.db import sql_string
 from takedown.profile import Profile
 
 OTHER = "other"
@@ -69,8 +70,7 @@ def pattern(keywords: list[str]) -> str | None:
     return "|".join(words).replace("'", "''") if words else None
 
 
-def quote(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
+quote = sql_string  # a label as a SQL string literal
 
 
 def _matches(text: str, p: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from takedown.db import sql_string
 from takedown.hashing import sha256_json
 from takedown.scratch import exclusive
 
@@ -78,7 +79,7 @@ def ensure(con: duckdb.DuckDBPyConnection, retweet_sql: str) -> str:
             path = Path(folder) / "keys.parquet"
             text_keys_polars.copy(con, retweet_sql, path, Path(folder))
             con.execute(
-                f"CREATE TEMP TABLE {RELATION} AS SELECT * FROM read_parquet({sql_path(path)})"
+                f"CREATE TEMP TABLE {RELATION} AS SELECT * FROM read_parquet({sql_string(path.as_posix())})"
             )
     else:
         con.execute(f"CREATE TEMP TABLE {RELATION} AS {select_sql(retweet_sql)}")
@@ -94,11 +95,6 @@ def _drop(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
     for (kind,) in kinds:
         con.execute(f"DROP {kind} {RELATION}")
-
-
-def sql_path(path: Path) -> str:
-    """A file's path as a DuckDB string literal."""
-    return "'" + path.as_posix().replace("'", "''") + "'"
 
 
 def _large(con: duckdb.DuckDBPyConnection) -> bool:
@@ -117,7 +113,9 @@ def _write(con: duckdb.DuckDBPyConnection, retweet_sql: str, path: Path, folder:
 
         text_keys_polars.copy(con, retweet_sql, path, folder)
         return
-    con.execute(f"COPY ({select_sql(retweet_sql)}) TO {sql_path(path)} (FORMAT parquet)")
+    con.execute(
+        f"COPY ({select_sql(retweet_sql)}) TO {sql_string(path.as_posix())} (FORMAT parquet)"
+    )
 
 
 def share(con: duckdb.DuckDBPyConnection, retweet_sql: str, fingerprint: str, folder: Path) -> Path:
@@ -133,6 +131,8 @@ def share(con: duckdb.DuckDBPyConnection, retweet_sql: str, fingerprint: str, fo
                 _write(con, retweet_sql, tmp, folder)
                 os.replace(tmp, path)
     _drop(con)
-    con.execute(f"CREATE TEMP VIEW {RELATION} AS SELECT * FROM read_parquet({sql_path(path)})")
+    con.execute(
+        f"CREATE TEMP VIEW {RELATION} AS SELECT * FROM read_parquet({sql_string(path.as_posix())})"
+    )
     _set_rule(con, retweet_sql)
     return path

@@ -18,17 +18,10 @@ from pathlib import Path
 
 import duckdb
 
-from takedown.db import connect
+from takedown.db import connect, sql_string
 from takedown.findings import rust_classes
 from takedown.findings.polars_batches import BATCH, mapped
-from takedown.findings.text_keys import (
-    KEY_HASH,
-    MIN_CHARS,
-    NORMALIZE_PATTERN,
-    SPACE,
-    select_sql,
-    sql_path,
-)
+from takedown.findings.text_keys import KEY_HASH, MIN_CHARS, NORMALIZE_PATTERN, SPACE, select_sql
 
 MIN_ROWS = 2_000_000  # tweets; below this DuckDB's own pass costs about the same
 LETTERS = r"\p{L}\p{N}"
@@ -73,7 +66,9 @@ def copy(con: duckdb.DuckDBPyConnection, retweet_sql: str, path: Path, folder: P
     finally:
         reader.close()  # the connection is free again, whatever happened
     if not wrote:  # no row: DuckDB writes the empty file with the right schema
-        con.execute(f"COPY ({select_sql(retweet_sql)}) TO {sql_path(path)} (FORMAT parquet)")
+        con.execute(
+            f"COPY ({select_sql(retweet_sql)}) TO {sql_string(path.as_posix())} (FORMAT parquet)"
+        )
 
 
 def _write(reader, rust_pattern: str, path: Path) -> bool:
@@ -91,7 +86,7 @@ def _write(reader, rust_pattern: str, path: Path) -> bool:
         out.execute(
             f"""COPY (SELECT th, CASE WHEN length(key) >= {MIN_CHARS} THEN {KEY_HASH} END AS h,
                              userid, tweet_time FROM keyed)
-                TO {sql_path(path)} (FORMAT parquet)"""
+                TO {sql_string(path.as_posix())} (FORMAT parquet)"""
         )
     finally:
         out.close()

@@ -74,7 +74,7 @@ def _children_by_parent() -> dict[int, list[int]]:
         if not entry.name.isdigit():
             continue
         try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            ppid = int(_stat(entry)[1])
         except (OSError, IndexError, ValueError):
             continue
         kids.setdefault(ppid, []).append(int(entry.name))
@@ -83,13 +83,17 @@ def _children_by_parent() -> dict[int, list[int]]:
     return kids
 
 
+def _stat(proc: Path) -> list[str]:
+    """The fields of a /proc/PID/stat after the command name (which may hold spaces and ")")."""
+    return (proc / "stat").read_text().rsplit(")", 1)[1].split()
+
+
 def _running(pid: int) -> bool:
     """True while pid exists and is not a zombie."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        return _stat(Path(f"/proc/{pid}"))[0] != "Z"
     except OSError:
         return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _signal(pid: int, sig: int) -> None:

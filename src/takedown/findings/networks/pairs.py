@@ -79,12 +79,11 @@ def _two_accounts(accounts: int, hashes: int) -> str:
     return "count(DISTINCT userid) >= 2"
 
 
-def common_limit(events: str) -> str:
+def common_limit(events: str, accounts: int | None = None) -> str:
     """SQL of the most accounts an item of `events` (with a userid column) may have before it is
-    left out as common (COMMON_SHARE, COMMON_FLOOR)."""
-    return (
-        f"greatest({COMMON_FLOOR}, {COMMON_SHARE} * (SELECT count(DISTINCT userid) FROM {events}))"
-    )
+    left out as common (COMMON_SHARE, COMMON_FLOOR); `accounts`: their number, when counted."""
+    count = f"(SELECT count(DISTINCT userid) FROM {events})" if accounts is None else accounts
+    return f"greatest({COMMON_FLOOR}, {COMMON_SHARE} * {count})"
 
 
 def shared_events(con: duckdb.DuckDBPyConnection, events: str, out: str) -> str:
@@ -103,7 +102,7 @@ def shared_events(con: duckdb.DuckDBPyConnection, events: str, out: str) -> str:
             WHERE k IN (SELECT k FROM {out}_all GROUP BY k HAVING {_two_accounts(accounts, hashes)})
             GROUP BY k"""
     )
-    limit = repr(max(float(COMMON_FLOOR), COMMON_SHARE * accounts))  # common_limit, counted once
+    limit = common_limit(f"{out}_all", accounts)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {out}_common AS
             SELECT count(*) AS items, coalesce(sum(n), 0) AS posts FROM {out}_k WHERE a > {limit}"""
