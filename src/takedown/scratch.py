@@ -119,4 +119,8 @@ def exclusive(lock_file: Path, on_wait: Callable[[str], None] | None = None) -> 
         yield
     finally:
         lock_file.unlink(missing_ok=True)
+        # Released explicitly, not by the close: a process forked meanwhile (a render's notebook
+        # workers, forked while its text keys are computed under this lock) shares the open
+        # file, and with it the lock, which close() would leave held for the fork's lifetime.
+        fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)

@@ -83,3 +83,31 @@ def test_exclusive_makes_the_second_process_wait_and_say_so(tmp_path):
     assert proc.stdout.readline().strip() == "got it"
     assert proc.wait(10) == 0
     assert not lock.exists()
+
+
+def test_a_process_forked_while_the_lock_is_held_does_not_keep_it(tmp_path):
+    # a render forks its notebook workers while its text keys are computed under this lock:
+    # the fork shares the open lock file, and the lock must still go when the holder leaves
+    lock = tmp_path / "keys.lock"
+    code = (
+        "import sys; from pathlib import Path; from takedown.scratch import exclusive\n"
+        "with exclusive(Path(sys.argv[1]), lambda pid: print('waiting for', pid, flush=True)):\n"
+        "    print('got it', flush=True)\n"
+    )
+    with exclusive(lock):
+        child = os.fork()
+        if child == 0:  # the forked worker: alive, holding a copy of every descriptor
+            time.sleep(30)
+            os._exit(0)
+        waiter = subprocess.Popen(
+            [sys.executable, "-c", code, str(lock)], stdout=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONPATH": SRC},
+        )  # fmt: skip
+        assert waiter.stdout.readline().strip() == f"waiting for {os.getpid()}"
+    try:
+        assert waiter.wait(10) == 0  # not blocked for the fork's lifetime
+        assert waiter.stdout.readline().strip() == "got it"
+    finally:
+        waiter.kill()
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
