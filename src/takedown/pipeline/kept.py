@@ -16,21 +16,12 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager, nullco
 from typing import Any
 
 from takedown.pipeline.kernel import die_with_parent, ensure_kernel, kernel_zygote
-from takedown.pipeline.workers import stop_pool, worker_pool
+from takedown.pipeline.workers import import_runner, stop_pool, worker_pool
 
 _STACK = ExitStack()
 _KEPT: dict[str, Any] = {}
 # A zygote started before its render (started_zygote), waiting for the render to adopt it.
 _EARLY: list[tuple[ExitStack, str | None]] = []
-
-
-def _init_worker(parent: int) -> None:
-    """A kept notebook worker: dies with its process, and imports papermill before any notebook."""
-    die_with_parent(parent)
-    import papermill  # noqa: F401 - what run_notebook imports first
-    from nbclient.exceptions import CellTimeoutError  # noqa: F401
-
-    import takedown.pipeline.forked  # noqa: F401 - the forked kernels' manager and client
 
 
 def keep(jobs: int) -> None:
@@ -40,7 +31,8 @@ def keep(jobs: int) -> None:
         return
     zygote = _STACK.enter_context(kernel_zygote())
     ensure_kernel()
-    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(os.getpid(),))
+    import_runner()  # once here, not in each worker: they are forked with it
+    pool = ProcessPoolExecutor(jobs, initializer=die_with_parent, initargs=(os.getpid(),))
     pool.submit(int)  # with fork, the first submit starts every worker at once
     _KEPT.update(zygote=zygote, pool=pool, jobs=jobs)
 
