@@ -338,16 +338,30 @@ def wait_for_forked_kernel(proc: subprocess.Popen[str], timeout: float = 300) ->
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout:
         tree = process_tree(proc.pid)
-        for pid in tree:
-            try:
-                zygote = b"zygote.py\0serve" in Path(f"/proc/{pid}/cmdline").read_bytes()
-            except OSError:
-                continue
-            if zygote and set(process_tree(pid)) & set(tree):  # a kernel below the zygote
-                return tree
+        zygotes = [pid for pid in tree if _is_zygote(pid)]
+        # A kernel is a fork of the zygote: below it, with its command line, asked for by a
+        # worker's stand-in. Not any child of it: its imports run `uname -p`
+        # (platform.processor), before any worker exists (a tree of 2 failed CI).
+        standin = any(_cmdline_has(pid, b"zygote.py\0launch") for pid in tree)
+        if standin and any(
+            _is_zygote(k) for z in zygotes for k in set(process_tree(z)) & set(tree) if k != z
+        ):
+            return tree
         assert proc.poll() is None, f"render ended before a kernel started: {proc.stderr.read()}"
         time.sleep(0.05)
     raise AssertionError("no forked kernel started")
+
+
+def _is_zygote(pid: int) -> bool:
+    """The zygote, or a kernel forked from it (a fork keeps its command line)."""
+    return _cmdline_has(pid, b"zygote.py\0serve")
+
+
+def _cmdline_has(pid: int, part: bytes) -> bool:
+    try:
+        return part in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
