@@ -197,8 +197,14 @@ def _kernel(request: dict, fds: list[int], conn: socket.socket) -> None:
 
         # Its default was read from the zygote's environment, which has no parent.
         parent = request["env"].get("JPY_PARENT_PID") or "0"
+        # No SQLite history: no notebook reads it back, and each kernel otherwise opened the
+        # user's history file and ran a thread writing every cell into it.
         IPKernelApp.launch_instance(
-            argv=[*request["argv"], f"--IPKernelApp.parent_handle={parent}"]
+            argv=[
+                *request["argv"],
+                f"--IPKernelApp.parent_handle={parent}",
+                "--HistoryManager.enabled=False",
+            ]
         )
     except BaseException:  # noqa: BLE001 - the fork must never return into the server loop
         import traceback
