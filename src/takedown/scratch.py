@@ -122,5 +122,7 @@ def exclusive(lock_file: Path, on_wait: Callable[[str], None] | None = None) -> 
         # Released explicitly, not by the close: a process forked meanwhile (a render's notebook
         # workers, forked while its text keys are computed under this lock) shares the open
         # file, and with it the lock, which close() would leave held for the fork's lifetime.
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)

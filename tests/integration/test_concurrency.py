@@ -343,9 +343,8 @@ def wait_for_forked_kernel(proc: subprocess.Popen[str], timeout: float = 300) ->
         # worker's stand-in. Not any child of it: its imports run `uname -p`
         # (platform.processor), before any worker exists (a tree of 2 failed CI).
         standin = any(_cmdline_has(pid, b"zygote.py\0launch") for pid in tree)
-        if standin and any(
-            _is_zygote(k) for z in zygotes for k in set(process_tree(z)) & set(tree) if k != z
-        ):
+        below = {k for z in zygotes for k in set(process_tree(z)) & set(tree)}
+        if standin and any(_is_zygote(k) and _leads_session(k) for k in below):
             return tree
         assert proc.poll() is None, f"render ended before a kernel started: {proc.stderr.read()}"
         time.sleep(0.05)
@@ -355,6 +354,14 @@ def wait_for_forked_kernel(proc: subprocess.Popen[str], timeout: float = 300) ->
 def _is_zygote(pid: int) -> bool:
     """The zygote, or a kernel forked from it (a fork keeps its command line)."""
     return _cmdline_has(pid, b"zygote.py\0serve")
+
+
+def _leads_session(pid: int) -> bool:
+    """A forked kernel calls setsid(); a child the zygote is about to exec keeps its session."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[3] == str(pid)
+    except (OSError, IndexError):
+        return False
 
 
 def _cmdline_has(pid: int, part: bytes) -> bool:

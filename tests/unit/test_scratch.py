@@ -94,20 +94,26 @@ def test_a_process_forked_while_the_lock_is_held_does_not_keep_it(tmp_path):
         "with exclusive(Path(sys.argv[1]), lambda pid: print('waiting for', pid, flush=True)):\n"
         "    print('got it', flush=True)\n"
     )
-    with exclusive(lock):
-        child = os.fork()
-        if child == 0:  # the forked worker: alive, holding a copy of every descriptor
+    waiter = None
+    holding = exclusive(lock)
+    holding.__enter__()
+    child = os.fork()
+    if child == 0:  # the forked worker: alive, holding a copy of every descriptor
+        try:
             time.sleep(30)
-            os._exit(0)
+        finally:
+            os._exit(0)  # never back into pytest
+    try:
         waiter = subprocess.Popen(
             [sys.executable, "-c", code, str(lock)], stdout=subprocess.PIPE, text=True,
             env={**os.environ, "PYTHONPATH": SRC},
         )  # fmt: skip
         assert waiter.stdout.readline().strip() == f"waiting for {os.getpid()}"
-    try:
+        holding.__exit__(None, None, None)
         assert waiter.wait(10) == 0  # not blocked for the fork's lifetime
         assert waiter.stdout.readline().strip() == "got it"
     finally:
-        waiter.kill()
+        if waiter is not None:
+            waiter.kill()
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)

@@ -2,7 +2,8 @@
 
 The archive's operation process (archive/worker.py) renders one operation after another. Kept,
 the zygote's imports (the whole notebook stack) and the notebook workers' (papermill) are paid
-once per process instead of once per report, and they start while the first ingest runs. Each
+once per process instead of once per report; the zygote's run while the first ingest does, and
+the workers are forked with papermill already imported here (workers.import_runner). Each
 notebook still gets a fresh kernel forked from the zygote, run by papermill with its own
 executed .ipynb. Both die with the process (PR_SET_PDEATHSIG), as a render's own do.
 """
@@ -26,7 +27,7 @@ _EARLY: list[tuple[ExitStack, str | None]] = []
 
 def keep(jobs: int) -> None:
     """Start the zygote and `jobs` notebook workers now; every later render of this process
-    uses them. Called once, before the first ingest, so their imports overlap it."""
+    uses them. Called once, before the first ingest, so the zygote's imports overlap it."""
     if _KEPT:
         return
     zygote = _STACK.enter_context(kernel_zygote())

@@ -129,7 +129,7 @@ def _whole_array_layout(edges: pd.DataFrame, iterations: int) -> pd.DataFrame:
     return pd.DataFrame({"userid": nodes, "x": pos[:, 0], "y": pos[:, 1]})
 
 
-@pytest.mark.parametrize("accounts", [5, 64, 150])
+@pytest.mark.parametrize("accounts", [5, 64, 65, 150])
 def test_layout_in_row_blocks_gives_the_whole_arrays_positions_exactly(accounts):
     # the layout is chaotic: a change of one rounding anywhere moves accounts by 0.07 of the
     # page after 150 steps, so the blocks must hold the same numbers, summed in the same order
