@@ -13,7 +13,7 @@ import secrets
 import shutil
 import sys
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,37 +148,51 @@ def _run_pending(
     """Run the notebooks the cache did not have, slowest first, each in a worker process."""
     pending = longest_first(pending, run.cache_dir / "notebooks")
     workers = max(1, min(run.jobs, len(pending)))
-    derived = run.work_dir / "derived"
+    derived = run.work_dir / "derived"  # the text keys land here; notebooks get it as a parameter
     ahead = prefetch.needs_text_keys([nb for nb, _, _ in pending])
-    with (
-        prefetch.text_keys_ahead(run.dataset_dir.resolve(), derived.resolve(), ahead),
-        kept.notebook_pool(workers) as pool,
-    ):
-        futures: dict[Future[dict[str, Any]], tuple[Path, str, Path, Path]] = {}
-        for nb, key, entry in pending:
-            work = run.work_dir / nb.stem
-            (work / "findings").mkdir(parents=True)
-            params = {
-                "dataset_dir": str(run.dataset_dir.resolve()),
-                "profile": str(run.profile_path.resolve()),
-                "output_dir": str((work / "findings").resolve()),
-                "derived_dir": str(derived.resolve()),
-            }
-            fut = pool.submit(run_notebook, str(nb), str(work / nb.name), params, str(work),
-                              kernel[0], run.timeout_s, kernel[1])  # fmt: skip
-            futures[fut] = (nb, key, entry, work)
-        remaining = set(futures)
-        while remaining:
-            done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
-            for fut in done:
-                nb, key, entry, work = futures[fut]
-                o = _finish(nb.stem, key, entry, work, fut.result(), run.force)
-                outcomes[nb.stem] = o
-                on_done(o)
-                if o.status == "failed" and run.fail_fast:
-                    _skip_rest(remaining, futures, outcomes)
-                    remaining = set()
-                    break
+    with kept.notebook_pool(workers) as pool:
+        # The workers are forked now, before the text keys' thread starts: a fork taken while
+        # that thread runs would copy whatever it holds (an import half done, a lock).
+        pool.submit(int)
+        with prefetch.text_keys_ahead(run.dataset_dir.resolve(), derived.resolve(), ahead):
+            _submit_and_wait(pending, run, kernel, pool, outcomes, on_done)
+
+
+def _submit_and_wait(
+    pending: list[tuple[Path, str, Path]],
+    run: Run,
+    kernel: tuple[str, str | None],
+    pool: ProcessPoolExecutor,
+    outcomes: dict[str, Outcome],
+    on_done: Callable[[Outcome], None],
+) -> None:
+    """Each notebook to a worker; each outcome recorded as it comes (fail-fast skips the rest)."""
+    derived = run.work_dir / "derived"
+    futures: dict[Future[dict[str, Any]], tuple[Path, str, Path, Path]] = {}
+    for nb, key, entry in pending:
+        work = run.work_dir / nb.stem
+        (work / "findings").mkdir(parents=True)
+        params = {
+            "dataset_dir": str(run.dataset_dir.resolve()),
+            "profile": str(run.profile_path.resolve()),
+            "output_dir": str((work / "findings").resolve()),
+            "derived_dir": str(derived.resolve()),
+        }
+        fut = pool.submit(run_notebook, str(nb), str(work / nb.name), params, str(work),
+                          kernel[0], run.timeout_s, kernel[1])  # fmt: skip
+        futures[fut] = (nb, key, entry, work)
+    remaining = set(futures)
+    while remaining:
+        done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
+        for fut in done:
+            nb, key, entry, work = futures[fut]
+            o = _finish(nb.stem, key, entry, work, fut.result(), run.force)
+            outcomes[nb.stem] = o
+            on_done(o)
+            if o.status == "failed" and run.fail_fast:
+                _skip_rest(remaining, futures, outcomes)
+                remaining = set()
+                break
 
 
 def _skip_rest(
