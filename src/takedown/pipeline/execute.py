@@ -63,6 +63,11 @@ class Run:
     force: bool = False
     fail_fast: bool = False
 
+    @property
+    def derived_dir(self) -> Path:
+        """Where data the notebooks share is written (the text keys); each gets it as a parameter."""
+        return self.work_dir / "derived"
+
 
 def library_version() -> str:
     """Package version plus a hash of the whole library source (for the manifest)."""
@@ -148,13 +153,12 @@ def _run_pending(
     """Run the notebooks the cache did not have, slowest first, each in a worker process."""
     pending = longest_first(pending, run.cache_dir / "notebooks")
     workers = max(1, min(run.jobs, len(pending)))
-    derived = run.work_dir / "derived"  # the text keys land here; notebooks get it as a parameter
     ahead = prefetch.needs_text_keys([nb for nb, _, _ in pending])
+    # The pool's workers are forked as it starts, so before the text keys' thread: a fork taken
+    # while that thread runs would copy whatever it holds (an import half done, a lock).
     with kept.notebook_pool(workers) as pool:
-        # The workers are forked now, before the text keys' thread starts: a fork taken while
-        # that thread runs would copy whatever it holds (an import half done, a lock).
-        pool.submit(int)
-        with prefetch.text_keys_ahead(run.dataset_dir.resolve(), derived.resolve(), ahead):
+        keys = (run.dataset_dir.resolve(), run.derived_dir.resolve(), ahead)
+        with prefetch.text_keys_ahead(*keys):
             _submit_and_wait(pending, run, kernel, pool, outcomes, on_done)
 
 
@@ -167,7 +171,6 @@ def _submit_and_wait(
     on_done: Callable[[Outcome], None],
 ) -> None:
     """Each notebook to a worker; each outcome recorded as it comes (fail-fast skips the rest)."""
-    derived = run.work_dir / "derived"
     futures: dict[Future[dict[str, Any]], tuple[Path, str, Path, Path]] = {}
     for nb, key, entry in pending:
         work = run.work_dir / nb.stem
@@ -176,7 +179,7 @@ def _submit_and_wait(
             "dataset_dir": str(run.dataset_dir.resolve()),
             "profile": str(run.profile_path.resolve()),
             "output_dir": str((work / "findings").resolve()),
-            "derived_dir": str(derived.resolve()),
+            "derived_dir": str(run.derived_dir.resolve()),
         }
         fut = pool.submit(run_notebook, str(nb), str(work / nb.name), params, str(work),
                           kernel[0], run.timeout_s, kernel[1])  # fmt: skip

@@ -3,21 +3,20 @@
 The archive's operation process (archive/worker.py) renders one operation after another. Kept,
 the zygote's imports (the whole notebook stack) and the notebook workers' (papermill) are paid
 once per process instead of once per report; the zygote's run while the first ingest does, and
-the workers are forked with papermill already imported here (workers.import_runner). Each
+the workers are forked with papermill already imported here (workers.start_pool). Each
 notebook still gets a fresh kernel forked from the zygote, run by papermill with its own
 executed .ipynb. Both die with the process (PR_SET_PDEATHSIG), as a render's own do.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from typing import Any
 
-from takedown.pipeline.kernel import die_with_parent, ensure_kernel, kernel_zygote
-from takedown.pipeline.workers import import_runner, stop_pool, worker_pool
+from takedown.pipeline.kernel import ensure_kernel, kernel_zygote
+from takedown.pipeline.workers import start_pool, stop_pool, worker_pool
 
 _STACK = ExitStack()
 _KEPT: dict[str, Any] = {}
@@ -32,9 +31,7 @@ def keep(jobs: int) -> None:
         return
     zygote = _STACK.enter_context(kernel_zygote())
     ensure_kernel()
-    import_runner()  # once here, not in each worker: they are forked with it
-    pool = ProcessPoolExecutor(jobs, initializer=die_with_parent, initargs=(os.getpid(),))
-    pool.submit(int)  # with fork, the first submit starts every worker at once
+    pool = start_pool(jobs)
     _KEPT.update(zygote=zygote, pool=pool, jobs=jobs)
 
 

@@ -19,21 +19,25 @@ from pathlib import Path
 from takedown.pipeline.kernel import die_with_parent
 
 
-def import_runner() -> None:
-    """Import what run_notebook imports (papermill, nbclient, the forked kernels' manager) here,
-    before the pool forks its workers: each worker then has it, instead of each importing it
-    (0.5 s of CPU apiece, in a cold render whose two cores are both busy; issue 18)."""
+def start_pool(workers: int) -> ProcessPoolExecutor:
+    """Notebook workers that die with this process, forked now: before the caller starts any
+    thread a fork could copy mid-work, and with what run_notebook imports (papermill, nbclient,
+    the forked kernels' manager) imported here once, not in each worker (0.25 s of CPU apiece
+    beyond what a render has imported, in a cold render whose two cores are busy; issue 18)."""
     import papermill  # noqa: F401
     from nbclient.exceptions import CellTimeoutError  # noqa: F401
 
     import takedown.pipeline.forked  # noqa: F401
 
+    pool = ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),))
+    pool.submit(int)  # with fork, the first submit starts every worker at once
+    return pool
+
 
 @contextmanager
 def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers die with this process, or with the block if it fails."""
-    import_runner()
-    pool = ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),))
+    pool = start_pool(workers)
     try:
         yield pool
     except BaseException:

@@ -3,11 +3,10 @@
 Every kernel used to pay about 4 CPU-seconds of imports (pandas, duckdb, seaborn, statsmodels,
 the library) before its first cell. The zygote imports them once, never runs a notebook's code,
 and forks one new kernel per notebook: a clean process, with a fresh namespace and untouched
-modules, as a kernel started from scratch (but for IPython's SQLite history, which it does not
-keep: see _kernel). papermill still runs each notebook against
-its own kernel, through jupyter_client, whose kernel command is this file's `launch` mode: a
-stdlib-only stand-in that asks the zygote for a fork, forwards signals to it and lives exactly
-as long as it does. So interrupts, shutdowns and kills work as with a plain kernel.
+modules, as a kernel started from scratch, but for IPython's SQLite history, which it does not
+keep (see _kernel). papermill still runs each notebook against its own kernel, through
+jupyter_client, whose kernel command is this file's `launch` mode: a stdlib-only stand-in that
+asks the zygote for a fork, forwards signals to it and lives exactly as long as it does. So interrupts, shutdowns and kills work as with a plain kernel.
 
 Lifetimes: the zygote dies with the render (PR_SET_PDEATHSIG), a forked kernel with the zygote
 (same) and with its stand-in (it watches it through a pidfd), the stand-in with its worker.
