@@ -14,7 +14,8 @@ import duckdb
 
 from takedown.ingest.discover import ArchiveFile, read_header
 from takedown.ingest.limits import CSV_ROW_OPTIONS
-from takedown.ingest.normalize import TIME_FORMATS, _typed, lit, q, source_time
+from takedown.ingest.normalize import source_time
+from takedown.ingest.values import TIME_FORMATS, lit, q, typed_sql
 from takedown.schema import USER_COLUMNS
 
 # What the converted files are called: the archive's naming, so the rest of ingest applies.
@@ -72,7 +73,7 @@ def _present(raw: str) -> str:
 
 def _parses(col: str) -> str:
     """SQL: the column's value is present and parses as its users-table type."""
-    expr, reason = _typed(col, q(col))
+    expr, reason = typed_sql(col, q(col))
     if col not in USER_COLUMNS or reason is None:
         return f"{_present(q(col))} IS NOT NULL"
     return f"({expr}) IS NOT NULL"

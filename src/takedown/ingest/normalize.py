@@ -1,13 +1,12 @@
-"""SQL that turns the archive's all-text columns into typed, normalized columns.
+"""SQL that turns the archive's all-text rows into typed, normalized rows.
 
-Every parse is a `try_` cast, and a value that is present but does not parse becomes a
-reject reason for its row rather than a silent NULL.
+Every parse is a `try_` cast (values.py), and a value that is present but does not parse
+becomes a reject reason for its row rather than a silent NULL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from takedown.ingest.values import TIME_FORMATS, filled, lit, present, q, typed_sql
 from takedown.schema import (
     BOOL_COLUMNS,
     COUNT_COLUMNS,
@@ -21,46 +20,6 @@ from takedown.schema import (
     USER_COLUMNS,
 )
 
-# Published files use the first two; mirrors re-wrote dates as M/D/YYYY.
-TIME_FORMATS = (
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M:%SZ",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y",
-)
-
-
-# The formats are mutually exclusive (strptime must consume the whole text), so trying first
-# the one a value's length points to gives the same result as trying them in order, while a
-# date-only column (account_creation_date) no longer fails two formats per row: 26x faster.
-_BY_LENGTH = {16: "%Y-%m-%d %H:%M", 10: "%Y-%m-%d", 19: "%Y-%m-%d %H:%M:%S"}
-# The format the archive writes each time column in, tried first on the untrimmed text.
-_USUAL = {"tweet_time": "%Y-%m-%d %H:%M", "account_creation_date": "%Y-%m-%d"}
-
-
-def time_sql(v: str) -> str:
-    """Timestamp parse of the text expression v: the likely format first, then all of them."""
-    likely = " ".join(f"WHEN {n} THEN try_strptime({v}, {lit(f)})" for n, f in _BY_LENGTH.items())
-    every = "[" + ", ".join(lit(f) for f in TIME_FORMATS) + "]"
-    return first_of(f"CASE length({v}) {likely} END", f"try_strptime({v}, {every})")
-
-
-def first_of(a: str, b: str) -> str:
-    """SQL coalesce(a, b) that evaluates b only where a is NULL.
-
-    DuckDB's COALESCE computed every argument on every row (a fallback parse that is almost
-    never needed cost as much as the parse itself); a CASE computes only the branch a row takes,
-    and DuckDB computes the repeated `a` once.
-    """
-    return f"CASE WHEN {a} IS NOT NULL THEN {a} ELSE {b} END"
-
-
-# Counts above 2**53 lose precision as doubles; no account or tweet comes near it.
-MAX_COUNT = 2**53 - 1
 # A converted file's column of reasons an adapter found (a value that is not in the declared
 # time format, a JSON object where one value is mapped): such a row is rejected with it.
 REJECT = "_takedown_reject"
@@ -93,157 +52,8 @@ def source_time(raw: str, time_format: str | None, source_timezone: str) -> tupl
             tstz = f"coalesce({tstz}, try_cast({raw} AS TIMESTAMPTZ))"
             hint = "not a date and time in a known format; declare source.time_format"
     value = f"strftime(timezone('UTC', {tstz}), '%Y-%m-%d %H:%M:%S')"
-    reason = f"CASE WHEN {_present(raw)} IS NOT NULL AND ({value}) IS NULL THEN {lit(hint)} END"
+    reason = f"CASE WHEN {present(raw)} IS NOT NULL AND ({value}) IS NULL THEN {lit(hint)} END"
     return value, reason
-
-
-def q(name: str) -> str:
-    """Quote an identifier for DuckDB."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def lit(text: str) -> str:
-    """Quote a string literal for DuckDB."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _present(raw: str) -> str:
-    return f"NULLIF(trim({raw}), '')"
-
-
-# DuckDB's trim strips exactly the Unicode space separators (Zs), and none of them starts with a
-# byte from '!' (0x21) to DEL (0x7F): a text starting there is never blank. One comparison of
-# the prefix then stands in for a trimmed copy of each id (trims were 14% of a typed read's CPU).
-def _filled(raw: str) -> str:
-    """SQL: raw holds more than spaces, as `_present(raw) IS NOT NULL`, trimming only when it
-    must."""
-    return f"({raw} IS NOT NULL AND (({raw} >= '!' AND {raw} < chr(128)) OR trim({raw}) <> ''))"
-
-
-def _raw_first(parse: Callable[[str], str], raw: str) -> str:
-    """parse(raw), and parse of the trimmed text only where that failed.
-
-    Exact for the parses it is used with: they skip ASCII spaces at either end themselves, and
-    a text with another space separator at an end fails untrimmed and is retried trimmed.
-    """
-    return first_of(parse(raw), parse(_present(raw)))
-
-
-def utc(ts: str) -> str:
-    """SQL: a parsed (naive) timestamp as the same instant in UTC.
-
-    The same value as timezone('UTC', ts), without ICU's calendar, which took as long as the
-    parse itself (0.08 s per million values).
-    """
-    return f"make_timestamptz(epoch_us({ts}))"
-
-
-def _list_text(raw: str) -> str:
-    """The list's text as `_present(raw)` gives it: a bracketed text needs no trim."""
-    return (
-        f"CASE WHEN starts_with({raw}, '[') AND ends_with({raw}, ']') THEN {raw} "
-        f"ELSE {_present(raw)} END"
-    )
-
-
-def _list_sql(v: str) -> str:
-    """Python's repr of a list (quoted elements), a bracketed list, or bare comma-separated.
-
-    String slicing and prefix tests, not regex extraction: this runs on every row of
-    multi-GB files.
-    """
-    quoted = "'[''\"]\\s*,\\s*[''\"]'"
-    return (
-        f"CASE WHEN {v} IS NULL OR {v} = '[]' THEN []::VARCHAR[] "
-        f"WHEN NOT starts_with({v}, '[') "
-        f"THEN list_transform(string_split({v}, ','), lambda s: trim(s)) "
-        f"WHEN NOT (starts_with({v}, '[''') OR starts_with({v}, '[\"')) "
-        f"THEN list_filter(list_transform(string_split({v}[2:-2], ','), "
-        f"lambda s: trim(s)), lambda s: s <> '') "
-        # Without a comma the separator cannot match: one element, without the regex.
-        f"WHEN NOT contains({v}, ',') THEN [{v}[3:-3]] "
-        f"ELSE string_split_regex({v}[3:-3], {quoted}) END"
-    )
-
-
-def _count_sql(d: str) -> str:
-    """Whole numbers, "12.0" as some vintages write them, never a fraction (1.5 is not
-    rounded, issue 20 item 8), nor inf, NaN, negative or overflow.
-
-    try_cast keeps one bad value a reject of its row instead of an error for the file. BETWEEN
-    is false for NaN and +-inf too; the cast of a whole double is exact.
-    """
-    return (
-        f"CAST(CASE WHEN {d} BETWEEN 0 AND {MAX_COUNT} AND {d} = floor({d}) THEN {d} END AS BIGINT)"
-    )
-
-
-def _bool_sql(v: str) -> str:
-    return (
-        f"CASE lower({v}) WHEN 'true' THEN true WHEN 'false' THEN false "
-        f"WHEN '1' THEN true WHEN '0' THEN false END"
-    )
-
-
-def _float_sql(col: str, raw: str) -> str:
-    v = _present(raw)
-    d = f"try_cast({v} AS DOUBLE)"
-    bound = FLOAT_BOUNDS[col]
-    return (
-        f"CASE WHEN {raw} = 'absent' OR lower({v}) = 'absent' THEN NULL "
-        f"WHEN {d} BETWEEN -{bound} AND {bound} THEN {d} END"
-    )
-
-
-def _value(col: str, raw: str) -> str | None:
-    """The normalized value of a typed column (None for text).
-
-    Each form gives exactly what parsing `_present(raw)` gives, but the common value is parsed
-    without first making a trimmed copy of it.
-    """
-    if col in TIME_COLUMNS:
-        # The archive's own format first, on the raw text: the formats are exclusive, so a
-        # value it parses is parsed the same by the length's format or the list.
-        usual = f"try_strptime({raw}, {lit(_USUAL[col])})"
-        return utc(first_of(usual, time_sql(_present(raw))))
-    if col in COUNT_COLUMNS:
-        return _count_sql(_raw_first(lambda v: f"try_cast({v} AS DOUBLE)", raw))
-    if col in BOOL_COLUMNS:
-        # The archive's own spellings are exact matches, with no lower() copy.
-        return (
-            f"CASE WHEN {raw} = 'True' THEN true WHEN {raw} = 'False' THEN false "
-            f"ELSE {_bool_sql(_present(raw))} END"
-        )
-    if col in FLOAT_COLUMNS:
-        return _float_sql(col, raw)
-    if col in LIST_COLUMNS:
-        return _list_sql(_list_text(raw))
-    return None
-
-
-FLOAT_BOUNDS = {"latitude": 90, "longitude": 180}
-_HINTS = {
-    **{c: "use YYYY-MM-DD HH:MM" for c in TIME_COLUMNS},
-    **{c: "expected a whole number from 0 up" for c in COUNT_COLUMNS},
-    **{c: "expected True or False" for c in BOOL_COLUMNS},
-    **{c: f"expected a number from -{b} to {b} or absent" for c, b in FLOAT_BOUNDS.items()},
-}
-
-
-def _typed(col: str, raw: str) -> tuple[str, str | None]:
-    """(expression for the normalized value, reason expression when it fails or None)."""
-    expr = _value(col, raw)
-    if expr is None or col in LIST_COLUMNS:
-        return expr or raw, None
-    v = _present(raw)
-    failed = f"{v} IS NOT NULL AND ({expr}) IS NULL"
-    if col in FLOAT_COLUMNS:
-        failed = f"{v} IS NOT NULL AND lower({v}) <> 'absent' AND ({expr}) IS NULL"
-    reason = (
-        f"CASE WHEN {failed} THEN {lit(col + ': cannot parse ')} || left({v}, 40) || "
-        f"{lit(' (' + _HINTS[col] + ')')} END"
-    )
-    return expr, reason
 
 
 def _canonical(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -256,13 +66,13 @@ def _canonical(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _reason_sql(kind: str, header: tuple[str, ...]) -> str:
     """Why a row is rejected, as one text (NULL when every value parsed)."""
     canonical, required = _canonical(kind)
-    reasons = [r for c in canonical if c in header for r in [_typed(c, q(c))[1]] if r]
+    reasons = [r for c in canonical if c in header for r in [typed_sql(c, q(c))[1]] if r]
     reasons += [
-        f"CASE WHEN {_present(q(c))} IS NULL THEN {lit(c + ' is empty')} END" for c in required
+        f"CASE WHEN {present(q(c))} IS NULL THEN {lit(c + ' is empty')} END" for c in required
     ]
     found = f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '')"
     # The adapter's reason says why a value it could not convert is empty: it comes alone.
-    return f"coalesce({_present(q(REJECT))}, {found})" if REJECT in header else found
+    return f"coalesce({present(q(REJECT))}, {found})" if REJECT in header else found
 
 
 def kept_select(kind: str, header: tuple[str, ...], source_sql: str) -> str:
@@ -273,22 +83,22 @@ def kept_select(kind: str, header: tuple[str, ...], source_sql: str) -> str:
     untouched, and is trimmed only for the few rows whose typed value is NULL.
     """
     canonical, required = _canonical(kind)
-    present = set(header)
+    in_file = set(header)
     inner: list[str] = []
     ok: list[str] = []
     for col in canonical:
-        if col not in present:
+        if col not in in_file:
             # Absent from the file: NULL of the column's type, never 0, "" or [] (issue 7).
             inner.append(f"CAST(NULL AS {sql_type(col)}) AS {q(col)}")
             continue
-        expr, reason = _typed(col, q(col))
+        expr, reason = typed_sql(col, q(col))
         inner.append(f"{expr} AS {q(col)}")
         if reason or col in required:
             shadow = q("_raw_" + col)
             inner.append(f"{q(col)} AS {shadow}")
             ok.extend(_ok(col, shadow, col in required, reason is not None))
-    if REJECT in present:
-        inner.append(f"{_present(q(REJECT))} AS {q(REJECT)}")
+    if REJECT in in_file:
+        inner.append(f"{present(q(REJECT))} AS {q(REJECT)}")
         ok.append(f"{q(REJECT)} IS NULL")
     extras = [q(c) for c in header if c not in canonical and c != REJECT]
     inner.extend(extras)
@@ -304,8 +114,8 @@ def _ok(col: str, raw: str, required: bool, typed: bool) -> list[str]:
     """SQL tests a kept row passes for this column: not blank when required; parsed when
     present. Each OR stops at its first true test, so the trim runs only for the few rows that
     need it (a trim of every id cost more than the filter's other work)."""
-    out = [_filled(raw)] if required else []
-    v = _present(raw)
+    out = [filled(raw)] if required else []
+    v = present(raw)
     if col in FLOAT_COLUMNS:
         out.append(
             f"({q(col)} IS NOT NULL OR {raw} IS NULL OR {raw} = 'absent' OR {v} IS NULL "

@@ -5,7 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from takedown.ingest.normalize import _typed, lit
+from takedown.ingest.values import lit
+from takedown.ingest.values import typed_sql as _typed
 
 
 def norm(col: str, value: str | None):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from takedown.ingest.normalize import _typed
+from takedown.ingest.values import typed_sql as _typed
 
 
 def norm(col: str, value: str | None):
@@ -68,7 +68,7 @@ def test_length_first_time_parse_equals_trying_every_format_in_order():
 
     import duckdb
 
-    from takedown.ingest.normalize import TIME_FORMATS, lit, time_sql
+    from takedown.ingest.values import TIME_FORMATS, lit, time_sql
 
     stamps = ["2020-01-02 03:04", "2020-01-02 03:04:05", "2020-01-02", "2020-01-02T03:04:05",
               "2020-01-02T03:04:05Z", "01/02/2020 03:04", "01/02/2020 03:04:05", "01/02/2020",

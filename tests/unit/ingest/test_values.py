@@ -12,7 +12,7 @@ import itertools
 import duckdb
 import pytest
 
-from takedown.ingest.normalize import TIME_FORMATS, _filled, _typed, lit
+from takedown.ingest.values import TIME_FORMATS, filled, lit, typed_sql
 from takedown.schema import BOOL_COLUMNS, COUNT_COLUMNS, FLOAT_COLUMNS, LIST_COLUMNS, TIME_COLUMNS
 
 V = "NULLIF(trim(x), '')"
@@ -86,7 +86,7 @@ def con():
 @pytest.mark.parametrize("col", sorted(KIND))
 def test_fast_form_equals_the_plain_one(con, col):
     values = corpus(KIND[col])
-    fast, _ = _typed(col, "x")
+    fast, _ = typed_sql(col, "x")
     con.execute("CREATE OR REPLACE TEMP TABLE t (i INTEGER, x VARCHAR)")
     con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(values)))
     differ = con.execute(
@@ -105,7 +105,7 @@ def test_filled_is_present_after_trim(con):
     con.execute("CREATE OR REPLACE TEMP TABLE ids (i INTEGER, x VARCHAR)")
     con.executemany("INSERT INTO ids VALUES (?, ?)", list(enumerate(ids)))
     differ = con.execute(
-        f"SELECT i, x FROM ids WHERE ({_filled('x')}) IS DISTINCT FROM ({V} IS NOT NULL)"
+        f"SELECT i, x FROM ids WHERE ({filled('x')}) IS DISTINCT FROM ({V} IS NOT NULL)"
     ).fetchall()
     assert differ == []
-    assert con.execute(f"SELECT count(*) FROM ids WHERE {_filled('x')}").fetchone()[0] > 5
+    assert con.execute(f"SELECT count(*) FROM ids WHERE {filled('x')}").fetchone()[0] > 5
