@@ -122,8 +122,17 @@ def markdown_tables(ops: list[dict[str, Any]]) -> str:
     return "\n".join(out)  # each part ends in its caption line and a blank line
 
 
-def _safe(text: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading quote (as rejects.csv)."""
+def _safe(value: Any) -> str:
+    """A text cell a spreadsheet would run as a formula gets a leading quote (as rejects.csv).
+
+    A number is written as itself: a spreadsheet reads -5 as the number -5, and a quoted
+    '-5 made every negative offset of atlas.csv a text that pandas and R read as a string.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -142,4 +151,4 @@ def write_csv(ops: list[dict[str, Any]], path: Path) -> None:
                 f = (op.get("core") or {}).get(fid, {})
                 lo, hi = (f.get("interval") or [None, None])[:2]
                 row += [f.get("value"), lo, hi, f.get("n"), f.get("reason")]
-            w.writerow([_safe("" if v is None else str(v)) for v in row])
+            w.writerow([_safe(v) for v in row])

@@ -50,6 +50,17 @@ def test_csv_neutralizes_formula_cells(tmp_path):
     assert len(CORE) * 5 + 5 == len(rows[0])
 
 
+def test_csv_writes_negative_numbers_as_numbers(tmp_path):
+    """A UTC offset west of Greenwich was written '-3, a text to every CSV reader."""
+    ops = [{"name": "op", "status": "rendered", "reason": "-x", "core": core_of(FINDINGS, {})}]
+    write_csv(ops, tmp_path / "a.csv")
+    row = next(csv.DictReader((tmp_path / "a.csv").open(encoding="utf-8")))
+    fid = "posting_clock.best_utc_offset"
+    assert (row[fid], row[f"{fid}.low"], row[f"{fid}.high"]) == ("-3", "-5", "0")
+    assert float(row[fid]) == -3
+    assert row["reason"] == "'-x"  # text that starts like a formula is still neutralized
+
+
 def test_each_column_is_sized_for_what_it_shows():
     """Equal dashes gave each of 7 columns a seventh of the line, and an operation's name ran
     into the Report column in the PDF: the Operation column now holds its longest name."""
