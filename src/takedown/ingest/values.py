@@ -43,9 +43,9 @@ def time_sql(v: str) -> str:
 def first_of(a: str, b: str) -> str:
     """SQL coalesce(a, b) that evaluates b only where a is NULL.
 
-    DuckDB's COALESCE computed every argument on every row (a fallback parse that is almost
-    never needed cost as much as the parse itself); a CASE computes only the branch a row takes,
-    and DuckDB computes the repeated `a` once.
+    DuckDB's COALESCE computes every argument on every row: with a strptime first, a fallback
+    that no row needed still took 0.38 s per 3M values, as long as the fallback alone. A CASE
+    computes only the branch a row takes (0.15 s), and DuckDB computes the repeated `a` once.
     """
     return f"CASE WHEN {a} IS NOT NULL THEN {a} ELSE {b} END"
 
@@ -65,6 +65,7 @@ def lit(text: str) -> str:
 
 
 def present(raw: str) -> str:
+    """SQL: the text without its spaces at either end, NULL when nothing is left (the plain rule)."""
     return f"NULLIF(trim({raw}), '')"
 
 
