@@ -15,7 +15,7 @@ import duckdb
 from takedown.ingest.discover import ArchiveFile, read_header
 from takedown.ingest.limits import CSV_ROW_OPTIONS
 from takedown.ingest.normalize import source_time
-from takedown.ingest.values import TIME_FORMATS, lit, q, typed_sql
+from takedown.ingest.values import TIME_FORMATS, lit, present, q, typed_sql
 from takedown.schema import USER_COLUMNS
 
 # What the converted files are called: the archive's naming, so the rest of ingest applies.
@@ -53,7 +53,7 @@ def users_from_tweets(
     ts = f"try_strptime(tweet_time, [{', '.join(lit(f) for f in TIME_FORMATS)}])"
     cols = [c for c in USER_COLUMNS[1:] if c in header] + [c for c in extra if c in header]
     picks = "".join(
-        f", arg_max({_present(q(c))}, _ts) FILTER (WHERE {_parses(c)}) AS {q(c)}" for c in cols
+        f", arg_max({present(q(c))}, _ts) FILTER (WHERE {_parses(c)}) AS {q(c)}" for c in cols
     )
     files = "[" + ", ".join(lit(p.as_posix()) for p in tweets_csvs) + "]"
     src = (
@@ -63,19 +63,15 @@ def users_from_tweets(
     # Rows whose time does not parse still make their account; the tweets pass rejects them.
     return (
         f"SELECT userid{picks} FROM (SELECT *, coalesce({ts}, TIMESTAMP '0001-01-01') AS _ts "
-        f"FROM {src}) WHERE {_present('userid')} IS NOT NULL GROUP BY userid ORDER BY userid"
+        f"FROM {src}) WHERE {present('userid')} IS NOT NULL GROUP BY userid ORDER BY userid"
     )
-
-
-def _present(raw: str) -> str:
-    return f"NULLIF(trim({raw}), '')"
 
 
 def _parses(col: str) -> str:
     """SQL: the column's value is present and parses as its users-table type."""
     expr, reason = typed_sql(col, q(col))
     if col not in USER_COLUMNS or reason is None:
-        return f"{_present(q(col))} IS NOT NULL"
+        return f"{present(q(col))} IS NOT NULL"
     return f"({expr}) IS NOT NULL"
 
 
