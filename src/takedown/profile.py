@@ -27,11 +27,17 @@ TOPICS: tuple[str, ...] = (
 
 
 class WorkingHours(Strict):
-    """Local working day: hours in [start, end), on the listed days."""
+    """Local working day: hours in [start, end), on the listed days.
+
+    `from_data`: the hours were read off this dataset's own clock (a draft), not known from
+    outside it. Scored against the same data they would only return the offset they were read
+    at, so the report then treats the day's local start as unknown (`clock_verdict`).
+    """
 
     start: int = Field(8, ge=0, le=23)
     end: int = Field(17, ge=1, le=24)
     days: list[Weekday] = ["Mon", "Tue", "Wed", "Thu", "Fri"]
+    from_data: bool = False
 
     @model_validator(mode="after")
     def _order(self) -> WorkingHours:

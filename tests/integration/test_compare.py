@@ -7,6 +7,7 @@ option exists, else a second, smaller China demo with another seed. Its profile 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -76,9 +77,13 @@ def test_both_offsets(compared):
     for d, off in want.items():
         lo, hi = rows["compare.offset_range"][d]["interval"]
         assert lo <= off <= hi
-    html = (compared["folder"] / "report.html").read_text(encoding="utf-8")
-    for off in set(want.values()):
-        assert re.search(rf"UTC\+{off}\b", html)
+    page = (compared["folder"] / "report.html").read_text(encoding="utf-8")
+    assert re.search(rf"UTC\+{want['demo']}\b", page)  # its profile declares the working day
+    # The second's draft read its hours off the data: the range they allow, never +3 alone.
+    lo, hi = (int(x) for x in rows["posting_clock.best_utc_offset"]["second"]["interval"])
+    assert hi - lo >= 3
+    shown = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", page)))  # the text read
+    assert f"UTC+{lo} to UTC+{hi}: the working day's local start is not declared" in shown
 
 
 def test_core_rows_match_the_input_reports(compared):

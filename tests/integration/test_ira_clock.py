@@ -67,13 +67,16 @@ def test_offset_interval_spans_more_than_an_hour(found):
 
 
 def test_figure_4_shades_every_offset_of_the_interval(nb, found):
-    """Figure 4's frame marks as indistinguishable exactly the offsets findings.json lists."""
+    """Figure 4's frame marks as indistinguishable exactly the offsets findings.json lists, and
+    as allowed exactly its interval: wider, as the draft declares no working day."""
     curve = pc.offset_curve(nb.con, nb.profile)
     shaded = curve.loc[curve["indistinguishable"], "offset"].tolist()
-    lo, hi = found["best_utc_offset"].interval
-    assert len(shaded) > 1 and (min(shaded), max(shaded)) == (lo, hi)
     labels = found["indistinguishable_offsets"].value.split(", ")
-    assert len(labels) == len(shaded)
+    assert len(shaded) > 1 and len(labels) == len(shaded)
+    allowed = curve.loc[curve["allowed"], "offset"].tolist()
+    lo, hi = found["best_utc_offset"].interval
+    assert (min(allowed), max(allowed)) == (lo, hi) and set(shaded) < set(allowed)
+    assert found["local_start_known"].value is False
 
 
 def test_no_working_hours_share_and_the_clock_is_utc(found):

@@ -39,7 +39,7 @@ def test_clock_zone_and_working_day(drafted):
     assert "run from UTC+8 to UTC+8." in drafted["text"]
     wh = truth["working_hours"]
     assert profile.working_hours.model_dump() == {"start": wh["start"], "end": wh["end"],
-                                                  "days": wh["days"]}  # fmt: skip
+                                                  "days": wh["days"], "from_data": True}  # fmt: skip
     assert "Chosen: UTC+8, Asia/Shanghai" in drafted["text"]
     assert (
         "clock UTC+8 (Asia/Shanghai); fitted offset +8 (cannot be told apart: +8 to +8)"
@@ -122,5 +122,5 @@ def test_second_operation_clock_is_moscow(tmp_path: Path):
     assert profile.timezone == truth["timezone"] == "Europe/Moscow"
     wh = truth["working_hours"]
     assert profile.working_hours.model_dump() == {"start": wh["start"], "end": wh["end"],
-                                                  "days": wh["days"]}  # fmt: skip
+                                                  "days": wh["days"], "from_data": True}  # fmt: skip
     assert profile.languages[0] == "ru"

@@ -23,8 +23,10 @@ BUSY_FRACTION = 0.5
 # overtime, leaves a night nearly empty; round-the-clock shifts or a flat clock fill it.
 NIGHT_HOURS = 8
 NIGHT_SHARE_MAX = NIGHT_HOURS / 24 / 2
-# fit_offset's default working day starts at DEFAULT_START; real ones start between these.
-DEFAULT_START, EARLIEST_START, LATEST_START = 8, 7, 10
+# fit_offset's default working day starts at DEFAULT_START; real ones start between
+# clock_offset's EARLIEST_START and LATEST_START.
+DEFAULT_START = WorkingHours().start
+EARLIEST_START, LATEST_START = clock_offset.EARLIEST_START, clock_offset.LATEST_START
 
 
 @dataclass(frozen=True)

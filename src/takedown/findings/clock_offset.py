@@ -24,6 +24,9 @@ AMBIGUOUS_POINTS = 0.02  # ... or when it scores within 2 percentage points of t
 # a difference to read as another clock, however many days the bootstrap has.
 AMBIGUOUS_HOURS = 3  # the fit is ambiguous when that set reaches this far from the best
 MIN_DAYS = 14  # days with tweets the fit needs: two weeks of a weekly rhythm
+# Where a working day's local start is not known, real ones start between these hours: the data
+# fixes when the day falls in UTC, and each hour of start moves the offset by an hour.
+EARLIEST_START, LATEST_START = 7, 10
 
 METHOD = (
     f"timestamps read as UTC; each whole-hour UTC offset from {OFFSETS[0]:+d} to {OFFSETS[-1]:+d} "
@@ -139,6 +142,22 @@ def fit(weekday: np.ndarray, counts: np.ndarray, wh: WorkingHours,
     ambiguous = any(abs(o - best) >= AMBIGUOUS_HOURS for o in indist)
     return OffsetFit(best=best, best_share=float(share[b]), indistinguishable=indist,
                      ambiguous=ambiguous, days=n, scores=scores)  # fmt: skip
+
+
+def start_band(offsets: tuple[int, ...], start: int) -> tuple[int, ...]:
+    """The offsets a fit allows once the working day's local start is unknown: each offset the
+    fit could not tell apart, on a day scored from `start`, moved as a start from EARLIEST_START
+    to LATEST_START would move it; kept within OFFSETS (a wider shift names no real zone)."""
+    shifts = range(EARLIEST_START - start, LATEST_START - start + 1)
+    moved = {o + d for o in offsets for d in shifts}
+    return tuple(sorted(o for o in moved if OFFSETS[0] <= o <= OFFSETS[-1]))
+
+
+def utc_window(best: int, wh: WorkingHours) -> str:
+    """When the working day scored at offset `best` falls in UTC: "00:00–09:00 UTC"."""
+    start, end = (wh.start - best) % 24, (wh.end - best) % 24
+    night = " (across midnight)" if end <= start and end != 0 else ""
+    return f"{start:02d}:00–{end or 24:02d}:00 UTC{night}"
 
 
 def utc_label(hours: float) -> str:

@@ -33,12 +33,35 @@ def fit_hours(profile: Profile) -> WorkingHours:
     return profile.working_hours or WorkingHours()
 
 
+def start_known(profile: Profile) -> bool:
+    """The profile declares its working day from outside evidence. Only then does the offset fit
+    read a local clock: the data fixes when a working day falls in UTC, not the hour it starts."""
+    return profile.working_hours is not None and not profile.working_hours.from_data
+
+
+def allowed(fit: co.OffsetFit, profile: Profile) -> tuple[int, ...]:
+    """The offsets the data allows: those the fit cannot tell apart from the best, and where the
+    day's local start is unknown, each moved as a start between 07:00 and 10:00 would move it."""
+    if start_known(profile):
+        return fit.indistinguishable
+    return co.start_band(fit.indistinguishable, fit_hours(profile).start)
+
+
+def unknown_start(profile: Profile) -> str:
+    """Why the working day's local start is not known, as a clause."""
+    if profile.working_hours is None:
+        return "the profile declares no working day"
+    return "the profile's working hours were read off this same data (a draft), not known from outside it"
+
+
 def fit_window(profile: Profile) -> str:
     wh = fit_hours(profile)
     days = f"{wh.days[0]}-{wh.days[-1]}" if len(wh.days) > 1 else wh.days[0]
     window = f"{days} {wh.start:02d}:00-{wh.end:02d}:00"
     if profile.working_hours is None:
         return f"an assumed {window} working day (the profile declares none)"
+    if profile.working_hours.from_data:
+        return f"the profile's working hours, {window}, read off this data"
     return f"the profile's working hours, {window}"
 
 
@@ -48,9 +71,9 @@ def zone_offset(con: duckdb.DuckDBPyConnection, tz: str) -> tuple[object, float]
     return median, median.astimezone(ZoneInfo(tz)).utcoffset().total_seconds() / 3600
 
 
-def agrees(fit: co.OffsetFit, hours: float) -> bool:
-    """The declared offset lies within half an hour of an offset the data cannot tell apart."""
-    return any(abs(o - hours) <= 0.5 for o in fit.indistinguishable)
+def agrees(fit: co.OffsetFit, hours: float, profile: Profile) -> bool:
+    """The declared offset lies within half an hour of an offset the data allows."""
+    return any(abs(o - hours) <= 0.5 for o in allowed(fit, profile))
 
 
 def choose_clock(
@@ -72,17 +95,17 @@ def choose_clock(
     if fit is None:
         return Clock(tz, f"the clock shown is the profile timezone, {tz}, which too few days can check",
                      no_share)  # fmt: skip
-    if agrees(fit, zone_offset(con, tz)[1]):
+    if agrees(fit, zone_offset(con, tz)[1], profile):
         return Clock(
             tz, f"the clock shown is the profile timezone, {tz}, consistent with the data", no_share
         )
     return Clock(tz, f"the clock shown is the profile timezone, {tz}, which the data contradicts "
-                 f"(its offset lies outside {span(fit)})", no_share)  # fmt: skip
+                 f"(its offset lies outside {span(allowed(fit, profile))})", no_share)  # fmt: skip
 
 
-def span(fit: co.OffsetFit) -> str:
-    """The offsets that cannot be told apart from the best, as a phrase."""
-    same = fit.indistinguishable
+def span(fit: co.OffsetFit | tuple[int, ...]) -> str:
+    """Offsets as a phrase: a fit's that cannot be told apart from the best, or those given."""
+    same = fit.indistinguishable if isinstance(fit, co.OffsetFit) else fit
     if len(same) == 1:
         return co.utc_label(same[0])
     if same[-1] - same[0] == len(same) - 1:
@@ -93,11 +116,19 @@ def span(fit: co.OffsetFit) -> str:
             f"to {co.utc_label(same[-1])}")  # fmt: skip
 
 
-def reading(fit: co.OffsetFit) -> str:
+def reading(fit: co.OffsetFit, profile: Profile) -> str:
     """How clearly the data singles out one offset, as a clause the report quotes."""
     sp = span(fit) + ("," if " offsets, from " in span(fit) else "")
     if fit.ambiguous:
         return f"ambiguous: {sp} could not be told apart, so the data does not single out one clock"
+    if not start_known(profile):
+        window = co.utc_window(fit.best, fit_hours(profile))
+        return (
+            f"clear about when the working day falls ({window} at the best fit), not about "
+            f"its local clock: {unknown_start(profile)}, and a day starting between "
+            f"{co.EARLIEST_START:02d}:00 and {co.LATEST_START:02d}:00 local allows "
+            f"{span(allowed(fit, profile))}"
+        )
     if len(fit.indistinguishable) == 1:
         return "clear: no other offset could be told apart from the best"
     return f"clear to within {span(fit)}, the offsets that could not be told apart"
@@ -108,8 +139,14 @@ def offset_findings(
     f: Callable[..., Finding], na: Callable[[list[str], str], list[Finding]],
 ) -> list[Finding]:  # fmt: skip
     """The fit's findings, and how the profile's own offset (at the median tweet) compares."""
-    lo, hi = fit.indistinguishable[0], fit.indistinguishable[-1]
+    allow = allowed(fit, profile)
+    lo, hi = allow[0], allow[-1]
     method = f"{co.METHOD}; working day scored: {fit_window(profile)}"
+    if not start_known(profile):
+        method += (
+            f"; {unknown_start(profile)}, so the interval spans the offsets a day starting "
+            f"between {co.EARLIEST_START:02d}:00 and {co.LATEST_START:02d}:00 local allows"
+        )
     out = [
         f("best_utc_offset", fit.best, interval=(float(lo), float(hi)), n=fit.days, method=method),
         f("best_utc_offset_low", lo, n=fit.days, method=method),
@@ -118,7 +155,12 @@ def offset_findings(
           n=fit.days, method=method),
         f("best_offset_share", fit.best_share, method=method),
         f("offset_ambiguous", fit.ambiguous, n=fit.days, method=method),
-        f("offset_reading", reading(fit), method=method),
+        f("offset_reading", reading(fit, profile), method=method),
+        f("local_start_known", start_known(profile),
+          method="true when the profile declares working hours not read off this data; only "
+                 "then does the fit read a local clock rather than when the day falls in UTC"),
+        f("working_day_utc", co.utc_window(fit.best, fit_hours(profile)), n=fit.days,
+          method=f"the working day scored ({fit_window(profile)}) at the best offset, in UTC"),
     ]  # fmt: skip
     median, hours = zone_offset(con, profile.timezone or "UTC")
     out.append(
@@ -128,24 +170,36 @@ def offset_findings(
         names = ["profile_utc_offset", "profile_offset_agrees", "profile_offset_verdict",
                  "profile_offset_reading"]  # fmt: skip
         return out + na(names, "the profile declares no timezone")
-    ok_ = agrees(fit, hours)
+    ok_ = agrees(fit, hours, profile)
     verdict = "consistent" if ok_ else "contradicted"
-    text = (
-        "is among the offsets the data cannot tell apart from the best, so the data does not "
-        "contradict it" + (" (nor, the fit being ambiguous, confirm it)" if fit.ambiguous else "")
-        if ok_
-        else f"lies outside the offsets the data cannot tell apart from the best ({span(fit)}): "
-        "as the clock of a working day, the data contradicts the declared timezone"
-    )
+    text = _profile_reading(ok_, fit, profile, allow)
     return out + [
         f("profile_utc_offset", co.utc_label(hours),
           method=f"the UTC offset of {profile.timezone} at the median tweet time, so daylight saving "
                  "time is taken as it stood at that instant"),
         f("profile_offset_agrees", ok_,
-          method="the profile's offset lies within half an hour of an offset that cannot be told "
-                 "apart from the best"),
+          method="the profile's offset lies within half an hour of an offset the data allows "
+                 "(best_utc_offset's interval)"),
         f("profile_offset_verdict", verdict,
-          method="contradicted when the profile's offset lies outside the offsets that cannot be "
-                 "told apart from the best; consistent otherwise"),
+          method="contradicted when the profile's offset lies outside the offsets the data "
+                 "allows; consistent otherwise"),
         f("profile_offset_reading", text),
     ]  # fmt: skip
+
+
+def _profile_reading(ok_: bool, fit: co.OffsetFit, profile: Profile, allow: tuple[int, ...]) -> str:
+    """How the profile's offset compares with the offsets the data allows, as a clause."""
+    if not ok_:
+        return (
+            f"lies outside the offsets the data allows ({span(allow)}): as the clock of a "
+            "working day, the data contradicts the declared timezone"
+        )
+    text = "is among the offsets the data allows, so the data does not contradict it"
+    if fit.ambiguous:
+        return text + " (nor, the fit being ambiguous, confirm it)"
+    if not start_known(profile):
+        return (
+            text
+            + f" (nor, with the working day's local start unknown, confirm it among {span(allow)})"
+        )
+    return text

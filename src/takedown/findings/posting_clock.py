@@ -157,12 +157,14 @@ def _spec(profile: Profile) -> dict[str, tuple[str, str]]:
         "peak_hour": ("hours", "Busiest hour of the day, on the clock shown"),
         "timestamp_clock": ("text", "Clock the timestamps are read in"),
         "best_utc_offset": ("offset", "UTC offset whose clock best fits a working day"),
-        "best_utc_offset_low": ("offset", "Lowest offset that cannot be told apart from the best"),
-        "best_utc_offset_high": ("offset", "Highest offset that cannot be told apart from the best"),
+        "best_utc_offset_low": ("offset", "Lowest offset the data allows"),
+        "best_utc_offset_high": ("offset", "Highest offset the data allows"),
         "indistinguishable_offsets": ("text", "Offsets that cannot be told apart from the best"),
         "best_offset_share": ("share", "Share of tweets inside working hours at the best offset"),
         "offset_ambiguous": ("text", "The offset fit is ambiguous (true/false)"),
         "offset_reading": ("text", "How clearly the data singles out one offset"),
+        "local_start_known": ("text", "The working day's local start is declared, not read off this data (true/false)"),
+        "working_day_utc": ("text", "When the working day falls in UTC, at the best offset"),
         "median_tweet_date": ("date", "Date of the median tweet (UTC)"),
         "profile_utc_offset": ("text", f"UTC offset of {tz or 'the profile timezone'} at the median tweet time"),
         "profile_offset_agrees": ("text", "The profile's offset is among the best-fitting (true/false)"),
@@ -251,11 +253,12 @@ def _ratio_unavailable(days: pd.DataFrame) -> str | None:
 
 
 def offset_curve(con: duckdb.DuckDBPyConnection, profile: Profile) -> pd.DataFrame:
-    """The figure's frame: each offset's share in working hours, the best, and those the
-    bootstrap cannot tell apart from it (same fit as `summarize`)."""
+    """The figure's frame: each offset's share in working hours, the best, those the bootstrap
+    cannot tell apart from it, and those the data allows (same fit as `summarize`)."""
     weekday, counts = co.day_hour_counts(con)
     fit = co.fit(weekday, counts, cv.fit_hours(profile))
     out = fit.scores.copy()
     out["best"] = out["offset"] == fit.best
     out["indistinguishable"] = out["offset"].isin(fit.indistinguishable)
+    out["allowed"] = out["offset"].isin(cv.allowed(fit, profile))  # the finding's interval
     return out

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from takedown.compose.escape import md_escape, md_table
-from takedown.findings.clock_offset import AMBIGUOUS_HOURS
+from takedown.findings.clock_offset import AMBIGUOUS_HOURS, start_band
 from takedown.pipeline.variables import format_interval, format_value
+from takedown.profile import WorkingHours
 
 # (section, finding id, label used when no input report carries one)
 CORE: tuple[tuple[str, str, str], ...] = (
@@ -53,23 +54,30 @@ def cell(inp: dict[str, Any], fid: str) -> dict[str, Any]:
         return {"status": "unavailable", "text": f"not available here: {reason}", "row": f}
     if fid == OFFSET_ID and f.get("interval"):
         ambiguous = (inp["findings"].get("posting_clock.offset_ambiguous") or {}).get("value")
+        start = (inp["findings"].get("posting_clock.local_start_known") or {}).get("value")
         lo, hi = f["interval"]
-        return {"status": "ok", "text": offset_text(f["value"], lo, hi, ambiguous), "row": f}
+        text = offset_text(f["value"], lo, hi, ambiguous, start_known=start is not False)
+        return {"status": "ok", "text": text, "row": f}
     text = format_value(f["value"], f["unit"])
     if f.get("interval"):
         text += f" (95%: {format_interval(f['interval'], f['unit'])})"
     return {"status": "ok", "text": text, "row": f}
 
 
-def offset_text(best: float, low: float, high: float, ambiguous: bool | None) -> str:
+def offset_text(
+    best: float, low: float, high: float, ambiguous: bool | None, *, start_known: bool = True
+) -> str:
     """The offset fit in words: the range of offsets that cannot be told apart from the best is
-    not a 95% interval, and an ambiguous fit says so before any number."""
+    not a 95% interval, an ambiguous fit says so before any number, and a fit whose working day
+    has no declared local start gives the range it allows, not one offset."""
 
     def o(x: float) -> str:
         return format_value(int(x), "offset")
 
     if ambiguous:
         return f"ambiguous: {o(low)} to {o(high)} fit a working day about as well (best {o(best)})"
+    if not start_known:
+        return f"{o(low)} to {o(high)}: the working day's local start is not declared"
     if low == high:
         return f"{o(best)} (no other offset fits as well)"
     return f"{o(best)} (cannot be told apart: {o(low)} to {o(high)})"
@@ -95,11 +103,23 @@ def offset_range_row(inputs: list[dict[str, Any]], fits: list[dict[str, Any]]) -
             cells.append({"status": "unavailable", "row": None,
                           "text": "not available here: no tweet has a time"})  # fmt: skip
             continue
-        far = any(abs(o - fit["best"]) >= AMBIGUOUS_HOURS for o in fit["plausible"])
-        text = offset_text(fit["best"], fit["low"], fit["high"], far)
-        cells.append({"status": "ok", "text": text, "row": fit})
+        text, interval = _range(inp, fit)
+        cells.append({"status": "ok", "text": text, "row": {**fit, "interval": interval}})
     return {"section": "Operator clock", "id": "compare.offset_range",
             "label": OFFSET_RANGE_LABEL, "cells": cells}  # fmt: skip
+
+
+def _range(inp: dict[str, Any], fit: dict[str, Any]) -> tuple[str, list[int]]:
+    """One input's range in words and as [low, high]; where its profile declares no working day,
+    or one read off the data, the range a day starting 07:00-10:00 local allows (as its report
+    gives it), not the bootstrap's alone."""
+    far = any(abs(o - fit["best"]) >= AMBIGUOUS_HOURS for o in fit["plausible"])
+    declared = inp.get("working_hours") or {}
+    if declared and not declared.get("from_data"):
+        return offset_text(fit["best"], fit["low"], fit["high"], far), [fit["low"], fit["high"]]
+    band = start_band(tuple(fit["plausible"]), WorkingHours(**declared).start)
+    text = offset_text(fit["best"], band[0], band[-1], far, start_known=False)
+    return text, [band[0], band[-1]]
 
 
 def table_markdown(rows: list[dict[str, Any]], names: list[str]) -> str:

@@ -5,8 +5,9 @@ only findings of a fixed set of headline kinds count, only when available with a
 and an n, and only when the whole interval lies above the kind's reference value. They are
 ranked by how far the interval's lower bound lies above that reference, on a share scale (a
 ratio r counts as r / (1 + r)); ties go to the kind listed first. At most MAX_HEADLINES are
-named. The posting clock's offset is named first when, and only when, its fit is clear; an
-ambiguous fit is stated as ambiguous, never as a finding.
+named. The posting clock's offset is named first when, and only when, its fit is clear and
+the working day's local start is declared; an ambiguous fit is stated as ambiguous, and a clear
+one with its start unknown as the UTC window and the offsets it allows, never as a finding.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from takedown.pipeline.variables import format_interval, format_value, is_availa
 MAX_HEADLINES = 5
 OFFSET_ID = "posting_clock.best_utc_offset"
 AMBIGUOUS_ID = "posting_clock.offset_ambiguous"
+START_ID = "posting_clock.local_start_known"
+WINDOW_ID = "posting_clock.working_day_utc"
 
 
 class Kind(NamedTuple):
@@ -61,13 +64,17 @@ def distance(finding: dict[str, Any], reference: float) -> float | None:
 
 
 def clock_state(by_id: dict[str, dict[str, Any]]) -> str:
-    """ "clear", "ambiguous" or "unavailable": whether the posting clock singles out an offset
-    (clear only when its fit recorded, as a finding, that it is not ambiguous)."""
+    """ "clear", "placed", "ambiguous" or "unavailable": whether the posting clock singles out an
+    offset (clear only when its fit recorded, as a finding, that it is not ambiguous), or only
+    when the working day falls in UTC (placed: its local start is not declared)."""
     offset, ambiguous = by_id.get(OFFSET_ID), by_id.get(AMBIGUOUS_ID)
     if offset is None or not is_available(offset) or not offset.get("interval"):
         return "unavailable"
     said = ambiguous is not None and is_available(ambiguous) and ambiguous["value"] is False
-    return "clear" if said else "ambiguous"
+    if not said:
+        return "ambiguous"
+    start = by_id.get(START_ID)
+    return "placed" if start is not None and start.get("value") is False else "clear"
 
 
 def strongest(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -101,12 +108,19 @@ def _line(f: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> str:
 
 
 def _clock_sentence(by_id: dict[str, dict[str, Any]]) -> str:
-    """The clock as the summary states it: clear (it is then a headline) or ambiguous."""
+    """The clock as the summary states it: clear (it is then a headline), placed or ambiguous."""
     state = clock_state(by_id)
-    if state != "ambiguous":
+    if state not in ("ambiguous", "placed"):
         return ""
     lo, hi = by_id[OFFSET_ID]["interval"]
     span = md_escape(f"{format_value(lo, 'offset')} to {format_value(hi, 'offset')}")
+    if state == "placed":
+        window = by_id.get(WINDOW_ID, {}).get("value") or "a fixed UTC window"
+        return (
+            f"The posting clock places the working day at {md_escape(window)}. Its local start is "
+            f"not declared, so that allows any offset from {span}, and the clock is not among the "
+            "strongest findings (see Posting clock).\n"
+        )
     return (
         f"The posting clock is ambiguous: the offsets from {span} cannot be told apart, so no "
         "operator clock is read from this data and the clock is not among the strongest "
@@ -143,8 +157,10 @@ def headline_rule_markdown() -> str:
     )
     return (
         "The summary names at most five findings. The best-fitting UTC offset of the posting "
-        "clock comes first when its fit is clear (no other offset can be told apart); an "
-        "ambiguous fit is stated as ambiguous and never named as a finding. The rest are "
+        "clock comes first when its fit is clear (no other offset can be told apart) and the "
+        "profile declares the working day's local start; an ambiguous fit is stated as "
+        "ambiguous, and a clear one without a declared start as the UTC window of the working "
+        "day and the offsets it allows, neither named as a finding. The rest are "
         "findings of the kinds below, each named only when it is available, has a 95% interval "
         "and an n, and its whole interval lies above the reference value given:\n\n"
         f"{rows}\n"

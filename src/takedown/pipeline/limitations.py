@@ -16,7 +16,7 @@ from takedown.findings import entities
 from takedown.ingest.dataset import Dataset
 from takedown.pipeline.availability import unavailable_findings
 from takedown.pipeline.collection import collection_variables
-from takedown.pipeline.headlines import OFFSET_ID, clock_state
+from takedown.pipeline.headlines import OFFSET_ID, WINDOW_ID, clock_state
 from takedown.pipeline.variables import LEGACY_REASON, format_value, is_available
 from takedown.profile import TOPICS, Profile
 from takedown.schema import Coverage
@@ -133,6 +133,14 @@ def _fit(by_id: Findings) -> str:
         return (
             f"The offset fit is ambiguous: the offsets {span} cannot be told apart, so no operator clock "
             "can be read from this data and no share of tweets inside working hours is given."
+        )
+    if state == "placed":
+        window = md_escape(str(by_id.get(WINDOW_ID, {}).get("value") or "a fixed UTC window"))
+        return (
+            f"The offset fit places the working day at {window}, but the profile declares no "
+            "working day from outside the data, so its local start is unknown and the offsets "
+            f"{span} are all allowed. The fit reads a working day from the hours alone: a clock "
+            "set on purpose, or shifts round the clock, would mislead it."
         )
     best = md_escape(format_value(by_id[OFFSET_ID]["value"], "offset"))
     others = (

@@ -136,6 +136,12 @@ def _hours_lines(facts: dict) -> list[str]:
         f"{BUSY_FRACTION:.0%} of the busiest",
         f"#   hour's tweets, on the weekdays with at least {BUSY_FRACTION:.0%} of the busiest "
         "weekday's tweets.",
-        f"working_hours: {{start: {wh.start}, end: {wh.end}, days: {_days(wh.days)}}}",
+        "#   from_data: true says these hours were read off this data, not known from outside",
+        "#   it: scored against the same data they would only return the offset read here, so the",
+        f"#   report gives the offsets a day starting {EARLIEST_START:02d}:00-{LATEST_START:02d}:00 "
+        "local allows. Remove it once outside",
+        "#   evidence (a published analysis, say) gives the working day.",
+        f"working_hours: {{start: {wh.start}, end: {wh.end}, days: {_days(wh.days)}, "
+        "from_data: true}",
         "",
     ]

@@ -21,8 +21,8 @@ import duckdb
 
 from takedown.db import measure_coverage, open_dataset
 from takedown.errors import TakedownError
-from takedown.findings import candidates, clock_fit, entities, groups, traits
-from takedown.findings.clock_fit import DEFAULT_START, EARLIEST_START, LATEST_START
+from takedown.findings import candidates, clock_fit, clock_offset, entities, groups, traits
+from takedown.findings.clock_fit import DEFAULT_START
 from takedown.ingest.dataset import check_dataset_name, load_dataset
 from takedown.pipeline.profile_text import draft_text
 from takedown.profile import load_profile
@@ -99,11 +99,9 @@ def start_band(fit: clock_fit.OffsetFit) -> tuple[int, int]:
 
     The fit assumes a day starting at DEFAULT_START; the data fixes only when the day falls in
     UTC. A day starting between EARLIEST_START and LATEST_START local time moves the offset by
-    as many hours, on top of the bootstrap range."""
-    return (
-        fit.low + EARLIEST_START - DEFAULT_START,
-        fit.high + LATEST_START - DEFAULT_START,
-    )
+    as many hours, on top of the bootstrap range (the report's `clock_verdict.allowed`)."""
+    band = clock_offset.start_band(tuple(fit.plausible), DEFAULT_START)
+    return band[0], band[-1]
 
 
 def choose_offset(

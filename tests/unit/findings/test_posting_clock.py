@@ -35,14 +35,14 @@ def con_of(times: list[str] | pd.Series):
 
 
 def office_times(
-    offset: int, weeks: int = 8, seed: int = 1, start: str = "2020-01-06"
+    offset: int, weeks: int = 8, seed: int = 1, start: str = "2020-01-06", day: tuple = (9, 17)
 ) -> list[str]:
-    """Tweets on a Mon-Fri 09:00-16:59 day at UTC+offset, Poisson counts per hour, a little
-    noise at night and at weekends."""
+    """Tweets on a Mon-Fri working day (default 09:00-16:59) at UTC+offset, Poisson counts per
+    hour, a little noise at night and at weekends."""
     rng = np.random.default_rng(seed)
     hours = pd.date_range(start, periods=weeks * 168, freq="h")  # UTC
     local = hours + pd.Timedelta(hours=offset)
-    office = (local.day_of_week < 5) & (local.hour >= 9) & (local.hour < 17)
+    office = (local.day_of_week < 5) & (local.hour >= day[0]) & (local.hour < day[1])
     n = rng.poisson(np.where(office, 12.0, 0.3))
     return [t.strftime("%Y-%m-%d %H:%M") for t, k in zip(hours, n, strict=True) for _ in range(k)]
 
@@ -139,6 +139,41 @@ def test_no_timezone_shows_utc_and_computes_no_share():
     assert "an assumed Mon-Fri 08:00-17:00 working day" in f["best_utc_offset"].method
     for k in ("profile_utc_offset", "profile_offset_agrees", "profile_offset_verdict"):
         assert f[k].reason == "the profile declares no timezone"
+
+
+def test_drafted_hours_do_not_pin_the_offset_they_were_read_at():
+    """The misleading case: an operation working 09-18 at UTC+8, drafted as UTC+7 with the
+    08-17 day read off the data there. Scored against the same data, those hours return +7
+    alone; the report must give the offsets a day starting 07:00-10:00 allows, with +8 in."""
+    times = office_times(8, day=(9, 18))
+    drafted = Profile(name="t", title="t", timezone="Asia/Bangkok",
+                      working_hours=WorkingHours(start=8, end=17, from_data=True))  # fmt: skip
+    f = by_name(*con_of(times), profile=drafted)
+    assert f["best_utc_offset"].value == 7
+    assert f["best_utc_offset"].interval == (6.0, 9.0)  # 7 + (7 - 8) to 7 + (10 - 8)
+    assert (f["best_utc_offset_low"].value, f["best_utc_offset_high"].value) == (6, 9)
+    assert f["local_start_known"].value is False
+    assert f["working_day_utc"].value == "01:00–10:00 UTC"
+    assert f["offset_reading"].value.startswith("clear about when the working day falls")
+    assert "read off this same data" in f["offset_reading"].value
+    assert "read off this data" in f["best_utc_offset"].method
+    assert f["indistinguishable_offsets"].value == "UTC+7"  # the fit itself is unchanged
+    assert f["profile_offset_verdict"].value == "consistent"
+    assert f["profile_offset_reading"].value.endswith("confirm it among UTC+6 to UTC+9)")
+    # The same hours declared from outside evidence: the fit then reads a local clock, and a
+    # wrong declared start shows as a confident wrong offset. That is the profile's claim.
+    declared = drafted.model_copy(update={"working_hours": WorkingHours(start=8, end=17)})
+    g = by_name(*con_of(times), profile=declared)
+    assert g["best_utc_offset"].interval == (7.0, 7.0)
+    assert g["local_start_known"].value is True
+
+
+def test_no_working_day_widens_the_offset_by_the_start_band():
+    f = by_name(*con_of(office_times(8, day=(9, 18))), profile=Profile(name="t", title="t"))
+    lo, hi = f["best_utc_offset"].interval
+    assert lo <= 8 <= hi and hi - lo >= 3
+    assert f["local_start_known"].value is False
+    assert f["offset_ambiguous"].value is False  # the data's fit is clear; the start is not
 
 
 @pytest.mark.slow
@@ -283,16 +318,24 @@ def test_reading_phrases():
                             days=30, scores=pd.DataFrame())  # fmt: skip
 
     assert (
-        cv.reading(fit((8,), False)) == "clear: no other offset could be told apart from the best"
+        cv.reading(fit((8,), False), SHANGHAI)
+        == "clear: no other offset could be told apart from the best"
     )
     assert (
-        cv.reading(fit((7, 8), False))
+        cv.reading(fit((7, 8), False), SHANGHAI)
         == "clear to within UTC+7 to UTC+8, the offsets that could not be told apart"
     )
-    assert cv.reading(fit((-5, -4, -3, -2), True)).startswith("ambiguous: UTC−5 to UTC−2 could not")
-    assert cv.reading(fit((-5, 2), True)).startswith("ambiguous: UTC−5, UTC+2 could not")
+    assert cv.reading(fit((-5, -4, -3, -2), True), SHANGHAI).startswith(
+        "ambiguous: UTC−5 to UTC−2 could not"
+    )
+    assert cv.reading(fit((-5, 2), True), SHANGHAI).startswith("ambiguous: UTC−5, UTC+2 could not")
+    assert cv.reading(fit((8,), False), Profile(name="t", title="t")) == (
+        "clear about when the working day falls (00:00–09:00 UTC at the best fit), not about "
+        "its local clock: the profile declares no working day, and a day starting between "
+        "07:00 and 10:00 local allows UTC+7 to UTC+10"
+    )
     many = (-12, -11, -10, -9, -8, 0, 1, 2, 3, 4, 5, 14)
-    assert cv.reading(fit(many, True)).startswith(
+    assert cv.reading(fit(many, True), SHANGHAI).startswith(
         "ambiguous: 12 of the 27 offsets, from UTC−12 to UTC+14, could not be told apart"
     )
 

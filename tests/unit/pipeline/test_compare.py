@@ -66,16 +66,35 @@ def test_offset_range_row():
         {"dataset": "a", "best": 8, "low": 8, "high": 8, "plausible": [8]},
         {"dataset": "b", "best": 3, "low": 2, "high": 3, "plausible": [3, 2]},
     ]
-    row = ct.offset_range_row([A, B], fits)
+    declared = {"start": 8, "end": 17}
+    a, b = {**A, "working_hours": declared}, {**B, "working_hours": declared}
+    row = ct.offset_range_row([a, b], fits)
     assert [c["text"] for c in row["cells"]] == [
         "UTC+8 (no other offset fits as well)",
         "UTC+3 (cannot be told apart: UTC+2 to UTC+3)",
     ]
     ira = [{"dataset": "a", "best": -3, "low": -5, "high": 0, "plausible": [-3, -4, -2, -5, -1, 0]}]
-    assert ct.offset_range_row([A], ira)["cells"][0]["text"] == (
+    assert ct.offset_range_row([a], ira)["cells"][0]["text"] == (
         "ambiguous: UTC−5 to UTC+0 fit a working day about as well (best UTC−3)"
     )
-    assert ct.offset_range_row([A], [])["cells"][0]["status"] == "unavailable"
+    assert ct.offset_range_row([a], [])["cells"][0]["status"] == "unavailable"
+    # No working day declared, or one a draft read off the data: the start band, not +8 alone.
+    drafted = {**A, "working_hours": {**declared, "from_data": True}}
+    for inp in (A, {**A, "working_hours": {}}, drafted):
+        assert ct.offset_range_row([inp], fits[:1])["cells"][0]["text"] == (
+            "UTC+7 to UTC+10: the working day's local start is not declared"
+        )
+
+
+def test_a_report_whose_start_is_not_declared_shows_the_range():
+    inp = _inp("a", [
+        {"id": "posting_clock.best_utc_offset", "label": "Offset", "value": 7, "unit": "offset",
+         "interval": [6.0, 9.0], "status": "ok"},
+        {"id": "posting_clock.offset_ambiguous", "value": False, "status": "ok"},
+        {"id": "posting_clock.local_start_known", "value": False, "status": "ok"},
+    ])  # fmt: skip
+    cells = _row(ct.core_rows([inp]), "posting_clock.best_utc_offset")["cells"]
+    assert cells[0]["text"] == "UTC+6 to UTC+9: the working day's local start is not declared"
 
 
 def _clock(best: int, interval: list[int], ambiguous: bool) -> dict:

@@ -107,6 +107,24 @@ def test_a_clear_clock_comes_first_an_ambiguous_one_is_stated_never_named():
     assert ids(offset_without_flag) == ["followers.zero_share"]
 
 
+def test_a_clear_fit_without_a_declared_start_is_placed_never_named():
+    """Drafted working hours pin the offset they were read at; the summary must not name it."""
+    base = [share("followers.zero_share", 0.7, 0.8)]
+    start = {"id": "posting_clock.local_start_known", "label": "known", "unit": "text",
+             "value": False, "interval": None, "n": None, "status": "ok", "reason": None}  # fmt: skip
+    window = {**start, "id": "posting_clock.working_day_utc", "value": "01:00–10:00 UTC"}
+    findings = clock(6, 9, ambiguous=False) + [start, window] + base
+    assert clock_state({f["id"]: f for f in findings}) == "placed"
+    assert ids(findings) == ["followers.zero_share"]
+    text = pypandoc.convert_text(
+        headlines_markdown(findings), "plain", format=READER, extra_args=["--wrap=none"]
+    )
+    assert "The posting clock places the working day at 01:00–10:00 UTC." in text
+    assert "allows any offset from UTC+6 to UTC+9" in text
+    known = clock(8, 8, ambiguous=False) + [{**start, "value": True}] + base
+    assert ids(known)[0] == "posting_clock.best_utc_offset"
+
+
 def test_each_line_gives_value_interval_and_n_as_text():
     findings = [
         share("followers.zero_share", 0.7797399385, 0.7901889306, n=23750, label="Zero <b>{{<"),

@@ -153,3 +153,18 @@ def test_the_whole_section_holds_every_part_and_no_shortcode():
     for part in ("uniform sample", "account_creation_date", "read on UTC, by assumption",
                  "Top <b>tag. Why: hashtags is empty {{< var x >}}."):  # fmt: skip
         assert part in text
+
+
+def test_a_clear_fit_without_a_declared_start_gives_the_window_and_the_allowed_offsets():
+    by_id = {
+        "posting_clock.best_utc_offset": row("posting_clock.best_utc_offset", 7, "offset",
+                                             interval=[6.0, 9.0]),
+        "posting_clock.offset_ambiguous": row("posting_clock.offset_ambiguous", False, "text"),
+        "posting_clock.local_start_known": row("posting_clock.local_start_known", False, "text"),
+        "posting_clock.working_day_utc": row("posting_clock.working_day_utc", "01:00–10:00 UTC",
+                                             "text"),
+    }  # fmt: skip
+    text = plain(clock_part(Profile(name="p", title="t"), by_id))
+    assert "The offset fit places the working day at 01:00–10:00 UTC" in text
+    assert "the offsets from UTC+6 to UTC+9 are all allowed" in text
+    assert "The offset fit is clear (" not in text

@@ -43,7 +43,7 @@ def test_clear_working_day_at_plus_8_drafts_its_zone_and_hours():
     assert (fit.best, fit.low, fit.high, fit.ambiguous) == (8, 8, 8, False)
     assert facts["working_day"] and facts["night_share"] <= clock_fit.NIGHT_SHARE_MAX
     assert values["timezone"] == "Asia/Shanghai"
-    assert values["working_hours"] == {"start": 8, "end": 17,
+    assert values["working_hours"] == {"start": 8, "end": 17, "from_data": True,
                                        "days": ["Mon", "Tue", "Wed", "Thu", "Fri"]}  # fmt: skip
     assert "NOT DRAFTED" not in text
 

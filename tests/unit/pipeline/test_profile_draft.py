@@ -33,8 +33,9 @@ def test_zone_preferences():
 
 def _fit(best: int, low: int | None = None, high: int | None = None) -> OffsetFit:
     low, high = best if low is None else low, best if high is None else high
-    return OffsetFit(best=best, share=0.8, low=low, high=high, plausible=[best], ambiguous=False, draws=200,
-                     days=100, tweets=1000)  # fmt: skip
+    plausible = sorted(range(low, high + 1), key=lambda o: (o != best, abs(o - best), o))
+    return OffsetFit(best=best, share=0.8, low=low, high=high, plausible=plausible, ambiguous=False,
+                     draws=200, days=100, tweets=1000)  # fmt: skip
 
 
 def test_start_band_widens_the_bootstrap_range():

@@ -19,6 +19,7 @@ import yaml
 from takedown.compose.escape import md_escape
 from takedown.errors import RenderError, TakedownError
 from takedown.findings.clients import AUTOMATION_CLIENTS
+from takedown.findings.clock_offset import EARLIEST_START, LATEST_START
 from takedown.hashing import sha256_file, sha256_json
 from takedown.pipeline.archive import atlas_data, atlas_table
 from takedown.pipeline.composer import run_engine, scratch_project, set_front_matter
@@ -140,7 +141,12 @@ def _compose(root: Path, scratch: Path, ops: list[dict], engine: str, version: s
     failed = sum(1 for op in ops if op["status"] == "failed")
     variables = {
         "report": {"version": version, "date": created.date().isoformat(), "engine": engine},
-        "atlas": {"count": str(len(ops)), "failed": str(failed)},
+        "atlas": {
+            "count": str(len(ops)),
+            "failed": str(failed),
+            "earliest_start": f"{EARLIEST_START:02d}:00",
+            "latest_start": f"{LATEST_START:02d}:00",
+        },
     }
     (project / "_variables.yml").write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=True), encoding="utf-8"

@@ -47,16 +47,25 @@ def core_of(findings: dict[str, dict[str, Any]], extra: dict[str, dict]) -> dict
             continue
         keep = ("status", "value", "interval", "n", "reason")
         picked[fid] = {k: f.get(k) for k in keep if f.get(k) is not None}
-    off = findings.get("posting_clock.offset_ambiguous", {})
-    if off.get("value") is True:
-        picked["posting_clock.best_utc_offset"]["ambiguous"] = True
+    offset = picked["posting_clock.best_utc_offset"]
+    if findings.get("posting_clock.offset_ambiguous", {}).get("value") is True:
+        offset["ambiguous"] = True
+    if findings.get("posting_clock.local_start_known", {}).get("value") is False:
+        offset["start_known"] = False  # drafted or no working hours: a range, never one offset
     return picked
 
 
 def _offset(f: dict) -> str:
+    """A single offset only where the data singles one out and the profile declares the day's
+    local start; otherwise the range the data allows, saying why it is a range."""
     lo, hi = (f.get("interval") or [f["value"], f["value"]])[:2]
-    if f.get("ambiguous") or lo != hi:
-        return f"ambiguous: UTC{int(lo):+d} to UTC{int(hi):+d}"
+    span = f"UTC{int(lo):+d} to UTC{int(hi):+d}"
+    if f.get("ambiguous"):
+        return f"ambiguous: {span}"
+    if f.get("start_known") is False:
+        return f"{span} (local start not declared)"
+    if lo != hi:
+        return f"UTC{int(f['value']):+d} ({span})"
     return f"UTC{int(f['value']):+d}"
 
 

@@ -32,6 +32,28 @@ def test_an_ambiguous_clock_is_shown_as_its_range():
     )
 
 
+def test_an_offset_is_single_only_when_the_data_and_a_declared_start_single_it_out():
+    """A drafted profile's hours pin the offset they were read at: the atlas must show the range
+    a day starting 07:00-10:00 allows, not that offset alone (27 of 39 operations of the
+    synthetic archive showed a single offset an hour off the planted one)."""
+    fid = "posting_clock.best_utc_offset"
+
+    def shown(offset: dict, start_known: bool | None) -> str:
+        found = {fid: {"status": "ok", "n": 30, **offset},
+                 "posting_clock.offset_ambiguous": {"status": "ok", "value": False}}  # fmt: skip
+        if start_known is not None:
+            found["posting_clock.local_start_known"] = {"status": "ok", "value": start_known}
+        return cell(fid, core_of(found, {})[fid])
+
+    assert (
+        shown({"value": 7, "interval": [6, 9]}, False)
+        == "UTC+6 to UTC+9 (local start not declared)"
+    )
+    assert shown({"value": 8, "interval": [8, 8]}, True) == "UTC+8"
+    assert shown({"value": 8, "interval": [7, 8]}, True) == "UTC+8 (UTC+7 to UTC+8)"
+    assert shown({"value": 8, "interval": [8, 8]}, None) == "UTC+8"  # a report from before
+
+
 def test_a_failed_operation_says_where_and_why_and_names_are_escaped():
     ops = [{"name": "<b>x</b>", "status": "failed", "stage": "ingest", "reason": "bad gzip"}]
     md = markdown_tables(ops)
