@@ -159,9 +159,11 @@ def profile_init(
                 if facts["zone"]
                 else "no timezone drafted (the data does not single out an operator clock)"
             )
+            low, high = facts["band"]
             clock = (
                 f"{shown}; fitted offset {fit.best:+d} (cannot be told apart: {fit.low:+d} to "
-                f"{fit.high:+d}) for a day starting at 08:00"
+                f"{fit.high:+d}) for a day starting at 08:00, {low:+d} to {high:+d} for one "
+                "starting 07:00-10:00"
             )
         console.print(
             f"wrote {path} in {time.perf_counter() - t0:.1f} s: {clock}; edit it, then "

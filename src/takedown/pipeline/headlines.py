@@ -117,9 +117,9 @@ def _clock_sentence(by_id: dict[str, dict[str, Any]]) -> str:
     if state == "placed":
         window = by_id.get(WINDOW_ID, {}).get("value") or "a fixed UTC window"
         return (
-            f"The posting clock places the working day at {md_escape(window)}. Its local start is "
-            f"not declared, so that allows any offset from {span}, and the clock is not among the "
-            "strongest findings (see Posting clock).\n"
+            f"The posting clock places the working day at {md_escape(window)}. Nothing outside "
+            f"the data gives its local start, so that allows any offset from {span}, and the "
+            "clock is not among the strongest findings (see Posting clock).\n"
         )
     return (
         f"The posting clock is ambiguous: the offsets from {span} cannot be told apart, so no "
@@ -137,8 +137,8 @@ def headlines_markdown(findings: list[dict[str, Any]]) -> str:
             "The findings that lie furthest above their reference value on this dataset, by "
             "the rule the methods appendix states: a share is named only when its whole 95% "
             "interval lies above half, the weekday / weekend rate only when it lies above 1, and "
-            "a clock offset only when the fit is clear; at most five, each with its interval "
-            "and n:\n\n"
+            "a clock offset only when the fit is clear and the working day's local start "
+            "declared; at most five, each with its interval and n:\n\n"
         )
         body = head + "".join(_line(f, by_id) for f in chosen)
     else:

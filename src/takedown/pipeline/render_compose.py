@@ -38,6 +38,7 @@ from takedown.pipeline.sections import (
     summary,
 )
 from takedown.pipeline.variables import finding_variables
+from takedown.profile import WorkingHours
 
 
 @dataclass(frozen=True)
@@ -151,11 +152,25 @@ def _write_variables(
     variables["profile"] = {
         "name": job.profile.name,
         "timezone": job.profile.timezone or "none declared",
+        "working_hours": working_hours_text(job.profile.working_hours),
     }
     variables["collection"] = collection_variables(job.profile.collection)
     (project / "_variables.yml").write_text(
         yaml.safe_dump(variables, allow_unicode=True, sort_keys=True), encoding="utf-8"
     )
+
+
+def working_hours_text(wh: WorkingHours | None) -> str:
+    """The profile's working day as the posting-clock section names it, saying when a draft
+    read it off this data: a share inside those hours then measures the data's busiest hours."""
+    if wh is None:
+        return "none declared"
+    days = f"{wh.days[0]}-{wh.days[-1]}" if len(wh.days) > 1 else wh.days[0]
+    text = f"{days} {wh.start:02d}:00-{wh.end:02d}:00"
+    if wh.from_data:
+        text += (", read off this data by a draft profile, so the share measures the busiest hours of "
+                 "this data rather than testing a declared day")  # fmt: skip
+    return text
 
 
 def _write_generated(
