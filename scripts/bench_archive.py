@@ -298,6 +298,33 @@ def _warm(ratio: dict[str, float]) -> float:
     return ratio["ingest_work_s"] / max(ratio["bare_work_s"], 1e-3)
 
 
+def clock_truth(work: Path) -> str:
+    """The atlas's offset column against each operation's planted offset (truth-<op>.json): how
+    many ranges hold it, how many show one offset alone, and which miss."""
+    atlas = sorted((work / "reports" / "atlas").glob("*/atlas.csv"))
+    if not atlas:
+        return "atlas offsets against the planted truth: no atlas.csv"
+    fid = "posting_clock.best_utc_offset"
+    held, single, fitted, misses = 0, 0, 0, []
+    with atlas[-1].open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            truth = work / f"truth-{row['operation']}.json"
+            if not row[fid] or not truth.is_file():
+                continue
+            planted = json.loads(truth.read_text())["utc_offset_hours"]
+            lo, hi = float(row[f"{fid}.low"]), float(row[f"{fid}.high"])
+            fitted += 1
+            single += lo == hi
+            if lo <= planted <= hi:
+                held += 1
+            else:
+                misses.append(
+                    f"{row['operation']} planted {planted:+d}, shown {lo:+.0f} to {hi:+.0f}"
+                )
+    return (f"atlas offsets against the planted truth: {held} of {fitted} ranges hold the planted "
+            f"offset, {single} show one offset alone" + "".join(f"\n  miss: {m}" for m in misses))  # fmt: skip
+
+
 def report(work: Path, ops: list[dict], gen_s: float, total_s: float, sampler: Sampler,
            args: argparse.Namespace) -> None:  # fmt: skip
     """The table and the totals."""
@@ -331,6 +358,7 @@ def report(work: Path, ops: list[dict], gen_s: float, total_s: float, sampler: S
     print(f"takedown archive: {total_s:.0f} s in all ({n / total_s:,.0f} tweets/s); peak tree RSS "
           f"{sampler.rss / 2**30:.2f} GiB; peak disk {sampler.disk / 2**30:.2f} GiB (the work "
           f"folder: CSV, data, reports, cache); load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print(clock_truth(work))
     if args.scale == 0.1 and args.limit is None and not args.stream:
         verdict = "meets" if total_s < 720 else "misses"
         print(f"target at --scale 0.1: under 720 s; this run {verdict} it")
