@@ -150,5 +150,5 @@ def test_limitations_state_the_sample_the_utc_assumption_and_each_unavailable_fi
     assert "count in the sample and none is multiplied up" in text
     assert "declares no timezone, so hours and weekdays are read on UTC, by assumption" in text
     span = offset_span(rendered_ira["findings"])
-    assert f"The offset fit is ambiguous: the offsets {span} cannot be told apart" in text
+    assert f"The offset fit is ambiguous: the data allows any offset {span}" in text
     assert "The users file lacks, or leaves empty in every row: account_creation_date" in text

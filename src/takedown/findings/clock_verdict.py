@@ -4,6 +4,11 @@ about the profile's declared timezone: consistent with the data, or contradicted
 The report shows an operator's clock only when the profile declares one and the fit does not
 call it into doubt: with no timezone, or an ambiguous fit, it shows UTC and computes no share
 inside working hours (that would measure an assumed window, not the data).
+
+The data fixes when a working day falls in UTC, not the hour it starts. Only working hours
+declared from outside evidence turn that into one offset; with none, or with hours a draft read
+off this same data (`from_data`), the offsets allowed are those a day starting 07:00-10:00 local
+would give (`allowed`), and the report never names one of them alone.
 """
 
 from __future__ import annotations

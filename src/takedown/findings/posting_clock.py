@@ -167,7 +167,7 @@ def _spec(profile: Profile) -> dict[str, tuple[str, str]]:
         "working_day_utc": ("text", "When the working day falls in UTC, at the best offset"),
         "median_tweet_date": ("date", "Date of the median tweet (UTC)"),
         "profile_utc_offset": ("text", f"UTC offset of {tz or 'the profile timezone'} at the median tweet time"),
-        "profile_offset_agrees": ("text", "The profile's offset is among the best-fitting (true/false)"),
+        "profile_offset_agrees": ("text", "The profile's offset is among those the data allows (true/false)"),
         "profile_offset_verdict": ("text", "The data on the profile's timezone: consistent or contradicted"),
         "profile_offset_reading": ("text", "How the profile's offset compares with the fit"),
     }  # fmt: skip

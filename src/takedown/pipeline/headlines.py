@@ -122,7 +122,7 @@ def _clock_sentence(by_id: dict[str, dict[str, Any]]) -> str:
             "clock is not among the strongest findings (see Posting clock).\n"
         )
     return (
-        f"The posting clock is ambiguous: the offsets from {span} cannot be told apart, so no "
+        f"The posting clock is ambiguous: the data allows any offset from {span}, so no "
         "operator clock is read from this data and the clock is not among the strongest "
         "findings (see Limitations).\n"
     )

@@ -131,7 +131,7 @@ def _fit(by_id: Findings) -> str:
     span = md_escape(f"from {format_value(lo, 'offset')} to {format_value(hi, 'offset')}")
     if state == "ambiguous":
         return (
-            f"The offset fit is ambiguous: the offsets {span} cannot be told apart, so no operator clock "
+            f"The offset fit is ambiguous: the data allows any offset {span}, so no operator clock "
             "can be read from this data and no share of tweets inside working hours is given."
         )
     if state == "placed":

@@ -102,7 +102,7 @@ def test_a_clear_clock_comes_first_an_ambiguous_one_is_stated_never_named():
     text = pypandoc.convert_text(
         headlines_markdown(findings), "plain", format=READER, extra_args=["--wrap=none"]
     )
-    assert "The posting clock is ambiguous: the offsets from UTC−5 to UTC+0 cannot be told" in text
+    assert "The posting clock is ambiguous: the data allows any offset from UTC−5 to UTC+0" in text
     offset_without_flag = clock(8, 8, ambiguous=False)[:1] + base  # no recorded verdict
     assert ids(offset_without_flag) == ["followers.zero_share"]
 
