@@ -214,6 +214,18 @@ def _umask() -> int:
     return mask
 
 
+DRAFTED_BY = "# Drafted by takedown library "
+
+
+def drafted_by() -> str:
+    """The draft's first line: the library that wrote it. A draft of an older library may hold
+    what that library got wrong (before from_data, drafted hours read as declared), so
+    `takedown archive` redrafts its own drafts when this line changes."""
+    from takedown.pipeline.execute import library_version
+
+    return f"{DRAFTED_BY}{library_version()}.\n"
+
+
 def draft(
     dataset: str, *, data_dir: Path, out: Path | None = None, force: bool = False
 ) -> tuple[Path, dict]:
@@ -231,7 +243,7 @@ def draft(
         raise TakedownError(f"{out}: not a file; pass --out profiles/<name>.yml")
     facts = gather(data_dir / dataset)
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", dataset)
-    text = draft_text(name, facts, created=datetime.now(UTC))
+    text = drafted_by() + draft_text(name, facts, created=datetime.now(UTC))
     made = [p for p in (out.parent, *out.parent.parents) if not p.exists()]
     tmp = None
     try:

@@ -18,8 +18,9 @@ from takedown.pipeline.archive.discover import Operation
 
 
 def pick_profile(op: Operation, data_dir: Path, profiles: Path, changed: bool) -> tuple[Path, bool]:
-    """P/<name>.yml when it exists; else the draft P/drafts/<name>.yml, redrafted on new data."""
-    from takedown.pipeline.profile_draft import draft
+    """P/<name>.yml when it exists; else the draft P/drafts/<name>.yml, redrafted on new data or
+    when another library wrote it."""
+    from takedown.pipeline.profile_draft import draft, drafted_by
 
     if op.profile is not None:
         return op.profile, False
@@ -27,9 +28,18 @@ def pick_profile(op: Operation, data_dir: Path, profiles: Path, changed: bool) -
     if own.is_file():
         return own, False
     drafted = profiles / "drafts" / f"{op.name}.yml"
-    if changed or not drafted.is_file():
+    if changed or not _first_line(drafted) == drafted_by():
         draft(op.name, data_dir=data_dir, out=drafted, force=True)
     return drafted, True
+
+
+def _first_line(path: Path) -> str:
+    """A file's first line with its newline, or "" when it cannot be read."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return fh.readline()
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def ingest_operation(op: Operation, data_dir: Path) -> tuple[Any, bool]:
