@@ -63,7 +63,7 @@ def _offset(f: dict) -> str:
     if f.get("ambiguous"):
         return f"ambiguous: {span}"
     if f.get("start_known") is False:
-        return f"{span} (local start not declared)"
+        return span  # the tables' caption says why
     if lo != hi:
         return f"UTC{int(f['value']):+d} ({span})"
     return f"UTC{int(f['value']):+d}"
@@ -90,7 +90,10 @@ def cell(fid: str, f: dict) -> str:
 TABLES = (
     ("tbl-atlas-size", "Every operation's size, span and top language, from its own report.",
      CORE[:4] + CORE[10:]),
-    ("tbl-atlas-findings", "Every operation's core findings, each with its 95% interval and n, from its own report.",
+    ("tbl-atlas-findings", "Every operation's core findings, each with its 95% interval and n, from its own report. "
+     "A UTC offset is one offset only where the data and a declared working day single it out; a range "
+     "where the operation's profile declares no local start of its working day (a drafted profile "
+     "reads its hours off the same data), and an ambiguous fit says so.",
      CORE[4:10]),
 )  # fmt: skip
 

@@ -45,13 +45,15 @@ def test_an_offset_is_single_only_when_the_data_and_a_declared_start_single_it_o
             found["posting_clock.local_start_known"] = {"status": "ok", "value": start_known}
         return cell(fid, core_of(found, {})[fid])
 
-    assert (
-        shown({"value": 7, "interval": [6, 9]}, False)
-        == "UTC+6 to UTC+9 (local start not declared)"
-    )
+    assert shown({"value": 7, "interval": [6, 9]}, False) == "UTC+6 to UTC+9"
     assert shown({"value": 8, "interval": [8, 8]}, True) == "UTC+8"
     assert shown({"value": 8, "interval": [7, 8]}, True) == "UTC+8 (UTC+7 to UTC+8)"
     assert shown({"value": 8, "interval": [8, 8]}, None) == "UTC+8"  # a report from before
+
+
+def test_the_findings_caption_says_when_an_offset_is_a_range():
+    caption = markdown_tables([]).split("{#tbl-atlas-findings}")[0].rsplit("\n: ", 1)[1]
+    assert "no local start of its working day" in caption and "ambiguous" in caption
 
 
 def test_a_failed_operation_says_where_and_why_and_names_are_escaped():
