@@ -27,7 +27,11 @@ def render(
     ),
     engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "auto",
     jobs: Annotated[
-        int, typer.Option(min=0, help="Notebooks run in parallel (0: one per core).")
+        int,
+        typer.Option(
+            min=0,
+            help="Notebooks run in parallel (0: one per core, and one more on a small dataset).",
+        ),
     ] = 0,
     force: Annotated[
         bool,
