@@ -87,7 +87,7 @@ def choose_clock(
     """The clock the section reads the data on, and why no share is computed when it is none."""
     tz = profile.timezone
     if fit is not None and fit.ambiguous:
-        why = f"the offset fit is ambiguous ({span(fit)} fit a working day about as well)"
+        why = f"the offset fit is ambiguous ({span(allowed(fit, profile))} fit a working day about as well)"
         also = f", not the profile timezone {tz}" if tz else ""
         return Clock("UTC", f"{NO_CLOCK}: {why}, so the clock shown is UTC{also}",
                      f"{why}, so {NO_CLOCK}, and a share inside working hours would measure "
@@ -125,7 +125,10 @@ def reading(fit: co.OffsetFit, profile: Profile) -> str:
     """How clearly the data singles out one offset, as a clause the report quotes."""
     sp = span(fit) + ("," if " offsets, from " in span(fit) else "")
     if fit.ambiguous:
-        return f"ambiguous: {sp} could not be told apart, so the data does not single out one clock"
+        text = f"ambiguous: {sp} could not be told apart, so the data does not single out one clock"
+        if start_known(profile):
+            return text
+        return f"{text}; with the working day's local start unknown, it allows {span(allowed(fit, profile))}"
     if not start_known(profile):
         window = co.utc_window(fit.best, fit_hours(profile))
         return (

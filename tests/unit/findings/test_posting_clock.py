@@ -329,6 +329,9 @@ def test_reading_phrases():
         "ambiguous: UTC−5 to UTC−2 could not"
     )
     assert cv.reading(fit((-5, 2), True), SHANGHAI).startswith("ambiguous: UTC−5, UTC+2 could not")
+    assert cv.reading(fit((-5, -4, -3, -2), True), Profile(name="t", title="t")).endswith(
+        "single out one clock; with the working day's local start unknown, it allows UTC−6 to UTC+0"
+    )
     assert cv.reading(fit((8,), False), Profile(name="t", title="t")) == (
         "clear about when the working day falls (00:00–09:00 UTC at the best fit), not about "
         "its local clock: the profile declares no working day, and a day starting between "
