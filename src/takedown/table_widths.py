@@ -28,6 +28,10 @@ WIDE = re.compile(
 )
 
 
+# Where a line may break: whitespace, but not the no-break spaces (str.split() breaks at them).
+BREAKS = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+
+
 # Capitals and a few broad signs run about a third wider than the average character.
 _BROAD = re.compile(r"[A-Z@%&#mw]")
 
@@ -45,7 +49,7 @@ def text_width(text: str) -> int:
 def longest_token(text: str) -> int:
     """Width of the longest run a line break may not split (at most TOKEN_CAP): whitespace and
     wide characters are break opportunities."""
-    runs = WIDE.sub(" ", text).split()
+    runs = [r for r in BREAKS.split(WIDE.sub(" ", text)) if r]
     widest = min(TOKEN_CAP, max((_width(r) for r in runs), default=0))
     return max(widest, 2) if WIDE.search(text) else widest
 

@@ -71,4 +71,4 @@ def test_a_drafted_clock_gives_the_range_that_holds_the_planted_offset(
     start = (hours[0] - offset) % 24
     assert f["posting_clock.working_day_utc"]["value"].startswith(f"{start:02d}:00")
     shown = cell(OFFSET, core_of(f, {})[OFFSET])
-    assert shown == f"UTC{int(lo):+d} to UTC{int(hi):+d}"
+    assert shown == f"UTC{int(lo):+d}\u00a0to\u00a0UTC{int(hi):+d}"  # one unbreakable run

@@ -84,3 +84,10 @@ def test_a_table_too_wide_for_the_page_is_split_repeating_its_first_column():
         assert sum(len(cols[i][0]) + 3 for i in g) <= 96
     # up to SPLIT_SLACK over the budget (rounded-up estimates) it stays whole
     assert column_groups([["x" * 30], ["y" * 30], ["z" * 40]], budget=96) == [[0, 1, 2]]
+
+
+def test_a_no_break_space_joins_a_run_that_no_engine_breaks():
+    """The atlas writes an offset range with no-break spaces; sized by its words alone, its
+    column was too narrow for the run, which then ran into the next column."""
+    assert longest_token("UTC+1\u00a0to\u00a0UTC+4") == longest_token("UTC+1xtoxUTC+4")
+    assert longest_token("UTC+1 to UTC+4") == longest_token("UTC+1")

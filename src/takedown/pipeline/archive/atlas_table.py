@@ -59,7 +59,9 @@ def _offset(f: dict) -> str:
     """A single offset only where the data singles one out and the profile declares the day's
     local start; otherwise the range the data allows, saying why it is a range."""
     lo, hi = (f.get("interval") or [f["value"], f["value"]])[:2]
-    span = f"UTC{int(lo):+d} to UTC{int(hi):+d}"
+    # No-break spaces: the column is sized to its longest unbreakable run, and a range broken
+    # over three lines ("UTC+1 / to / UTC+4") made every row of the PDF's table three lines tall.
+    span = f"UTC{int(lo):+d}\u00a0to\u00a0UTC{int(hi):+d}"
     if f.get("ambiguous"):
         return f"ambiguous: {span}"
     if f.get("start_known") is False:

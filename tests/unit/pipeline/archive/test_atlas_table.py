@@ -28,7 +28,7 @@ def test_cells_show_intervals_and_never_a_zero_for_unavailable():
 def test_an_ambiguous_clock_is_shown_as_its_range():
     core = core_of(FINDINGS, {})
     assert cell("posting_clock.best_utc_offset", core["posting_clock.best_utc_offset"]) == (
-        "ambiguous: UTC-5 to UTC+0"
+        "ambiguous: UTC-5\u00a0to\u00a0UTC+0"
     )
 
 
@@ -45,9 +45,9 @@ def test_an_offset_is_single_only_when_the_data_and_a_declared_start_single_it_o
             found["posting_clock.local_start_known"] = {"status": "ok", "value": start_known}
         return cell(fid, core_of(found, {})[fid])
 
-    assert shown({"value": 7, "interval": [6, 9]}, False) == "UTC+6 to UTC+9"
+    assert shown({"value": 7, "interval": [6, 9]}, False) == "UTC+6\u00a0to\u00a0UTC+9"
     assert shown({"value": 8, "interval": [8, 8]}, True) == "UTC+8"
-    assert shown({"value": 8, "interval": [7, 8]}, True) == "UTC+8 (UTC+7 to UTC+8)"
+    assert shown({"value": 8, "interval": [7, 8]}, True) == "UTC+8 (UTC+7\u00a0to\u00a0UTC+8)"
     assert shown({"value": 8, "interval": [8, 8]}, None) == "UTC+8"  # a report from before
 
 
