@@ -41,15 +41,32 @@ def fit_hours(profile: Profile) -> WorkingHours:
 def start_known(profile: Profile) -> bool:
     """The profile declares its working day from outside evidence. Only then does the offset fit
     read a local clock: the data fixes when a working day falls in UTC, not the hour it starts."""
-    return profile.working_hours is not None and not profile.working_hours.from_data
+    return hours_known(profile.working_hours)
+
+
+def hours_known(wh: WorkingHours | None) -> bool:
+    """Working hours declared, and not read off the data by a draft (`from_data`)."""
+    return wh is not None and not wh.from_data
 
 
 def allowed(fit: co.OffsetFit, profile: Profile) -> tuple[int, ...]:
-    """The offsets the data allows: those the fit cannot tell apart from the best, and where the
-    day's local start is unknown, each moved as a start between 07:00 and 10:00 would move it."""
-    if start_known(profile):
-        return fit.indistinguishable
-    return co.start_band(fit.indistinguishable, fit_hours(profile).start)
+    """The offsets the data allows (see `allowed_offsets`)."""
+    return allowed_offsets(fit.indistinguishable, profile.working_hours)
+
+
+def allowed_offsets(offsets: tuple[int, ...], wh: WorkingHours | None) -> tuple[int, ...]:
+    """The offsets a fit could not tell apart from the best, scored on `wh` (or the assumed day);
+    where the day's local start is unknown, each moved as a start between 07:00 and 10:00
+    would move it."""
+    if hours_known(wh):
+        return offsets
+    return co.start_band(offsets, (wh or WorkingHours()).start)
+
+
+def day_window(wh: WorkingHours) -> str:
+    """A working day as the report names it: "Mon-Fri 09:00-18:00"."""
+    days = f"{wh.days[0]}-{wh.days[-1]}" if len(wh.days) > 1 else wh.days[0]
+    return f"{days} {wh.start:02d}:00-{wh.end:02d}:00"
 
 
 def unknown_start(profile: Profile) -> str:
@@ -60,9 +77,7 @@ def unknown_start(profile: Profile) -> str:
 
 
 def fit_window(profile: Profile) -> str:
-    wh = fit_hours(profile)
-    days = f"{wh.days[0]}-{wh.days[-1]}" if len(wh.days) > 1 else wh.days[0]
-    window = f"{days} {wh.start:02d}:00-{wh.end:02d}:00"
+    window = day_window(fit_hours(profile))
     if profile.working_hours is None:
         return f"an assumed {window} working day (the profile declares none)"
     if profile.working_hours.from_data:

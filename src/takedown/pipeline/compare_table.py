@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from takedown.compose.escape import md_escape, md_table
-from takedown.findings.clock_offset import AMBIGUOUS_HOURS, start_band
+from takedown.findings.clock_offset import AMBIGUOUS_HOURS
+from takedown.findings.clock_verdict import allowed_offsets, hours_known
 from takedown.pipeline.variables import format_interval, format_value
 from takedown.profile import WorkingHours
 
@@ -114,10 +115,11 @@ def _range(inp: dict[str, Any], fit: dict[str, Any]) -> tuple[str, list[int]]:
     or one read off the data, the range a day starting 07:00-10:00 local allows (as its report
     gives it), not the bootstrap's alone."""
     far = any(abs(o - fit["best"]) >= AMBIGUOUS_HOURS for o in fit["plausible"])
-    declared = inp.get("working_hours") or {}
-    if declared and not declared.get("from_data"):
+    declared = inp.get("working_hours")
+    wh = WorkingHours(**declared) if declared else None
+    if hours_known(wh):
         return offset_text(fit["best"], fit["low"], fit["high"], far), [fit["low"], fit["high"]]
-    band = start_band(tuple(fit["plausible"]), WorkingHours(**declared).start)
+    band = allowed_offsets(tuple(fit["plausible"]), wh)
     text = offset_text(fit["best"], band[0], band[-1], far, start_known=False)
     return text, [band[0], band[-1]]
 

@@ -19,6 +19,7 @@ import yaml
 
 from takedown.compose.builtin import main_document
 from takedown.compose.escape import md_escape
+from takedown.findings.clock_verdict import day_window
 from takedown.pipeline.availability import availability_summary, write_metadata
 from takedown.pipeline.collection import collection_variables, write_collection
 from takedown.pipeline.composer import run_engine, set_front_matter
@@ -165,8 +166,7 @@ def working_hours_text(wh: WorkingHours | None) -> str:
     read it off this data: a share inside those hours then measures the data's busiest hours."""
     if wh is None:
         return "none declared"
-    days = f"{wh.days[0]}-{wh.days[-1]}" if len(wh.days) > 1 else wh.days[0]
-    text = f"{days} {wh.start:02d}:00-{wh.end:02d}:00"
+    text = day_window(wh)
     if wh.from_data:
         text += (", read off this data by a draft profile, so the share measures the busiest hours of "
                  "this data rather than testing a declared day")  # fmt: skip

@@ -28,7 +28,7 @@ def pick_profile(op: Operation, data_dir: Path, profiles: Path, changed: bool) -
     if own.is_file():
         return own, False
     drafted = profiles / "drafts" / f"{op.name}.yml"
-    if changed or not _first_line(drafted) == drafted_by():
+    if changed or _first_line(drafted) != drafted_by():
         draft(op.name, data_dir=data_dir, out=drafted, force=True)
     return drafted, True
 
